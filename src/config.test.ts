@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('has defaults that run Relais on an embedded database', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      demo: true,
+      logLevel: 'info',
+      admin: undefined,
+    });
+    expect(c.dataDir).toMatch(/data$/);
+  });
+
+  it('reads every documented variable', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://u:p@db:5432/relais',
+      RELAIS_DATA_DIR: '/var/lib/relais',
+      RELAIS_ADMIN_EMAIL: 'Boss@Example.com',
+      RELAIS_ADMIN_PASSWORD: 'a long password',
+      RELAIS_DEMO: 'off',
+      LOG_LEVEL: 'warn',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://u:p@db:5432/relais',
+      dataDir: '/var/lib/relais',
+      admin: { email: 'boss@example.com', password: 'a long password' },
+      demo: false,
+      logLevel: 'warn',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ RELAIS_DEMO: 'maybe' }, 'RELAIS_DEMO'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ RELAIS_ADMIN_EMAIL: 'not-an-email', RELAIS_ADMIN_PASSWORD: 'a long password' }, 'RELAIS_ADMIN_EMAIL'],
+    [{ RELAIS_ADMIN_EMAIL: 'a@b.fr', RELAIS_ADMIN_PASSWORD: 'short' }, 'RELAIS_ADMIN_PASSWORD'],
+    [{ RELAIS_ADMIN_EMAIL: 'a@b.fr' }, 'RELAIS_ADMIN_PASSWORD'],
+  ])('rejects %o naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
+  });
+});

@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
+/** Every environment variable Relais reads, validated once at start-up (docs/configuration.md). */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  RELAIS_DATA_DIR: z.string().min(1).default('./data'),
+  RELAIS_PUBLIC_URL: z.url().optional(),
+  RELAIS_ADMIN_EMAIL: z.email().optional(),
+  RELAIS_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  RELAIS_DEMO: flag.default(true),
+  RELAIS_TRUST_PROXY: flag.default(false),
+  RELAIS_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
+  RELAIS_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absent → embedded PGlite in `dataDir`. `memory://` keeps PGlite in memory (tests). */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string;
+  admin: { email: string; password: string } | undefined;
+  demo: boolean;
+  trustProxy: boolean;
+  sessionTtlMs: number;
+  bodyLimit: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; throws a ConfigError naming each wrong variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.RELAIS_ADMIN_EMAIL) !== Boolean(e.RELAIS_ADMIN_PASSWORD)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  RELAIS_ADMIN_PASSWORD: RELAIS_ADMIN_EMAIL and RELAIS_ADMIN_PASSWORD go together',
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.RELAIS_DATA_DIR),
+    publicUrl: (e.RELAIS_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    admin:
+      e.RELAIS_ADMIN_EMAIL && e.RELAIS_ADMIN_PASSWORD
+        ? { email: e.RELAIS_ADMIN_EMAIL.toLowerCase(), password: e.RELAIS_ADMIN_PASSWORD }
+        : undefined,
+    demo: e.RELAIS_DEMO,
+    trustProxy: e.RELAIS_TRUST_PROXY,
+    sessionTtlMs: e.RELAIS_SESSION_TTL_HOURS * 3_600_000,
+    bodyLimit: e.RELAIS_BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,205 @@
+import type { Db, DbOrTx } from '../../db/client.ts';
+import type { Role } from '../../db/schema.ts';
+import { type Actor, ROLE_PERMISSIONS } from '../../server/access.ts';
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../../server/errors.ts';
+import { newSecret, safeEqual, sha256 } from '../../server/secrets.ts';
+import { recordAudit } from '../audit/service.ts';
+import { deleteSetting, readSetting, writeSetting } from '../settings/repository.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import * as repo from './repository.ts';
+
+export type { UserRow } from './repository.ts';
+
+const SETUP_KEY = 'setup_token_sha256';
+const inviteKey = (userId: string) => `invite:${userId}`;
+const INVITE_TTL_MS = 7 * 24 * 3_600_000;
+
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+  user: repo.UserRow;
+}
+
+/** Checks credentials and opens a session; one error for wrong e-mail and wrong password. */
+export async function login(db: DbOrTx, email: string, password: string, ttlMs: number): Promise<NewSession> {
+  const user = await repo.findUserByEmail(db, email);
+  const ok = await verifyPassword(user?.active ? user.passwordHash : null, password);
+  if (!user || !ok) throw new UnauthorizedError('Wrong e-mail or password.');
+  const token = newSecret();
+  const csrfToken = newSecret();
+  const expiresAt = new Date(Date.now() + ttlMs);
+  await repo.insertSession(db, { id: sha256(token), userId: user.id, csrfToken, expiresAt });
+  await repo.updateUser(db, user.id, { lastLoginAt: new Date() });
+  return { token, csrfToken, expiresAt, user };
+}
+
+/** The actor behind a session cookie, or undefined when it is not a live session. */
+export async function actorFromSession(db: DbOrTx, token: string): Promise<Actor | undefined> {
+  const row = await repo.findLiveSession(db, sha256(token));
+  if (!row) return undefined;
+  return {
+    kind: 'user',
+    id: row.user.id,
+    role: row.user.role,
+    permissions: new Set(ROLE_PERMISSIONS[row.user.role]),
+    sessionId: row.session.id,
+    csrfToken: row.session.csrfToken,
+  };
+}
+
+export async function logout(db: DbOrTx, actor: Actor) {
+  if (actor.kind === 'user') await repo.deleteSession(db, actor.sessionId);
+}
+
+export interface NewUserInput {
+  email: string;
+  name: string;
+  role: Role;
+  password?: string | undefined;
+}
+
+/** Creates a staff member; without a password, returns a one-time invitation token instead. */
+export async function createUser(db: Db, actor: Actor, input: NewUserInput) {
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  return db.transaction(async (tx) => {
+    const user = await repo.insertUser(tx, { ...input, passwordHash });
+    if (!user) throw new ConflictError('A staff member with this e-mail already exists.', 'email');
+    let inviteToken: string | undefined;
+    if (!passwordHash) {
+      const secret = newSecret();
+      inviteToken = `${user.id}.${secret}`;
+      await writeSetting(tx, inviteKey(user.id), {
+        sha256: sha256(secret),
+        expiresAt: Date.now() + INVITE_TTL_MS,
+      });
+    }
+    await recordAudit(tx, actor, {
+      action: 'user.created',
+      subjectType: 'user',
+      subjectId: user.id,
+      details: { role: user.role, invited: Boolean(inviteToken) },
+    });
+    return { user, inviteToken };
+  });
+}
+
+/** Sets the password of an invited staff member; the invitation is single-use. */
+export async function acceptInvite(db: Db, token: string, password: string) {
+  const [userId, secret] = token.split('.');
+  if (!userId || !secret || !/^[0-9a-f-]{36}$/.test(userId))
+    throw new ValidationError('Invalid invitation.', 'token');
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const invite = await readSetting<{ sha256: string; expiresAt: number }>(tx, inviteKey(userId));
+    if (!invite || invite.expiresAt < Date.now() || !safeEqual(invite.sha256, sha256(secret))) {
+      throw new ValidationError('Invalid or expired invitation.', 'token');
+    }
+    await deleteSetting(tx, inviteKey(userId));
+    const user = await repo.updateUser(tx, userId, { passwordHash });
+    if (!user) throw new NotFoundError('User');
+    await recordAudit(tx, { kind: 'user', id: user.id } as Actor, {
+      action: 'user.invite_accepted',
+      subjectType: 'user',
+      subjectId: user.id,
+    });
+    return user;
+  });
+}
+
+export interface UserPatch {
+  name?: string | undefined;
+  role?: Role | undefined;
+  active?: boolean | undefined;
+}
+
+export async function changeUser(db: Db, actor: Actor, id: string, patch: UserPatch) {
+  return db.transaction(async (tx) => {
+    const before = await repo.findUserById(tx, id);
+    if (!before) throw new NotFoundError('User');
+    const losesAdmin =
+      before.role === 'admin' &&
+      ((patch.role !== undefined && patch.role !== 'admin') || patch.active === false);
+    if (losesAdmin) {
+      const admins = (await repo.listUsers(tx)).filter((u) => u.role === 'admin' && u.active);
+      if (admins.length <= 1) throw new ConflictError('Relais needs at least one active admin.', 'role');
+    }
+    const user = await repo.updateUser(tx, id, patch);
+    if (patch.active === false || (patch.role && patch.role !== before.role))
+      await repo.deleteUserSessions(tx, id);
+    await recordAudit(tx, actor, {
+      action: 'user.updated',
+      subjectType: 'user',
+      subjectId: id,
+      details: { fields: Object.keys(patch).filter((k) => patch[k as keyof UserPatch] !== undefined) },
+    });
+    return user!;
+  });
+}
+
+export const listStaff = (db: DbOrTx) => repo.listUsers(db);
+
+/**
+ * First run: with no staff yet, creates the admin from the environment, or issues a one-time
+ * setup token (returned so the caller can print the link; only its hash is stored).
+ */
+export async function ensureFirstAdmin(
+  db: Db,
+  admin: { email: string; password: string } | undefined,
+): Promise<{ created: boolean; setupToken?: string }> {
+  const passwordHash = admin ? await hashPassword(admin.password) : null;
+  return db.transaction(async (tx) => {
+    if ((await repo.countUsers(tx)) > 0) return { created: false };
+    if (admin && passwordHash) {
+      const user = await repo.insertUser(tx, {
+        email: admin.email,
+        name: 'Admin',
+        role: 'admin',
+        passwordHash,
+      });
+      await recordAudit(
+        tx,
+        { kind: 'anonymous' },
+        {
+          action: 'user.created',
+          subjectType: 'user',
+          subjectId: user?.id,
+          details: { role: 'admin', source: 'env' },
+        },
+      );
+      return { created: true };
+    }
+    const setupToken = newSecret();
+    await writeSetting(tx, SETUP_KEY, sha256(setupToken));
+    return { created: false, setupToken };
+  });
+}
+
+/** Completes first-run setup with the printed token: creates the first admin, burns the token. */
+export async function completeSetup(db: Db, token: string, input: Omit<NewUserInput, 'role'>) {
+  const passwordHash = await hashPassword(input.password ?? '');
+  return db.transaction(async (tx) => {
+    const stored = await readSetting<string>(tx, SETUP_KEY);
+    if (!stored || (await repo.countUsers(tx)) > 0 || !safeEqual(stored, sha256(token))) {
+      throw new ValidationError('Invalid or used setup token.', 'token');
+    }
+    await deleteSetting(tx, SETUP_KEY);
+    const user = await repo.insertUser(tx, {
+      email: input.email,
+      name: input.name,
+      role: 'admin',
+      passwordHash,
+    });
+    await recordAudit(
+      tx,
+      { kind: 'anonymous' },
+      {
+        action: 'user.created',
+        subjectType: 'user',
+        subjectId: user?.id,
+        details: { role: 'admin', source: 'setup' },
+      },
+    );
+    return user!;
+  });
+}

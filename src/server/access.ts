@@ -1,0 +1,87 @@
+import type { Role } from '../db/schema.ts';
+import { ForbiddenError, UnauthorizedError } from './errors.ts';
+
+/** Everything a staff member or an API key can be allowed to do. API key scopes are permissions. */
+export const PERMISSIONS = [
+  'content:read',
+  'content:write',
+  'content:publish',
+  'users:manage',
+  'api_keys:manage',
+  'audit:read',
+  'settings:manage',
+  'analytics:read',
+  'tickets:read',
+  'tickets:write',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** The single source of what each role may do. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  editor: ['content:read', 'content:write'],
+  agent: ['content:read', 'tickets:read', 'tickets:write'],
+  analyst: ['content:read', 'analytics:read'],
+};
+
+/**
+ * What a route requires, declared in its `config.access`:
+ * - 'public': anyone, signed in or not;
+ * - 'staff': any signed-in staff member or API key;
+ * - a permission: an actor holding it.
+ */
+export type Access = 'public' | 'staff' | Permission;
+
+export type Actor =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'user';
+      id: string;
+      role: Role;
+      permissions: ReadonlySet<Permission>;
+      sessionId: string;
+      csrfToken: string;
+    }
+  | { kind: 'api_key'; id: string; permissions: ReadonlySet<Permission> };
+
+export const ANONYMOUS: Actor = { kind: 'anonymous' };
+
+export function can(actor: Actor, permission: Permission): boolean {
+  return actor.kind !== 'anonymous' && actor.permissions.has(permission);
+}
+
+export function isStaff(actor: Actor): actor is Exclude<Actor, { kind: 'anonymous' }> {
+  return actor.kind !== 'anonymous';
+}
+
+/** Throws 401/403 unless `actor` satisfies `access`. The only gate in front of every route. */
+export function checkAccess(actor: Actor, access: Access): void {
+  if (access === 'public') return;
+  if (!isStaff(actor)) throw new UnauthorizedError();
+  if (access !== 'staff' && !actor.permissions.has(access)) {
+    throw new ForbiddenError(`This requires the '${access}' permission.`);
+  }
+}
+
+/** Object-level rules of a module: `(actor, subject) => allowed`. */
+export type Rules<S> = Record<string, (actor: Actor, subject: S) => boolean>;
+
+/** Throws ForbiddenError unless the module's rule for `action` allows `actor` on `subject`. */
+export function authorize<S, R extends Rules<S>>(
+  rules: R,
+  actor: Actor,
+  action: keyof R & string,
+  subject: S,
+) {
+  const rule = rules[action];
+  if (!rule?.(actor, subject)) {
+    if (!isStaff(actor)) throw new UnauthorizedError();
+    throw new ForbiddenError(`You may not ${action} this.`);
+  }
+}
+
+/** Stable actor reference for the audit log: ids, never names or e-mails. */
+export function actorRef(actor: Actor): { actorType: 'user' | 'api_key' | 'system'; actorId: string | null } {
+  if (actor.kind === 'anonymous') return { actorType: 'system', actorId: null };
+  return { actorType: actor.kind, actorId: actor.id };
+}

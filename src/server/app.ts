@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import type { Config } from '../config.ts';
+import { appliedMigrationCount, type Database, expectedMigrationCount } from '../db/client.ts';
+import apiKeyRoutes from '../modules/api-keys/routes.ts';
+import auditRoutes from '../modules/audit/routes.ts';
+import staffRoutes from '../modules/staff/routes.ts';
+import auth from './auth.ts';
+import dbPlugin from './db-plugin.ts';
+import errors from './errors.ts';
+import health from './health.ts';
+import { loggerOptions } from './logging.ts';
+import openapi from './openapi.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  /** Where logs go (default stdout); tests pass a stream to inspect them. */
+  logStream?: DestinationStream;
+}
+
+/** Assembles Relais: cross-cutting plugins first, then each capability's routes. */
+export async function buildApp({ config, database, logStream }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, logStream),
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    // Finish in-flight requests on close, refuse new ones with 503.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('config', config);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(errors);
+  await app.register(dbPlugin, { database });
+  await app.register(cookie);
+  await app.register(helmet, {
+    // Pages set their own CSP (help centre, console); the API only returns JSON.
+    contentSecurityPolicy: false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(auth);
+  await app.register(health);
+  await app.register(openapi);
+
+  app.readiness.set('database', async () => {
+    await database.ping();
+    const applied = await appliedMigrationCount(database.db);
+    const expected = expectedMigrationCount();
+    return applied >= expected ? null : `migrations applied ${applied}/${expected}`;
+  });
+
+  await app.register(staffRoutes);
+  await app.register(apiKeyRoutes);
+  await app.register(auditRoutes);
+
+  return app;
+}

@@ -1,0 +1,176 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/**
+ * The one error type. Services throw these; only this plugin knows HTTP and renders
+ * RFC 9457 application/problem+json with a stable `type`/`code` and the offending field.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    readonly detail: string,
+    readonly field?: string,
+  ) {
+    super(detail);
+  }
+}
+export class ValidationError extends AppError {
+  constructor(detail: string, field?: string) {
+    super('validation', 400, detail, field);
+  }
+}
+export class UnauthorizedError extends AppError {
+  constructor(detail = 'Authentication required.') {
+    super('unauthorized', 401, detail);
+  }
+}
+export class ForbiddenError extends AppError {
+  constructor(detail = 'You are not allowed to do this.') {
+    super('forbidden', 403, detail);
+  }
+}
+export class NotFoundError extends AppError {
+  constructor(what = 'Resource') {
+    super('not-found', 404, `${what} not found.`);
+  }
+}
+export class ConflictError extends AppError {
+  constructor(detail: string, field?: string) {
+    super('conflict', 409, detail, field);
+  }
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance: string;
+  requestId: string;
+  field?: string;
+  errors?: Array<{ field: string; message: string }>;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+/** Fastify's own client errors, mapped to stable codes. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
+  FST_ERR_RATE_LIMIT_EXCEEDED: 'rate-limited',
+};
+
+export function problemType(code: string): string {
+  return `urn:relais:problem:${code}`;
+}
+
+export function sendProblem(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  detail: string,
+  extra: Pick<Problem, 'field' | 'errors'> = {},
+) {
+  const body: Problem = {
+    type: problemType(code),
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    instance: req.url.split('?')[0] ?? '/',
+    requestId: String(req.id),
+    ...extra,
+  };
+  return reply.status(status).type('application/problem+json').send(body);
+}
+
+function issuesOf(error: unknown): Array<{ field: string; message: string }> {
+  if (!hasZodFastifySchemaValidationErrors(error)) return [];
+  return error.validation.map((v) => {
+    const path = v.instancePath.split('/').filter(Boolean);
+    // zod reports an unknown key on its parent: name the key itself.
+    const keys = (v.params as { keys?: string[] }).keys;
+    if (v.keyword === 'unrecognized_keys' && keys?.[0]) path.push(keys[0]);
+    return {
+      field: path.length ? path.join('.') : String(error.validationContext ?? 'body'),
+      message: v.message ?? 'invalid',
+    };
+  });
+}
+
+export default fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError, req, reply) => {
+      if (error instanceof AppError) {
+        return sendProblem(
+          req,
+          reply,
+          error.status,
+          error.code,
+          error.detail,
+          error.field ? { field: error.field } : {},
+        );
+      }
+      const issues = issuesOf(error);
+      if (issues.length) {
+        const first = issues[0]!;
+        const where = (error as { validationContext?: string }).validationContext ?? 'body';
+        return sendProblem(
+          req,
+          reply,
+          400,
+          'validation',
+          `Invalid ${where}: ${first.field}: ${first.message}`,
+          {
+            field: first.field,
+            errors: issues,
+          },
+        );
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        const code = FASTIFY_CODES[error.code] ?? (status === 404 ? 'not-found' : 'bad-request');
+        const detail =
+          code === 'malformed-json'
+            ? 'The request body is not valid JSON.'
+            : code === 'body-too-large'
+              ? 'The request body is too large.'
+              : code === 'rate-limited'
+                ? 'Too many requests: try again later.'
+                : error.message;
+        return sendProblem(req, reply, status, code, detail);
+      }
+      req.log.error({ err: error }, 'unhandled error');
+      return sendProblem(
+        req,
+        reply,
+        500,
+        'internal',
+        `Internal error. Quote request id ${req.id} to support.`,
+      );
+    });
+
+    app.setNotFoundHandler((req, reply) =>
+      sendProblem(req, reply, 404, 'not-found', `No route ${req.method} ${req.url.split('?')[0]}.`),
+    );
+  },
+  { name: 'relais-errors' },
+);

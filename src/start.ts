@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { ensureFirstAdmin } from './modules/staff/service.ts';
+import { buildApp } from './server/app.ts';
+
+export interface Started {
+  app: FastifyInstance;
+  /** Present on first run without RELAIS_ADMIN_*: the one-time setup token to print. */
+  setupToken?: string;
+}
+
+/**
+ * Everything between configuration and listening, shared by `npm start` and the tests:
+ * open the database, migrate, create the first admin, build the app.
+ */
+export async function startRelais(
+  config: Config,
+  options: { logStream?: DestinationStream } = {},
+): Promise<Started> {
+  const database = await openDatabase(config.databaseUrl, config.dataDir);
+  try {
+    await database.migrate();
+    const { setupToken } = await ensureFirstAdmin(database.db, config.admin);
+    const app = await buildApp({ config, database, ...options });
+    await app.ready();
+    return setupToken ? { app, setupToken } : { app };
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw err;
+  }
+}
