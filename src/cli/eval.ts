@@ -7,7 +7,7 @@
  * are its rows. Queries labelled `oos` are out of scope: the right behaviour is to abstain.
  */
 import { parseArgs } from 'node:util';
-import type { Engine, Locale } from '../engine/types.ts';
+import type { Locale } from '../engine/types.ts';
 import {
   answersFromFormulations,
   EvalInputError,
@@ -15,7 +15,7 @@ import {
   OOS_LABEL,
   splitFirstK,
 } from '../evaluation/dataset.ts';
-import { engineRanker } from '../evaluation/engine-ranker.ts';
+import { type EngineModule, engineRanker, loadEngineModule } from '../evaluation/engine-ranker.ts';
 import { guessLocale } from '../evaluation/language.ts';
 import { DEFAULT_CANDIDATES, type EvalReport, evaluate } from '../evaluation/metrics.ts';
 import { type CliIo, CliUsageError, describeParseError, EXIT_OK } from './io.ts';
@@ -92,17 +92,10 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   };
 }
 
-export type EngineFactory = () => Engine;
+/** Candidate locales of `--lang auto`. */
+const AUTO_LOCALES: Locale[] = ['fr', 'en'];
 
-/** The engine is loaded lazily so `--help` and argument errors stay fast. */
-async function loadEngineFactory(): Promise<EngineFactory> {
-  // A variable specifier keeps type-checking independent of the engine module's presence.
-  const specifier = '../engine/index.ts';
-  const { createEngine } = (await import(specifier)) as { createEngine: () => Engine };
-  return () => createEngine();
-}
-
-export async function runEval(argv: string[], io: CliIo, factory?: EngineFactory): Promise<number> {
+export async function runEval(argv: string[], io: CliIo, engineModule?: EngineModule): Promise<number> {
   const args = parseEvalArgs(argv);
   if (args.help) {
     io.stdout(EVAL_USAGE);
@@ -124,7 +117,13 @@ export async function runEval(argv: string[], io: CliIo, factory?: EngineFactory
     args.shots,
   );
   const locale: Locale | undefined = args.lang === 'auto' ? undefined : args.lang;
-  const answers = answersFromFormulations(kept, locale ?? ((texts) => guessLocale(texts.join('\n'))));
+  // The engine is loaded lazily so `--help` and input errors stay fast.
+  const engine = engineModule ?? (await loadEngineModule());
+  const detect = engine.detectLocale ?? ((text: string) => guessLocale(text));
+  const answers = answersFromFormulations(
+    kept,
+    locale ?? ((texts) => detect(texts.join('\n'), AUTO_LOCALES)),
+  );
   if (answers.length === 0) {
     throw new CliUsageError(`${args.formulations}: no formulations (only "${OOS_LABEL}" rows)`);
   }
@@ -140,7 +139,7 @@ export async function runEval(argv: string[], io: CliIo, factory?: EngineFactory
     );
   }
 
-  const ranker = engineRanker(factory ?? (await loadEngineFactory()), locale ? { locale } : {});
+  const ranker = engineRanker(engine.createEngine, locale ? { locale } : {});
   const { report } = await evaluate(ranker, answers, queries, { candidates: DEFAULT_CANDIDATES });
   if (args.json) {
     io.stdout(`${JSON.stringify(report)}\n`);

@@ -112,7 +112,7 @@ describe('relais eval (in process, toy engine)', () => {
     const code = await runEval(
       ['--formulations', file('train.csv'), '--queries', file('test.csv'), '--lang', 'en', '--json'],
       io,
-      () => engine,
+      { createEngine: () => engine },
     );
     expect(code).toBe(0);
     const report = JSON.parse(io.out);
@@ -143,7 +143,7 @@ describe('relais eval (in process, toy engine)', () => {
     await runEval(
       ['--formulations', file('train.csv'), '--queries', file('test.csv'), '--shots', '1', '--json'],
       io,
-      () => engine,
+      { createEngine: () => engine },
     );
     const results = engine.match('download pdf');
     expect(results.candidates).toEqual([]); // the 2nd invoice formulation was dropped
@@ -152,7 +152,9 @@ describe('relais eval (in process, toy engine)', () => {
 
   it('prints a readable table without --json', async () => {
     const io = captureIo();
-    await runEval(['--formulations', file('train.csv'), '--queries', file('test.csv')], io, toyEngine);
+    await runEval(['--formulations', file('train.csv'), '--queries', file('test.csv')], io, {
+      createEngine: toyEngine,
+    });
     expect(io.out).toMatch(/top1\s+100\.0 %/);
     expect(io.out).toMatch(/oosRecall\s+100\.0 %/);
   });
