@@ -83,6 +83,33 @@ export interface SynonymRule {
   oneWay?: boolean;
 }
 
+export type EngineField = 'title' | 'shortAnswer' | 'body' | 'formulations' | 'tags';
+
+/** Tuning knobs; every field is optional and the defaults are calibrated on development data. */
+export interface EngineOptions {
+  /** `abstain` is true when the top confidence is below this (default calibrated, see NOTES.md). */
+  abstainThreshold?: number;
+  /** BM25F weights per field. */
+  fieldWeights?: Partial<Record<EngineField, number>>;
+  /** Typo tolerance on query words unknown to the index (default true). */
+  typos?: boolean;
+  /** Locale used when it is neither given nor detectable (default: first indexed locale). */
+  defaultLocale?: Locale;
+  /** Weights of the fused signals (advanced; for evaluation and tuning). */
+  fusion?: Partial<FusionWeights>;
+}
+
+export interface FusionWeights {
+  /** BM25F over the answer's fields, normalised to [0, 1]. */
+  bm25: number;
+  /** Best cosine between the query and one formulation, TF-IDF over word stems. */
+  knnWord: number;
+  /** Best cosine between the query and one formulation, TF-IDF over character n-grams. */
+  knnChar: number;
+  /** Popularity/helpfulness priors. */
+  prior: number;
+}
+
 export interface Engine {
   /** Adds or replaces documents (incremental: only these are re-analysed). */
   upsert(docs: EngineDocument[]): void;

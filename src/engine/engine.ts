@@ -1,0 +1,764 @@
+/**
+ * The matching engine: per-locale inverted indexes, BM25F over answer fields, nearest-neighbour
+ * TF-IDF over formulations (word stems + character n-grams), score fusion, calibrated confidence.
+ */
+import { detectLocale, fold, learnLocaleProfile, normalize, type Token, tokenize } from './analysis.ts';
+import { maxEdits, Vocabulary } from './fuzzy.ts';
+import type {
+  Candidate,
+  Engine,
+  EngineDocument,
+  EngineField,
+  EngineOptions,
+  FusionWeights,
+  Highlight,
+  Locale,
+  MatchOptions,
+  MatchResult,
+  SynonymRule,
+} from './types.ts';
+
+const FIELDS: EngineField[] = ['title', 'shortAnswer', 'body', 'formulations', 'tags'];
+const NF = FIELDS.length;
+const TF_BITS = 6;
+const TF_MAX = (1 << TF_BITS) - 1;
+
+export const DEFAULT_FIELD_WEIGHTS: Record<EngineField, number> = {
+  title: 2.5,
+  shortAnswer: 1.2,
+  body: 0.6,
+  formulations: 1.5,
+  tags: 1.5,
+};
+const FIELD_B = [0.5, 0.6, 0.75, 0.75, 0.3];
+const K1 = 1.2;
+
+export const DEFAULT_FUSION: FusionWeights = { bm25: 0.35, knnWord: 0.35, knnChar: 0.3, prior: 0.03 };
+
+/** Logistic calibration of the confidence: features → P(top candidate is right). See NOTES.md. */
+export const CALIBRATION = { bias: -4, top: 9, margin: 6 };
+export const DEFAULT_ABSTAIN_THRESHOLD = 0.35;
+
+const GRAM_BITS = 20;
+const GRAM_MASK = (1 << GRAM_BITS) - 1;
+const MAX_RERANK = 200;
+
+class Term {
+  /** Documents containing the term (live), and units (formulations/titles) containing it. */
+  df = 0;
+  udf = 0;
+  /** Flattened (slot, packed field tfs) pairs. */
+  docs: number[] = [];
+  /** Flattened (unit, tf) pairs. */
+  units: number[] = [];
+  deadDocs = 0;
+  deadUnits = 0;
+  constructor(readonly text: string) {}
+}
+
+interface Unit {
+  slot: number;
+  /** Index in doc.formulations, or -1 for the title. */
+  source: number;
+  terms: Term[];
+  tfs: number[];
+  norm: number;
+  grams: Int32Array;
+  gramTf: Uint8Array;
+  gnorm: number;
+}
+
+interface DocEntry {
+  doc: EngineDocument;
+  slot: number;
+  terms: Term[];
+  units: number[];
+  surfaces: string[];
+  vis: number;
+  segments: Set<string> | null;
+  prior: number;
+}
+
+interface QueryTerm {
+  term: Term;
+  weight: number;
+}
+
+interface Scratch {
+  acc: Float64Array;
+  knn: Float64Array;
+  state: Uint8Array;
+  uacc: Float64Array;
+}
+
+export interface ScoredDoc {
+  slot: number;
+  bm25: number;
+  knnWord: number;
+  knnChar: number;
+  bestUnit: number;
+  score: number;
+}
+
+function fnvGrams(words: string[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const w of words) {
+    const s = ` ${w} `;
+    const n = s.length;
+    for (let i = 0; i < n - 2; i++) {
+      let h = 0x811c9dc5;
+      for (let k = i; k < n && k < i + 5; k++) {
+        h ^= s.charCodeAt(k);
+        h = Math.imul(h, 16777619);
+        if (k - i >= 2) {
+          const g = (h >>> 0) & GRAM_MASK;
+          out.set(g, (out.get(g) ?? 0) + 1);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function gramWords(tokens: Token[]): string[] {
+  const out: string[] = [];
+  for (const t of tokens) if (!t.stop) out.push(t.folded);
+  return out;
+}
+
+export class LocaleIndex {
+  readonly slots: (DocEntry | undefined)[] = [];
+  readonly units: (Unit | undefined)[] = [];
+  readonly terms = new Map<string, Term>();
+  readonly vocab = new Vocabulary();
+  /** Folded surface word → indexed term (so "activee" finds the stem of "activée"). */
+  readonly surfaceTerm = new Map<string, string>();
+  readonly gramDf = new Int32Array(1 << GRAM_BITS);
+  readonly fieldLenSum = new Float64Array(NF);
+  readonly fieldLens: number[][] = FIELDS.map(() => []);
+  docCount = 0;
+  unitCount = 0;
+  private changedSinceNorms = 0;
+  private normsAt = 0;
+  private scratch: Scratch | null = null;
+
+  constructor(readonly locale: Locale) {}
+
+  private term(text: string): Term {
+    let t = this.terms.get(text);
+    if (!t) {
+      t = new Term(text);
+      this.terms.set(text, t);
+    }
+    return t;
+  }
+
+  add(doc: EngineDocument): void {
+    const slot = this.slots.length;
+    const loc = this.locale;
+    const fieldTexts: string[][] = [
+      [doc.title ?? ''],
+      [doc.shortAnswer ?? ''],
+      [doc.body ?? ''],
+      doc.formulations ?? [],
+      doc.tags ?? [],
+    ];
+    const tf = new Map<Term, number[]>();
+    const surfaces = new Set<string>();
+    const unitTokens: Array<{ source: number; tokens: Token[] }> = [];
+    for (let f = 0; f < NF; f++) {
+      let len = 0;
+      const texts = fieldTexts[f]!;
+      for (let i = 0; i < texts.length; i++) {
+        const text = f === 4 ? texts[i]!.replace(/[-_]/g, ' ') : texts[i]!;
+        const tokens = tokenize(text, loc);
+        if (f === 0 && text.trim()) unitTokens.push({ source: -1, tokens });
+        if (f === 3 && text.trim()) unitTokens.push({ source: i, tokens });
+        for (const t of tokens) {
+          if (t.stop || !t.term) continue;
+          len++;
+          let arr = tf.get(this.term(t.term));
+          if (!arr) {
+            arr = new Array(NF).fill(0);
+            tf.set(this.term(t.term), arr);
+          }
+          arr[f]!++;
+          if (!surfaces.has(t.folded)) {
+            surfaces.add(t.folded);
+            if (!this.surfaceTerm.has(t.folded)) this.surfaceTerm.set(t.folded, t.term);
+          }
+        }
+      }
+      this.fieldLens[f]![slot] = len;
+      this.fieldLenSum[f]! += len;
+    }
+    const terms: Term[] = [];
+    for (const [term, arr] of tf) {
+      let packed = 0;
+      for (let f = 0; f < NF; f++) packed |= Math.min(arr[f]!, TF_MAX) << (f * TF_BITS);
+      term.df++;
+      term.docs.push(slot, packed);
+      terms.push(term);
+    }
+    for (const s of surfaces) this.vocab.add(s);
+    const units: number[] = [];
+    for (const { source, tokens } of unitTokens) {
+      const utf = new Map<Term, number>();
+      for (const t of tokens) {
+        if (t.stop || !t.term) continue;
+        const term = this.term(t.term);
+        utf.set(term, (utf.get(term) ?? 0) + 1);
+      }
+      const grams = fnvGrams(gramWords(tokens));
+      if (utf.size === 0 && grams.size === 0) continue;
+      const id = this.units.length;
+      const keys = Int32Array.from(grams.keys()).sort();
+      const gtf = new Uint8Array(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        gtf[i] = Math.min(255, grams.get(keys[i]!)!);
+        this.gramDf[keys[i]!]!++;
+      }
+      const uterms: Term[] = [];
+      const tfs: number[] = [];
+      for (const [term, n] of utf) {
+        term.udf++;
+        term.units.push(id, n);
+        uterms.push(term);
+        tfs.push(n);
+      }
+      const unit: Unit = { slot, source, terms: uterms, tfs, norm: 0, grams: keys, gramTf: gtf, gnorm: 0 };
+      this.units.push(unit);
+      units.push(id);
+      this.unitCount++;
+    }
+    const vis = doc.visibility === 'internal' ? 1 : doc.visibility === 'segment' ? 2 : 0;
+    const pop = doc.popularity;
+    const help = doc.helpfulness;
+    const prior = (pop === undefined ? 0 : pop - 0.5) + (help === undefined ? 0 : help - 0.5);
+    this.slots[slot] = {
+      doc,
+      slot,
+      terms,
+      units,
+      surfaces: [...surfaces],
+      vis,
+      segments: vis === 2 ? new Set(doc.segments ?? []) : null,
+      prior,
+    };
+    this.docCount++;
+    this.changedSinceNorms += units.length;
+    if (this.normsAt > 0) for (const u of units) this.computeNorm(this.units[u]!);
+    if (this.docCount <= 2000) {
+      learnLocaleProfile(loc, [doc.title, ...(doc.formulations ?? []).slice(0, 3)].join(' '));
+    }
+  }
+
+  removeSlot(slot: number): void {
+    const e = this.slots[slot];
+    if (!e) return;
+    this.slots[slot] = undefined;
+    this.docCount--;
+    for (let f = 0; f < NF; f++) this.fieldLenSum[f]! -= this.fieldLens[f]![slot] ?? 0;
+    for (const t of e.terms) {
+      t.df--;
+      t.deadDocs++;
+    }
+    for (const u of e.units) {
+      const unit = this.units[u]!;
+      for (const t of unit.terms) {
+        t.udf--;
+        t.deadUnits++;
+      }
+      for (const g of unit.grams) this.gramDf[g]!--;
+      this.units[u] = undefined;
+      this.unitCount--;
+    }
+    for (const t of e.terms) if (t.df <= 0 && t.udf <= 0) this.terms.delete(t.text);
+    for (const s of e.surfaces) {
+      this.vocab.release(s);
+      if (!this.vocab.has(s)) this.surfaceTerm.delete(s);
+    }
+    this.changedSinceNorms += e.units.length;
+  }
+
+  private computeNorm(u: Unit): void {
+    const nu = Math.max(1, this.unitCount);
+    let s = 0;
+    for (let i = 0; i < u.terms.length; i++) {
+      const t = u.terms[i]!;
+      const w = (1 + Math.log(u.tfs[i]!)) * Math.log(1 + nu / Math.max(1, t.udf));
+      s += w * w;
+    }
+    u.norm = Math.sqrt(s) || 1;
+    let g = 0;
+    for (let i = 0; i < u.grams.length; i++) {
+      const w = (1 + Math.log(u.gramTf[i]!)) * Math.log(1 + nu / Math.max(1, this.gramDf[u.grams[i]!]!));
+      g += w * w;
+    }
+    u.gnorm = Math.sqrt(g) || 1;
+  }
+
+  /** Recomputes formulation norms when the statistics drifted (lazy, amortised). */
+  private refreshNorms(): void {
+    if (this.normsAt > 0 && this.changedSinceNorms <= 0.02 * this.unitCount) return;
+    for (const u of this.units) if (u) this.computeNorm(u);
+    this.changedSinceNorms = 0;
+    this.normsAt = this.unitCount || 1;
+  }
+
+  private compact(t: Term): void {
+    if (t.deadDocs > 8 && t.deadDocs * 4 > t.docs.length / 2) {
+      const d: number[] = [];
+      for (let i = 0; i < t.docs.length; i += 2)
+        if (this.slots[t.docs[i]!]) d.push(t.docs[i]!, t.docs[i + 1]!);
+      t.docs = d;
+      t.deadDocs = 0;
+    }
+    if (t.deadUnits > 8 && t.deadUnits * 4 > t.units.length / 2) {
+      const d: number[] = [];
+      for (let i = 0; i < t.units.length; i += 2)
+        if (this.units[t.units[i]!]) d.push(t.units[i]!, t.units[i + 1]!);
+      t.units = d;
+      t.deadUnits = 0;
+    }
+  }
+
+  private getScratch(): Scratch {
+    const ns = this.slots.length;
+    const nu = this.units.length;
+    let s = this.scratch;
+    if (!s || s.acc.length < ns || s.uacc.length < nu) {
+      const cs = Math.max(ns, 16) * 2;
+      const cu = Math.max(nu, 16) * 2;
+      s = {
+        acc: new Float64Array(cs),
+        knn: new Float64Array(cs),
+        state: new Uint8Array(cs),
+        uacc: new Float64Array(cu),
+      };
+      this.scratch = s;
+    }
+    return s;
+  }
+
+  /**
+   * Scores allowed documents for the weighted query terms. Returns candidates sorted by fused score.
+   */
+  score(
+    qterms: QueryTerm[],
+    queryGrams: Map<number, number>,
+    allowed: (e: DocEntry) => boolean,
+    fieldWeights: number[],
+    fusion: FusionWeights,
+  ): ScoredDoc[] {
+    this.refreshNorms();
+    const sc = this.getScratch();
+    const { acc, knn, state, uacc } = sc;
+    const touched: number[] = [];
+    const touchedUnits: number[] = [];
+    const N = Math.max(1, this.docCount);
+    const NU = Math.max(1, this.unitCount);
+    const avg = FIELDS.map((_, f) => Math.max(1, this.fieldLenSum[f]! / N));
+    let maxBm25 = 0;
+    let qnorm = 0;
+    for (const { term, weight } of qterms) {
+      if (term.df <= 0 && term.udf <= 0) continue;
+      this.compact(term);
+      const idf = Math.log(1 + (N - term.df + 0.5) / (term.df + 0.5));
+      maxBm25 += weight * idf;
+      const d = term.docs;
+      for (let i = 0; i < d.length; i += 2) {
+        const slot = d[i]!;
+        let st = state[slot]!;
+        if (st === 0) {
+          const e = this.slots[slot];
+          st = e && allowed(e) ? 1 : 2;
+          state[slot] = st;
+          touched.push(slot);
+        }
+        if (st !== 1) continue;
+        const packed = d[i + 1]!;
+        let tfw = 0;
+        for (let f = 0; f < NF; f++) {
+          const tf = (packed >>> (f * TF_BITS)) & TF_MAX;
+          if (tf === 0) continue;
+          const b = FIELD_B[f]!;
+          tfw += (fieldWeights[f]! * tf) / (1 - b + (b * (this.fieldLens[f]![slot] ?? 0)) / avg[f]!);
+        }
+        acc[slot]! += (weight * idf * tfw) / (K1 + tfw);
+      }
+      const uidf = Math.log(1 + NU / Math.max(1, term.udf));
+      const qw = weight * uidf;
+      qnorm += qw * qw;
+      const u = term.units;
+      for (let i = 0; i < u.length; i += 2) {
+        const id = u[i]!;
+        const unit = this.units[id];
+        if (!unit) continue;
+        if (uacc[id] === 0) touchedUnits.push(id);
+        uacc[id]! += (qw * (1 + Math.log(u[i + 1]!)) * uidf) / unit.norm;
+      }
+    }
+    qnorm = Math.sqrt(qnorm) || 1;
+    const best = new Map<number, number>();
+    for (const id of touchedUnits) {
+      const unit = this.units[id]!;
+      const v = uacc[id]! / qnorm;
+      uacc[id] = 0;
+      const slot = unit.slot;
+      if (state[slot] !== 1) continue;
+      if (v > knn[slot]!) {
+        knn[slot] = v;
+        best.set(slot, id);
+      }
+    }
+    const cands: ScoredDoc[] = [];
+    for (const slot of touched) {
+      if (state[slot] === 1) {
+        const bm = maxBm25 > 0 ? acc[slot]! / maxBm25 : 0;
+        cands.push({
+          slot,
+          bm25: bm,
+          knnWord: knn[slot]!,
+          knnChar: 0,
+          bestUnit: best.get(slot) ?? -1,
+          score: fusion.bm25 * bm + fusion.knnWord * knn[slot]!,
+        });
+      }
+      acc[slot] = 0;
+      knn[slot] = 0;
+      state[slot] = 0;
+    }
+    if (cands.length > MAX_RERANK) {
+      cands.sort((a, b) => b.score - a.score);
+      cands.length = MAX_RERANK;
+    }
+    // Character n-gram nearest neighbour over the candidates' formulations (typo robustness).
+    if (fusion.knnChar > 0 && queryGrams.size > 0) {
+      const qk = Int32Array.from(queryGrams.keys()).sort();
+      const qv = new Float64Array(qk.length);
+      let qn = 0;
+      for (let i = 0; i < qk.length; i++) {
+        const df = this.gramDf[qk[i]!]!;
+        const w = df > 0 ? (1 + Math.log(queryGrams.get(qk[i]!)!)) * Math.log(1 + NU / df) : 0;
+        qv[i] = w;
+        qn += w * w;
+      }
+      qn = Math.sqrt(qn) || 1;
+      for (const c of cands) {
+        const e = this.slots[c.slot]!;
+        let bestC = 0;
+        let bestU = -1;
+        for (const uid of e.units) {
+          const unit = this.units[uid]!;
+          const g = unit.grams;
+          const gt = unit.gramTf;
+          let i = 0;
+          let j = 0;
+          let dot = 0;
+          while (i < qk.length && j < g.length) {
+            const a = qk[i]!;
+            const b = g[j]!;
+            if (a < b) i++;
+            else if (a > b) j++;
+            else {
+              dot += qv[i]! * (1 + Math.log(gt[j]!)) * Math.log(1 + NU / this.gramDf[b]!);
+              i++;
+              j++;
+            }
+          }
+          const cos = dot / (qn * unit.gnorm);
+          if (cos > bestC) {
+            bestC = cos;
+            bestU = uid;
+          }
+        }
+        c.knnChar = bestC;
+        if (c.bestUnit < 0) c.bestUnit = bestU;
+        c.score += fusion.knnChar * bestC;
+      }
+    }
+    for (const c of cands) c.score += fusion.prior * this.slots[c.slot]!.prior;
+    cands.sort((a, b) => b.score - a.score);
+    return cands;
+  }
+
+  entry(slot: number): DocEntry | undefined {
+    return this.slots[slot];
+  }
+
+  unit(id: number): Unit | undefined {
+    return this.units[id];
+  }
+}
+
+export function queryGrams(tokens: Token[]): Map<number, number> {
+  return fnvGrams(gramWords(tokens));
+}
+
+interface SynonymTable {
+  /** Folded token sequence (space-joined) → expansions (raw text). */
+  map: Map<string, string[]>;
+  maxLen: number;
+}
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+export class MatchEngine implements Engine {
+  private readonly indexes = new Map<Locale, LocaleIndex>();
+  private readonly where = new Map<string, { locale: Locale; slot: number }>();
+  private synonyms = new Map<Locale, SynonymTable>();
+  private readonly fieldWeights: number[];
+  private readonly fusion: FusionWeights;
+  private readonly threshold: number;
+  private readonly typos: boolean;
+
+  constructor(private readonly options: EngineOptions = {}) {
+    const fw = { ...DEFAULT_FIELD_WEIGHTS, ...options.fieldWeights };
+    this.fieldWeights = FIELDS.map((f) => fw[f]);
+    this.fusion = { ...DEFAULT_FUSION, ...options.fusion };
+    this.threshold = options.abstainThreshold ?? DEFAULT_ABSTAIN_THRESHOLD;
+    this.typos = options.typos ?? true;
+  }
+
+  get size(): number {
+    return this.where.size;
+  }
+
+  upsert(docs: EngineDocument[]): void {
+    for (const doc of docs) {
+      this.removeOne(doc.id);
+      const loc = doc.locale;
+      let idx = this.indexes.get(loc);
+      if (!idx) {
+        idx = new LocaleIndex(loc);
+        this.indexes.set(loc, idx);
+      }
+      const slot = idx.slots.length;
+      idx.add(doc);
+      this.where.set(doc.id, { locale: loc, slot });
+    }
+  }
+
+  remove(ids: string[]): void {
+    for (const id of ids) this.removeOne(id);
+  }
+
+  private removeOne(id: string): void {
+    const w = this.where.get(id);
+    if (!w) return;
+    this.indexes.get(w.locale)?.removeSlot(w.slot);
+    this.where.delete(id);
+  }
+
+  setSynonyms(rules: SynonymRule[]): void {
+    const tables = new Map<Locale, SynonymTable>();
+    for (const rule of rules) {
+      let t = tables.get(rule.locale);
+      if (!t) {
+        t = { map: new Map(), maxLen: 1 };
+        tables.set(rule.locale, t);
+      }
+      const keyOf = (s: string): string =>
+        tokenize(s, rule.locale)
+          .map((x) => x.folded)
+          .join(' ');
+      const sources = rule.oneWay ? rule.terms.slice(0, 1) : rule.terms;
+      for (const src of sources) {
+        const key = keyOf(src);
+        if (!key) continue;
+        t.maxLen = Math.max(t.maxLen, key.split(' ').length);
+        const list = t.map.get(key) ?? [];
+        for (const other of rule.terms) if (other !== src && keyOf(other) !== key) list.push(other);
+        t.map.set(key, list);
+      }
+    }
+    this.synonyms = tables;
+  }
+
+  /** Indexed locales (with at least one document). */
+  locales(): Locale[] {
+    return [...this.indexes].filter(([, i]) => i.docCount > 0).map(([l]) => l);
+  }
+
+  match(query: string, options: MatchOptions = {}): MatchResult {
+    const limit = options.limit ?? 5;
+    const available = this.locales();
+    let locale = options.locale;
+    if (!locale) {
+      locale =
+        available.length > 1
+          ? detectLocale(query, available)
+          : (available[0] ?? this.options.defaultLocale ?? 'en');
+    }
+    const idx = this.indexes.get(locale);
+    const empty: MatchResult = { locale, candidates: [], confidence: 0, abstain: true, terms: [] };
+    if (!idx || idx.docCount === 0) return empty;
+
+    const tokens = tokenize(query, locale);
+    const { qterms, display, extraTokens } = this.queryTerms(idx, tokens, query, options.prefix ?? false);
+    if (qterms.length === 0 && tokens.length === 0) return { ...empty, terms: display };
+
+    const audience = options.audience ?? 'public';
+    const held = new Set(options.segments ?? []);
+    const allowed = (e: DocEntry): boolean => {
+      if (audience === 'internal') return true;
+      if (e.vis === 0) return true;
+      if (e.vis === 2 && e.segments) for (const s of e.segments) if (held.has(s)) return true;
+      return false;
+    };
+    const grams = queryGrams([...tokens, ...extraTokens]);
+    const scored = idx.score(qterms, grams, allowed, this.fieldWeights, this.fusion);
+    const top = scored.slice(0, limit);
+    const s1 = scored[0]?.score ?? 0;
+    const s2 = scored[1]?.score ?? 0;
+    const termSet = new Set(display);
+    const candidates: Candidate[] = top.map((c, i) => {
+      const other = i === 0 ? s2 : s1;
+      const confidence = calibrate(c.score, c.score - other);
+      return this.explain(idx, c, confidence, termSet);
+    });
+    const confidence = candidates[0]?.confidence ?? 0;
+    return { locale, candidates, confidence, abstain: confidence < this.threshold, terms: display };
+  }
+
+  private queryTerms(
+    idx: LocaleIndex,
+    tokens: Token[],
+    query: string,
+    prefix: boolean,
+  ): { qterms: QueryTerm[]; display: string[]; extraTokens: Token[] } {
+    const weights = new Map<string, number>();
+    const add = (term: string, w: number): void => {
+      if (!term) return;
+      weights.set(term, Math.max(weights.get(term) ?? 0, 0) + w);
+    };
+    const loc = idx.locale;
+    const extraTokens: Token[] = [];
+    // Synonyms: longest folded token sequence first.
+    const syn = this.synonyms.get(loc);
+    if (syn) {
+      for (let i = 0; i < tokens.length; i++) {
+        for (let n = Math.min(syn.maxLen, tokens.length - i); n >= 1; n--) {
+          const key = tokens
+            .slice(i, i + n)
+            .map((t) => t.folded)
+            .join(' ');
+          const exp = syn.map.get(key);
+          if (!exp) continue;
+          for (const text of exp) {
+            const et = tokenize(text, loc);
+            extraTokens.push(...et);
+            for (const t of et) if (!t.stop) add(t.term, 1);
+          }
+          break;
+        }
+      }
+    }
+    const lastIsPrefix = prefix && /[\p{L}\p{N}]$/u.test(query.trimEnd()) && !/\s$/.test(query);
+    tokens.forEach((t, i) => {
+      const isLast = i === tokens.length - 1;
+      if (lastIsPrefix && isLast && t.folded.length >= 1) {
+        if (!t.stop && idx.terms.has(t.term)) add(t.term, 1);
+        for (const w of idx.vocab.completions(t.folded, 12)) add(idx.surfaceTerm.get(w) ?? '', 0.7);
+        if (t.stop || idx.terms.has(t.term)) return;
+      }
+      if (t.stop || !t.term) return;
+      if (idx.terms.has(t.term)) {
+        add(t.term, 1);
+        return;
+      }
+      const known = idx.surfaceTerm.get(t.folded);
+      if (known) {
+        add(known, 1);
+        return;
+      }
+      if (!this.typos || /\d/.test(t.folded)) return;
+      const cs = idx.vocab.corrections(t.folded, maxEdits(t.folded.length), 3);
+      if (cs.length === 0) return;
+      const bestD = cs[0]!.distance;
+      for (const c of cs) {
+        if (c.distance !== bestD) break;
+        add(idx.surfaceTerm.get(c.word) ?? '', bestD === 1 ? 0.8 : 0.6);
+      }
+    });
+    const qterms: QueryTerm[] = [];
+    for (const [text, weight] of weights) {
+      const term = idx.terms.get(text);
+      if (term) qterms.push({ term, weight });
+    }
+    return { qterms, display: [...weights.keys()], extraTokens };
+  }
+
+  private explain(idx: LocaleIndex, c: ScoredDoc, confidence: number, terms: Set<string>): Candidate {
+    const e = idx.entry(c.slot)!;
+    const doc = e.doc;
+    const matched = new Set<string>();
+    const highlights: Highlight[] = [];
+    const hl = (field: Highlight['field'], text: string | undefined, snippet: boolean): void => {
+      if (!text) return;
+      const toks = tokenize(text, idx.locale);
+      const ranges: Array<[number, number]> = [];
+      for (const t of toks) {
+        if (!t.stop && terms.has(t.term)) {
+          ranges.push([t.start, t.end]);
+          matched.add(t.term);
+        }
+      }
+      if (ranges.length === 0) return;
+      if (snippet && text.length > 200) {
+        const from = Math.max(0, ranges[0]![0] - 60);
+        const to = Math.min(text.length, from + 200);
+        const cut = text.slice(from, to);
+        const shifted = ranges
+          .filter(([s, t]) => s >= from && t <= to)
+          .map(([s, t]): [number, number] => [s - from, t - from]);
+        highlights.push({ field, text: cut, ranges: shifted });
+        return;
+      }
+      highlights.push({ field, text, ranges });
+    };
+    hl('title', doc.title, false);
+    const unit = c.bestUnit >= 0 ? idx.unit(c.bestUnit) : undefined;
+    const matchedFormulation =
+      unit && unit.source >= 0 ? doc.formulations[unit.source] : unit ? doc.title : undefined;
+    if (unit && unit.source >= 0) hl('formulation', matchedFormulation, false);
+    hl('shortAnswer', doc.shortAnswer, true);
+    hl('body', doc.body, true);
+    hl('tags', doc.tags?.join(', '), false);
+    const out: Candidate = {
+      id: doc.id,
+      score: c.score,
+      confidence,
+      matchedTerms: [...matched],
+      highlights,
+    };
+    if (matchedFormulation !== undefined) out.matchedFormulation = matchedFormulation;
+    return out;
+  }
+
+  /** Raw scored list for evaluation and calibration (dev tooling). */
+  debugScores(query: string, locale: Locale): ScoredDoc[] & { ids?: string[] } {
+    const idx = this.indexes.get(locale);
+    if (!idx) return [];
+    const tokens = tokenize(query, locale);
+    const { qterms, extraTokens } = this.queryTerms(idx, tokens, query, false);
+    return idx.score(
+      qterms,
+      queryGrams([...tokens, ...extraTokens]),
+      () => true,
+      this.fieldWeights,
+      this.fusion,
+    );
+  }
+
+  idOf(locale: Locale, slot: number): string | undefined {
+    return this.indexes.get(locale)?.entry(slot)?.doc.id;
+  }
+}
+
+export function calibrate(score: number, margin: number): number {
+  return sigmoid(CALIBRATION.bias + CALIBRATION.top * score + CALIBRATION.margin * margin);
+}
+
+export { fold, normalize };
