@@ -35,12 +35,24 @@ beforeAll(async () => {
     }
     const body = await readJson(req);
     seen.push({ auth: req.headers.authorization, model: body.model, input: body.input });
-    if (mode === 'error') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"boom"}');
+    if (mode === 'error')
+      return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"boom"}');
     if (mode === 'slow') await new Promise((r) => setTimeout(r, 500));
-    let data = body.input.map((text, index) => ({ object: 'embedding', index, embedding: trigramVector(text) }));
+    let data = body.input.map((text, index) => ({
+      object: 'embedding',
+      index,
+      embedding: trigramVector(text),
+    }));
     if (mode === 'shuffled') data = data.reverse();
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ object: 'list', model: body.model, data, usage: { prompt_tokens: 1, total_tokens: 1 } }));
+    res.end(
+      JSON.stringify({
+        object: 'list',
+        model: body.model,
+        data,
+        usage: { prompt_tokens: 1, total_tokens: 1 },
+      }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -53,7 +65,12 @@ describe('OpenAI-compatible embedding provider', () => {
   it('embeds in input order, batched, normalized, with the key sent only as a bearer token', async () => {
     mode = 'shuffled';
     seen.length = 0;
-    const p = createHttpEmbeddingProvider({ url: `${url}/v1/`, model: 'mistral-embed', apiKey: 'sk-secret', batchSize: 2 });
+    const p = createHttpEmbeddingProvider({
+      url: `${url}/v1/`,
+      model: 'mistral-embed',
+      apiKey: 'sk-secret',
+      batchSize: 2,
+    });
     const texts = ['mot de passe oublié', 'mot de passe perdu', 'facture impayée'];
     const v = await p.embed(texts);
     expect(v).toHaveLength(3);
@@ -89,9 +106,13 @@ describe('OpenAI-compatible embedding provider', () => {
 describe('local ONNX embedding provider', () => {
   it('explains what is missing when the model folder does not exist', async () => {
     const dir = tempDir();
-    const err = await createLocalEmbeddingProvider({ dir: dir.path, model: 'multilingual-e5-small' }).catch((e: Error) => e);
+    const err = await createLocalEmbeddingProvider({ dir: dir.path, model: 'multilingual-e5-small' }).catch(
+      (e: Error) => e,
+    );
     dir.remove();
     expect(err).toBeInstanceOf(EmbeddingError);
-    expect((err as Error).message).toMatch(/No local embedding model at .*multilingual-e5-small.*config\.json/);
+    expect((err as Error).message).toMatch(
+      /No local embedding model at .*multilingual-e5-small.*config\.json/,
+    );
   });
 });

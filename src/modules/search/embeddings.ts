@@ -47,7 +47,9 @@ export function createHttpEmbeddingProvider(options: HttpEmbeddingOptions): Embe
     } | null;
     const data = body?.data;
     if (!Array.isArray(data) || data.length !== input.length) {
-      throw new EmbeddingError(`Embedding endpoint ${endpoint} returned ${data?.length ?? 'no'} vectors for ${input.length} texts`);
+      throw new EmbeddingError(
+        `Embedding endpoint ${endpoint} returned ${data?.length ?? 'no'} vectors for ${input.length} texts`,
+      );
     }
     const ordered = [...data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
     return ordered.map((d) => {
@@ -56,7 +58,9 @@ export function createHttpEmbeddingProvider(options: HttpEmbeddingOptions): Embe
       }
       const v = Float32Array.from(d.embedding as number[]);
       if (dimensions !== undefined && v.length !== dimensions) {
-        throw new EmbeddingError(`Embedding endpoint ${endpoint} changed dimensions (${dimensions} → ${v.length})`);
+        throw new EmbeddingError(
+          `Embedding endpoint ${endpoint} changed dimensions (${dimensions} → ${v.length})`,
+        );
       }
       dimensions = v.length;
       return normalize(v);
@@ -70,7 +74,8 @@ export function createHttpEmbeddingProvider(options: HttpEmbeddingOptions): Embe
     },
     async embed(texts) {
       const out: Float32Array[] = [];
-      for (let i = 0; i < texts.length; i += batchSize) out.push(...(await embedBatch(texts.slice(i, i + batchSize))));
+      for (let i = 0; i < texts.length; i += batchSize)
+        out.push(...(await embedBatch(texts.slice(i, i + batchSize))));
       return out;
     },
   };
@@ -88,7 +93,9 @@ export interface LocalEmbeddingOptions {
  * A local ONNX sentence-embedding model run in-process by @huggingface/transformers (onnxruntime,
  * CPU). Loads only from `dir`: never downloads anything.
  */
-export async function createLocalEmbeddingProvider(options: LocalEmbeddingOptions): Promise<EmbeddingProvider> {
+export async function createLocalEmbeddingProvider(
+  options: LocalEmbeddingOptions,
+): Promise<EmbeddingProvider> {
   const dir = resolve(options.dir);
   const modelDir = join(dir, options.model);
   if (!existsSync(join(modelDir, 'config.json'))) {
@@ -101,13 +108,18 @@ export async function createLocalEmbeddingProvider(options: LocalEmbeddingOption
   try {
     transformers = await import('@huggingface/transformers');
   } catch {
-    throw new EmbeddingError('The optional package @huggingface/transformers is not installed: run `npm install`.');
+    throw new EmbeddingError(
+      'The optional package @huggingface/transformers is not installed: run `npm install`.',
+    );
   }
   transformers.env.allowRemoteModels = false;
   transformers.env.allowLocalModels = true;
   transformers.env.localModelPath = `${dir}/`;
   const extractor = await transformers
-    .pipeline('feature-extraction', options.model, { local_files_only: true, dtype: options.quantized ? 'q8' : 'fp32' })
+    .pipeline('feature-extraction', options.model, {
+      local_files_only: true,
+      dtype: options.quantized ? 'q8' : 'fp32',
+    })
     .catch((err: Error) => {
       throw new EmbeddingError(`Could not load the local model ${modelDir}: ${err.message}`);
     });
