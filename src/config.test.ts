@@ -45,6 +45,9 @@ describe('configuration', () => {
     [{ RELAIS_ADMIN_EMAIL: 'not-an-email', RELAIS_ADMIN_PASSWORD: 'a long password' }, 'RELAIS_ADMIN_EMAIL'],
     [{ RELAIS_ADMIN_EMAIL: 'a@b.fr', RELAIS_ADMIN_PASSWORD: 'short' }, 'RELAIS_ADMIN_PASSWORD'],
     [{ RELAIS_ADMIN_EMAIL: 'a@b.fr' }, 'RELAIS_ADMIN_PASSWORD'],
+    [{ RELAIS_EMBEDDINGS: 'gpu' }, 'RELAIS_EMBEDDINGS'],
+    [{ RELAIS_EMBEDDINGS: 'http', RELAIS_EMBEDDINGS_MODEL: 'mistral-embed' }, 'RELAIS_EMBEDDINGS_URL'],
+    [{ RELAIS_EMBEDDINGS: 'local' }, 'RELAIS_EMBEDDINGS_MODEL'],
   ])('rejects %o naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));

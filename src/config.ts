@@ -26,6 +26,11 @@ const EnvSchema = z.object({
     .max(24 * 90)
     .default(24 * 7),
   RELAIS_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  RELAIS_EMBEDDINGS: z.enum(['off', 'http', 'local']).default('off'),
+  RELAIS_EMBEDDINGS_URL: z.url().optional(),
+  RELAIS_EMBEDDINGS_MODEL: z.string().min(1).optional(),
+  RELAIS_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  RELAIS_EMBEDDINGS_DIR: z.string().min(1).default('./models'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -41,6 +46,11 @@ export interface Config {
   trustProxy: boolean;
   sessionTtlMs: number;
   bodyLimit: number;
+  /** Optional semantic layer fused with the lexical ranking (off by default). */
+  embeddings:
+    | { kind: 'off' }
+    | { kind: 'http'; url: string; model: string; apiKey: string | undefined }
+    | { kind: 'local'; dir: string; model: string };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -60,6 +70,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  RELAIS_ADMIN_PASSWORD: RELAIS_ADMIN_EMAIL and RELAIS_ADMIN_PASSWORD go together',
     );
   }
+  if (e.RELAIS_EMBEDDINGS !== 'off' && !e.RELAIS_EMBEDDINGS_MODEL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  RELAIS_EMBEDDINGS_MODEL: required when RELAIS_EMBEDDINGS is on',
+    );
+  }
+  if (e.RELAIS_EMBEDDINGS === 'http' && !e.RELAIS_EMBEDDINGS_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  RELAIS_EMBEDDINGS_URL: required when RELAIS_EMBEDDINGS=http',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -74,6 +94,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.RELAIS_TRUST_PROXY,
     sessionTtlMs: e.RELAIS_SESSION_TTL_HOURS * 3_600_000,
     bodyLimit: e.RELAIS_BODY_LIMIT_BYTES,
+    embeddings:
+      e.RELAIS_EMBEDDINGS === 'http'
+        ? {
+            kind: 'http',
+            url: e.RELAIS_EMBEDDINGS_URL!,
+            model: e.RELAIS_EMBEDDINGS_MODEL!,
+            apiKey: e.RELAIS_EMBEDDINGS_API_KEY,
+          }
+        : e.RELAIS_EMBEDDINGS === 'local'
+          ? { kind: 'local', dir: resolve(e.RELAIS_EMBEDDINGS_DIR), model: e.RELAIS_EMBEDDINGS_MODEL! }
+          : { kind: 'off' },
     logLevel: e.LOG_LEVEL,
   };
 }

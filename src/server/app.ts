@@ -10,6 +10,10 @@ import { appliedMigrationCount, type Database, expectedMigrationCount } from '..
 import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
 import kbRoutes from '../modules/kb/routes.ts';
+import { findArticlesForDisplay, listIndexableArticles } from '../modules/kb/service.ts';
+import { embeddingProviderFrom } from '../modules/search/embeddings.ts';
+import searchPlugin from '../modules/search/plugin.ts';
+import searchRoutes from '../modules/search/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
 import helpCentre from '../web/routes.ts';
 import auth from './auth.ts';
@@ -80,6 +84,14 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(apiKeyRoutes);
   await app.register(auditRoutes);
   await app.register(kbRoutes);
+  await app.register(searchPlugin, {
+    source: {
+      load: (ids) => listIndexableArticles(app.db, ids),
+      cards: (ids, audience) => findArticlesForDisplay(app.db, ids, undefined, audience),
+    },
+    embeddings: await embeddingProviderFrom(config.embeddings),
+  });
+  await app.register(searchRoutes);
   await app.register(helpCentre);
 
   return app;

@@ -108,6 +108,7 @@ describe('what the public can see', () => {
       '/api/v1/articles?limit=500&status=draft',
       '/api/v1/articles?limit=500&visibility=internal',
     ];
+    await app.searchIndex.settled();
     for (const url of surfaces) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(200);

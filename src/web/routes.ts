@@ -168,20 +168,15 @@ export default async function helpCentre(app: FastifyInstance) {
       let results: Awaited<ReturnType<typeof kb.findArticlesForDisplay>> = [];
       let unsure = false;
       if (query) {
-        if (app.hasDecorator('searchIndex')) {
-          const match = await app.searchIndex.match(query, { locale, audience: 'public', limit: 10 });
-          results = await kb.findArticlesForDisplay(
-            app.db,
-            match.candidates.map((c) => c.id),
-            locale,
-            'public',
-          );
-          unsure = match.abstain;
-        } else {
-          // TODO(search): the search plugin (`app.searchIndex`, src/modules/search) is not registered in this
-          // build; this plain SQL word match keeps the page useful until it is.
-          results = await kb.searchPublicArticles(app.db, locale, query, 10);
-        }
+        // The engine filters by audience itself; the display lookup re-checks visibility in SQL.
+        const match = await app.searchIndex.match(query, { locale, audience: 'public', limit: 10 });
+        results = await kb.findArticlesForDisplay(
+          app.db,
+          match.candidates.map((c) => c.id),
+          locale,
+          'public',
+        );
+        unsure = match.abstain;
       }
       return sendPage(reply, searchPage(s, locale, { query, results, unsure }));
     },

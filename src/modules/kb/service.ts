@@ -668,46 +668,6 @@ export const articlePath = (a: { locale: string; slug: string }) =>
 export const categoryPath = (locale: string, slug: string) =>
   `/${locale}/categories/${encodeURIComponent(slug)}`;
 
-/**
- * Fallback search over published public articles: words of 3+ letters matched in title, short answer
- * or formulations, ranked by how many words hit. Used by the help centre when no engine is running.
- */
-export async function searchPublicArticles(db: DbOrTx, locale: string, query: string, limit = 10) {
-  const words = [
-    ...new Set(
-      query
-        .toLowerCase()
-        .split(/[^\p{L}\p{N}]+/u)
-        .filter((w) => w.length >= 3),
-    ),
-  ].slice(0, 8);
-  const hits = new Map<string, { row: repo.ArticleRow; n: number }>();
-  for (const word of words) {
-    for (const row of await repo.listArticles(db, {
-      audience: 'public',
-      locale,
-      q: word,
-      limit: 50,
-      orderBy: 'popular',
-    })) {
-      const hit = hits.get(row.id) ?? { row, n: 0 };
-      hit.n++;
-      hits.set(row.id, hit);
-    }
-  }
-  return [...hits.values()]
-    .sort((a, b) => b.n - a.n || b.row.views - a.row.views)
-    .slice(0, limit)
-    .map(({ row: a }) => ({
-      id: a.id,
-      locale: a.locale,
-      slug: a.slug,
-      title: a.title,
-      shortAnswer: a.shortAnswer,
-      url: articlePath(a),
-    }));
-}
-
 export const isKnowledgeBaseEmpty = async (db: DbOrTx) =>
   (await repo.countAllArticles(db)) === 0 && (await repo.listCategories(db)).length === 0;
 

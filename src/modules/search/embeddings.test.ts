@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyModel } from '../../../test/fixtures/tiny-onnx-model.ts';
 import { tempDir } from '../../../test/helpers.ts';
 import { createHttpEmbeddingProvider, createLocalEmbeddingProvider, EmbeddingError } from './embeddings.ts';
 
@@ -114,5 +115,24 @@ describe('local ONNX embedding provider', () => {
     expect((err as Error).message).toMatch(
       /No local embedding model at .*multilingual-e5-small.*config\.json/,
     );
+  });
+});
+
+describe('local ONNX embedding provider with a model the test writes', () => {
+  it('loads it from the folder and embeds by meaning', async () => {
+    const dir = tempDir();
+    writeTinyModel(dir.path, 'tiny', [
+      ['box', 'modem', 'routeur'],
+      ['facture', 'invoice', 'bill'],
+    ]);
+    try {
+      const p = await createLocalEmbeddingProvider({ dir: dir.path, model: 'tiny' });
+      const [box, modem, bill] = await p.embed(['ma box', 'mon modem', 'ma facture']);
+      expect(p.dimensions).toBe(3);
+      expect(cosine(box!, modem!)).toBeGreaterThan(0.99);
+      expect(cosine(box!, bill!)).toBeLessThan(cosine(box!, modem!));
+    } finally {
+      dir.remove();
+    }
   });
 });

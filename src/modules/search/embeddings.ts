@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Config } from '../../config.ts';
 import type { EmbeddingProvider } from '../../engine/types.ts';
 
 export class EmbeddingError extends Error {}
@@ -146,4 +147,13 @@ function normalize(v: Float32Array): Float32Array {
   norm = Math.sqrt(norm);
   if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= norm;
   return v;
+}
+
+/** The provider named by the configuration, or undefined when the semantic layer is off. */
+export async function embeddingProviderFrom(
+  config: Config['embeddings'],
+): Promise<EmbeddingProvider | undefined> {
+  if (config.kind === 'http') return createHttpEmbeddingProvider(config);
+  if (config.kind === 'local') return createLocalEmbeddingProvider(config);
+  return undefined;
 }

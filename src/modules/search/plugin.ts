@@ -15,8 +15,8 @@ export interface AnswerCard {
 }
 
 export interface SearchSource extends DocumentSource {
-  /** Cards for these ids, in any order; ids that are gone are simply absent. */
-  cards(ids: string[]): Promise<AnswerCard[]>;
+  /** Cards for these ids that `audience` may see, in any order; others are simply absent. */
+  cards(ids: string[], audience: 'public' | 'internal'): Promise<AnswerCard[]>;
 }
 
 declare module 'fastify' {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MatchOptions, MatchResult } from '../../engine/types.ts';
 import { type Actor, can } from '../../server/access.ts';
-import type { AnswerCard } from './plugin.ts';
+import type { SearchSource } from './plugin.ts';
 import { listSynonyms, replaceSynonyms } from './synonyms.ts';
 
 const Locale = z
@@ -47,13 +47,15 @@ function filtersFor(
   actor: Actor,
   audience: 'public' | 'internal',
   segments: string[] | undefined,
-): MatchOptions {
+): MatchOptions & { audience: 'public' | 'internal' } {
   const staff = can(actor, 'content:read');
-  return { audience: staff ? audience : 'public', segments: staff ? segments : [] };
+  return { audience: staff ? audience : 'public', segments: staff ? (segments ?? []) : [] };
 }
 
-async function present(cards: (ids: string[]) => Promise<AnswerCard[]>, result: MatchResult, staff: boolean) {
-  const byId = new Map((await cards(result.candidates.map((c) => c.id))).map((c) => [c.id, c]));
+async function present(source: SearchSource, result: MatchResult, audience: 'public' | 'internal') {
+  const ids = result.candidates.map((c) => c.id);
+  const byId = new Map((await source.cards(ids, audience)).map((c) => [c.id, c]));
+  const staff = audience === 'internal';
   const results = result.candidates.flatMap((c) => {
     const card = byId.get(c.id);
     if (!card) return [];
@@ -70,8 +72,6 @@ async function present(cards: (ids: string[]) => Promise<AnswerCard[]>, result: 
 }
 
 const searchRoutes: FastifyPluginAsyncZod = async (app) => {
-  const cards = (ids: string[]) => app.searchSource.cards(ids);
-
   app.get(
     '/api/v1/search',
     {
@@ -96,13 +96,10 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { q, locale, limit, prefix, audience, segments } = req.query;
-      const options = {
-        ...filtersFor(req.actor, audience, segments?.split(',').filter(Boolean)),
-        limit,
-        prefix,
-      };
+      const filters = filtersFor(req.actor, audience, segments?.split(',').filter(Boolean));
+      const options = { ...filters, limit, prefix };
       const result = await app.searchIndex.match(q, locale ? { ...options, locale } : options);
-      return present(cards, result, can(req.actor, 'content:read'));
+      return present(app.searchSource, result, filters.audience);
     },
   );
 
@@ -132,9 +129,10 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { question, locale, audience, segments } = req.body;
-      const options = { ...filtersFor(req.actor, audience, segments), limit: 3 };
+      const filters = filtersFor(req.actor, audience, segments);
+      const options = { ...filters, limit: 3 };
       const result = await app.searchIndex.match(question, locale ? { ...options, locale } : options);
-      const shown = await present(cards, result, can(req.actor, 'content:read'));
+      const shown = await present(app.searchSource, result, filters.audience);
       const best = shown.results[0];
       const answered = !result.abstain && best !== undefined;
       return {
