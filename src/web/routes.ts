@@ -38,16 +38,40 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const feedbackRateLimit = { max: 20, timeWindow: '1 minute' };
 
 type Params = { locale: string; slug?: string };
+const SETTINGS_TTL_MS = 5_000;
+const VIEWS_FLUSH_MS = 10_000;
 
 /** The public help centre: server-rendered pages, SEO files, Markdown views. Published public content only. */
 export default async function helpCentre(app: FastifyInstance) {
   const { publicUrl } = app.config;
 
+  // Branding and locales change a few times a year: a few seconds of staleness saves two queries per page.
+  let cached: { site: Site; at: number } | undefined;
   async function site(): Promise<Site> {
+    if (cached && Date.now() - cached.at < SETTINGS_TTL_MS) return cached.site;
     const [branding, locales] = await Promise.all([kb.readBranding(app.db), kb.listLocales(app.db)]);
     const themeVersion = createHash('sha256').update(JSON.stringify(branding)).digest('hex').slice(0, 10);
-    return { branding, locales, publicUrl, themeVersion };
+    cached = { site: { branding, locales, publicUrl, themeVersion }, at: Date.now() };
+    return cached.site;
   }
+
+  // Page views are counted in memory and written in one statement every few seconds, so reading an
+  // article never waits for a write (they feed the engine's popularity prior, not a live display).
+  let views = new Map<string, number>();
+  const flushViews = async () => {
+    if (!views.size) return;
+    const batch = views;
+    views = new Map();
+    await kb
+      .addViews(app.db, batch)
+      .catch((err: Error) => app.log.warn({ err }, 'could not record page views'));
+  };
+  const timer = setInterval(() => void flushViews(), VIEWS_FLUSH_MS);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await flushViews();
+  });
 
   function sendPage(reply: FastifyReply, body: string, status = 200) {
     return reply
@@ -230,8 +254,8 @@ export default async function helpCentre(app: FastifyInstance) {
               limit: 6,
             })
           : [],
-        kb.recordView(app.db, article.id),
       ]);
+      views.set(article.id, (views.get(article.id) ?? 0) + 1);
       return sendPage(
         reply,
         articlePage(s, {

@@ -593,7 +593,8 @@ export async function findPublicArticleBySlug(db: DbOrTx, locale: string, slug: 
   return moved ? { redirectTo: moved } : {};
 }
 
-export const recordView = (db: DbOrTx, id: string) => repo.incrementViews(db, id);
+/** Adds page views counted in memory since the last flush (see web/routes.ts). */
+export const addViews = (db: DbOrTx, counts: Map<string, number>) => repo.addViews(db, counts);
 
 /**
  * Published articles as the matching engine indexes them (all visibilities: the engine filters by
