@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, buildStaff, createTestApp, type Session, signIn, type TestApp, testConfig } from '../../../test/helpers.ts';
+import {
+  ADMIN,
+  buildStaff,
+  createTestApp,
+  type Session,
+  signIn,
+  type TestApp,
+  testConfig,
+} from '../../../test/helpers.ts';
 import { startRelais } from '../../start.ts';
 
 let t: TestApp;
@@ -16,10 +24,19 @@ const answer = (question: string, more: Record<string, unknown> = {}) =>
   t.app.inject({ method: 'POST', url: '/api/v1/answer', payload: { question, ...more } });
 
 async function publish(article: Record<string, unknown>) {
-  const created = await t.app.inject({ method: 'POST', url: '/api/v1/articles', headers: admin.headers, payload: article });
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/articles',
+    headers: admin.headers,
+    payload: article,
+  });
   expect(created.statusCode).toBe(201);
   const id = created.json().id as string;
-  const published = await t.app.inject({ method: 'POST', url: `/api/v1/articles/${id}/publish`, headers: admin.headers });
+  const published = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/articles/${id}/publish`,
+    headers: admin.headers,
+  });
   expect(published.statusCode).toBe(200);
   return id;
 }
@@ -37,7 +54,11 @@ describe('search over the demo help centre', () => {
   it('is ready once the index is built', async () => {
     const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.json().checks.search).toBe('ok');
-    const status = await t.app.inject({ method: 'GET', url: '/api/v1/search/status', headers: admin.headers });
+    const status = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/search/status',
+      headers: admin.headers,
+    });
     expect(status.json().documents).toBeGreaterThan(80);
   });
 
@@ -78,9 +99,15 @@ describe('search over the demo help centre', () => {
     for (const r of staff.results) internalIds.add(r.id);
     expect(staff.results.length).toBeGreaterThan(0);
     // The public asked for internal content too: the route ignores it for anonymous callers.
-    const leaked = pub.results.filter((r: { id: string }) => internalIds.has(r.id) && !pub.results.includes(r));
+    const leaked = pub.results.filter(
+      (r: { id: string }) => internalIds.has(r.id) && !pub.results.includes(r),
+    );
     expect(leaked).toHaveLength(0);
-    const listed = await t.app.inject({ method: 'GET', url: '/api/v1/articles?limit=200&visibility=internal', headers: agent.headers });
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/articles?limit=200&visibility=internal',
+      headers: agent.headers,
+    });
     const internalArticles = new Set<string>(listed.json().items.map((a: { id: string }) => a.id));
     expect(internalArticles.size).toBeGreaterThan(0);
     for (const r of pub.results) expect(internalArticles.has(r.id)).toBe(false);
@@ -93,13 +120,25 @@ describe('search over the demo help centre', () => {
       slug: 'trottinette-electrique',
       title: 'Recharger une trottinette électrique Nuvia',
       shortAnswer: 'Branchez le chargeur fourni sur le port situé sous le guidon.',
-      formulations: ['comment charger ma trottinette', 'trottinette ne charge plus', 'batterie trottinette vide'],
+      formulations: [
+        'comment charger ma trottinette',
+        'trottinette ne charge plus',
+        'batterie trottinette vide',
+      ],
     });
-    await eventually(async () => (await search('ma trottinette ne charge pas', '&locale=fr')).json().results[0]?.id === id);
-    const archived = await t.app.inject({ method: 'POST', url: `/api/v1/articles/${id}/archive`, headers: admin.headers });
+    await eventually(
+      async () => (await search('ma trottinette ne charge pas', '&locale=fr')).json().results[0]?.id === id,
+    );
+    const archived = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${id}/archive`,
+      headers: admin.headers,
+    });
     expect(archived.statusCode).toBe(200);
     await eventually(async () =>
-      (await search('ma trottinette ne charge pas', '&locale=fr')).json().results.every((r: { id: string }) => r.id !== id),
+      (await search('ma trottinette ne charge pas', '&locale=fr'))
+        .json()
+        .results.every((r: { id: string }) => r.id !== id),
     );
   });
 
@@ -115,9 +154,17 @@ describe('search over the demo help centre', () => {
     });
     expect(put.statusCode).toBe(200);
     await eventually(async () => (await search('zorglub oublié', '&locale=fr')).json().results.length > 0);
-    const list = await t.app.inject({ method: 'GET', url: '/api/v1/synonyms?locale=fr', headers: editor.headers });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/synonyms?locale=fr',
+      headers: editor.headers,
+    });
     expect(list.json().items).toEqual([{ locale: 'fr', terms: ['zorglub', 'mot de passe'], oneWay: true }]);
-    const anonymous = await t.app.inject({ method: 'PUT', url: '/api/v1/synonyms/fr', payload: { rules: [] } });
+    const anonymous = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/synonyms/fr',
+      payload: { rules: [] },
+    });
     expect(anonymous.statusCode).toBe(401);
   });
 
@@ -125,7 +172,11 @@ describe('search over the demo help centre', () => {
     const empty = await search('');
     expect(empty.statusCode).toBe(400);
     expect(empty.json().field).toBe('q');
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/answer', payload: { question: 'x', audience: 'root' } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/answer',
+      payload: { question: 'x', audience: 'root' },
+    });
     expect(bad.json().field).toBe('audience');
   });
 });
@@ -143,7 +194,10 @@ describe.runIf(process.env.DATABASE_URL)('several Relais nodes on one PostgreSQL
         formulations: ['can i send a pigeon', 'carrier pigeon support'],
       });
       await eventually(async () => {
-        const res = await other.app.inject({ method: 'GET', url: '/api/v1/search?q=carrier%20pigeon&locale=en' });
+        const res = await other.app.inject({
+          method: 'GET',
+          url: '/api/v1/search?q=carrier%20pigeon&locale=en',
+        });
         return res.json().results[0]?.id === id;
       });
     } finally {
