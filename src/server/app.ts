@@ -15,6 +15,7 @@ import { embeddingProviderFrom } from '../modules/search/embeddings.ts';
 import searchPlugin from '../modules/search/plugin.ts';
 import searchRoutes from '../modules/search/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
+import helpCentre from '../web/routes.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
 import errors from './errors.ts';
@@ -91,6 +92,7 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
     embeddings: await embeddingProviderFrom(config.embeddings),
   });
   await app.register(searchRoutes);
+  await app.register(helpCentre);
 
   return app;
 }

@@ -2,6 +2,16 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Renderer of 404s for page URLs (anything outside /api), set by the help centre so a lost
+     * visitor gets an HTML page; API clients always get problem+json.
+     */
+    notFoundPage: { render?: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> };
+  }
+}
+
 /**
  * The one error type. Services throw these; only this plugin knows HTTP and renders
  * RFC 9457 application/problem+json with a stable `type`/`code` and the offending field.
@@ -168,9 +178,13 @@ export default fp(
       );
     });
 
-    app.setNotFoundHandler((req, reply) =>
-      sendProblem(req, reply, 404, 'not-found', `No route ${req.method} ${req.url.split('?')[0]}.`),
-    );
+    app.decorate('notFoundPage', {});
+    app.setNotFoundHandler((req, reply) => {
+      const render = app.notFoundPage.render;
+      const isApi = req.url.startsWith('/api/') || req.url.startsWith('/admin/api');
+      if (render && !isApi && (req.method === 'GET' || req.method === 'HEAD')) return render(req, reply);
+      return sendProblem(req, reply, 404, 'not-found', `No route ${req.method} ${req.url.split('?')[0]}.`);
+    });
   },
   { name: 'relais-errors' },
 );

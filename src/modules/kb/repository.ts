@@ -305,11 +305,14 @@ export const countArticlesInCategory = async (db: DbOrTx, categoryId: string) =>
 export const countAllArticles = async (db: DbOrTx) =>
   (await db.select({ n: count() }).from(articles))[0]?.n ?? 0;
 
-export const incrementViews = (db: DbOrTx, id: string) =>
-  db
-    .update(articles)
-    .set({ views: sql`${articles.views} + 1` })
-    .where(eq(articles.id, id));
+/** Adds buffered page views, one statement for the whole batch. */
+export async function addViews(db: DbOrTx, counts: Map<string, number>) {
+  if (!counts.size) return;
+  const rows = [...counts].map(([id, n]) => sql`(${id}::uuid, ${n}::int)`);
+  await db.execute(
+    sql`UPDATE articles SET views = articles.views + v.n FROM (VALUES ${sql.join(rows, sql`, `)}) AS v(id, n) WHERE articles.id = v.id`,
+  );
+}
 
 export const maxViews = async (db: DbOrTx) =>
   (

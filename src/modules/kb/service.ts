@@ -593,7 +593,8 @@ export async function findPublicArticleBySlug(db: DbOrTx, locale: string, slug: 
   return moved ? { redirectTo: moved } : {};
 }
 
-export const recordView = (db: DbOrTx, id: string) => repo.incrementViews(db, id);
+/** Adds page views counted in memory since the last flush (see web/routes.ts). */
+export const addViews = (db: DbOrTx, counts: Map<string, number>) => repo.addViews(db, counts);
 
 /**
  * Published articles as the matching engine indexes them (all visibilities: the engine filters by
@@ -667,10 +668,6 @@ export const articlePath = (a: { locale: string; slug: string }) =>
   `/${a.locale}/articles/${encodeURIComponent(a.slug)}`;
 export const categoryPath = (locale: string, slug: string) =>
   `/${locale}/categories/${encodeURIComponent(slug)}`;
-
-/** Plain-text fallback search over published public articles (until the engine answers, see web/). */
-export const searchPublicArticles = (db: DbOrTx, locale: string, q: string, limit = 10) =>
-  repo.listArticles(db, { audience: 'public', locale, q, limit, orderBy: 'popular' });
 
 export const isKnowledgeBaseEmpty = async (db: DbOrTx) =>
   (await repo.countAllArticles(db)) === 0 && (await repo.listCategories(db)).length === 0;

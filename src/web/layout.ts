@@ -1,0 +1,88 @@
+import type { Branding } from '../modules/kb/service.ts';
+import { html, jsonLd, type SafeHtml } from './html.ts';
+import { LANGUAGE_NAMES, t } from './i18n.ts';
+
+/** Everything a page shell needs besides its main content. */
+export interface PageMeta {
+  locale: string;
+  title: string;
+  description: string;
+  /** Path of this page (canonical = publicUrl + path). */
+  path: string;
+  /** Same page in other locales, for hreflang and the language switcher. */
+  alternates: Array<{ locale: string; path: string }>;
+  jsonLd?: unknown[];
+  /** Pages that must not be indexed (search results, 404). */
+  noindex?: boolean;
+}
+
+export interface Site {
+  branding: Branding;
+  locales: string[];
+  publicUrl: string;
+  /** Bumped with the theme so browsers re-fetch it. */
+  themeVersion: string;
+}
+
+function languageSwitcher(site: Site, meta: PageMeta): SafeHtml {
+  const s = t(meta.locale);
+  const others = site.locales.filter((l) => l !== meta.locale);
+  if (!others.length) return html``;
+  return html`<nav class="lang" aria-label="${s.language}"><ul>${others.map((l) => {
+    const alt = meta.alternates.find((a) => a.locale === l);
+    return html`<li><a href="${alt?.path ?? `/${l}`}" hreflang="${l}" lang="${l}">${LANGUAGE_NAMES[l] ?? l}</a></li>`;
+  })}</ul></nav>`;
+}
+
+/** The page shell: landmarks, skip link, search, language switcher, always-visible contact link. */
+export function layout(
+  site: Site,
+  meta: PageMeta,
+  main: SafeHtml,
+  options: { search?: string } = {},
+): string {
+  const s = t(meta.locale);
+  const { branding } = site;
+  const canonical = `${site.publicUrl}${meta.path}`;
+  const xDefault = meta.alternates.find((a) => a.locale === site.locales[0]);
+  return `<!doctype html>${html`<html lang="${meta.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${meta.title} · ${branding.name}</title>
+<meta name="description" content="${meta.description}">
+${meta.noindex ? html`<meta name="robots" content="noindex">` : html`<link rel="canonical" href="${canonical}">`}
+${meta.noindex ? '' : meta.alternates.map((a) => html`<link rel="alternate" hreflang="${a.locale}" href="${site.publicUrl}${a.path}">`)}
+${!meta.noindex && xDefault ? html`<link rel="alternate" hreflang="x-default" href="${site.publicUrl}${xDefault.path}">` : ''}
+<meta property="og:title" content="${meta.title}">
+<meta property="og:description" content="${meta.description}">
+<meta property="og:site_name" content="${branding.name}">
+<link rel="stylesheet" href="/assets/helpcentre.css">
+<link rel="stylesheet" href="/assets/theme.css?v=${site.themeVersion}">
+${(meta.jsonLd ?? []).map((d) => jsonLd(d))}
+</head>
+<body>
+<a class="skip" href="#main">${s.skip}</a>
+<header class="site-header">
+<div class="bar">
+<a class="brand" href="/${meta.locale}">${branding.logoUrl ? html`<img src="${branding.logoUrl}" alt="" width="32" height="32">` : ''}<span>${branding.name}</span></a>
+${languageSwitcher(site, meta)}
+</div>
+<form class="search" role="search" action="/${meta.locale}/search" method="get">
+<label for="q">${s.searchLabel}</label>
+<div class="search-row"><input id="q" name="q" type="search" value="${options.search ?? ''}" placeholder="${s.searchPlaceholder}" maxlength="200" autocomplete="off"><button type="submit">${s.searchButton}</button></div>
+</form>
+</header>
+<main id="main" tabindex="-1">
+${main}
+</main>
+<footer class="site-footer">
+<aside class="contact-cta" aria-labelledby="contact-cta-title">
+<h2 id="contact-cta-title">${s.stillNeedHelp}</h2>
+<p><a class="button" href="/${meta.locale}/contact">${s.contactUs}</a></p>
+</aside>
+<p class="footnote">© ${branding.name} · <a href="/${meta.locale}">${s.helpCentre}</a></p>
+</footer>
+</body>
+</html>`}`;
+}

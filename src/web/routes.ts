@@ -1,0 +1,290 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { EMBED_HOSTS } from '../modules/kb/markdown.ts';
+import * as kb from '../modules/kb/service.ts';
+import { AppError } from '../server/errors.ts';
+import { negotiateLocale } from './i18n.ts';
+import type { Site } from './layout.ts';
+import { articlePage, categoryPage, contactPage, errorPage, homePage, searchPage } from './pages.ts';
+import { articleMarkdown, llmsTxt, robots, sitemap } from './seo.ts';
+
+/** Strict CSP for every help-centre page: no inline script or style, embeds from video hosts only. */
+export const HELP_CENTRE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' https: data:",
+  `frame-src ${EMBED_HOSTS.map((h) => `https://${h}`).join(' ')}`,
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+const ASSETS: Record<string, { type: string; body: Buffer }> = Object.fromEntries(
+  [
+    ['helpcentre.css', 'text/css; charset=utf-8'],
+    ['nuvia-logo.svg', 'image/svg+xml'],
+  ].map(([name, type]) => [
+    name,
+    { type: type!, body: readFileSync(new URL(`./assets/${name}`, import.meta.url)) },
+  ]),
+);
+
+// Page routes only ever see these shapes; anything else is a 404 page, not a validation error.
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+// Anonymous feedback: cheap to accept, hard to flood.
+const feedbackRateLimit = { max: 20, timeWindow: '1 minute' };
+
+type Params = { locale: string; slug?: string };
+const SETTINGS_TTL_MS = 5_000;
+const VIEWS_FLUSH_MS = 10_000;
+
+/** The public help centre: server-rendered pages, SEO files, Markdown views. Published public content only. */
+export default async function helpCentre(app: FastifyInstance) {
+  const { publicUrl } = app.config;
+
+  // Branding and locales change a few times a year: a few seconds of staleness saves two queries per page.
+  let cached: { site: Site; at: number } | undefined;
+  async function site(): Promise<Site> {
+    if (cached && Date.now() - cached.at < SETTINGS_TTL_MS) return cached.site;
+    const [branding, locales] = await Promise.all([kb.readBranding(app.db), kb.listLocales(app.db)]);
+    const themeVersion = createHash('sha256').update(JSON.stringify(branding)).digest('hex').slice(0, 10);
+    cached = { site: { branding, locales, publicUrl, themeVersion }, at: Date.now() };
+    return cached.site;
+  }
+
+  // Page views are counted in memory and written in one statement every few seconds, so reading an
+  // article never waits for a write (they feed the engine's popularity prior, not a live display).
+  let views = new Map<string, number>();
+  const flushViews = async () => {
+    if (!views.size) return;
+    const batch = views;
+    views = new Map();
+    await kb
+      .addViews(app.db, batch)
+      .catch((err: Error) => app.log.warn({ err }, 'could not record page views'));
+  };
+  const timer = setInterval(() => void flushViews(), VIEWS_FLUSH_MS);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await flushViews();
+  });
+
+  function sendPage(reply: FastifyReply, body: string, status = 200) {
+    return reply
+      .status(status)
+      .header('content-security-policy', HELP_CENTRE_CSP)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(body);
+  }
+
+  async function notFound(req: FastifyRequest, reply: FastifyReply) {
+    const s = await site();
+    const first = req.url.split('/')[1] ?? '';
+    const locale = s.locales.includes(first)
+      ? first
+      : negotiateLocale(req.headers['accept-language'], s.locales);
+    return sendPage(reply, errorPage(s, locale, 'not-found', req.url.split('?')[0] ?? '/'), 404);
+  }
+  app.notFoundPage.render = notFound;
+
+  /** The configured locale named by the URL, or undefined (→ 404 page). */
+  async function pageSite(req: FastifyRequest<{ Params: Params }>) {
+    const s = await site();
+    return s.locales.includes(req.params.locale) ? s : undefined;
+  }
+
+  app.setErrorHandler(async (error: Error, req, reply) => {
+    if (error instanceof AppError && error.status === 404) return notFound(req, reply);
+    if (error instanceof AppError && error.status < 500) {
+      return reply.status(error.status).type('text/plain; charset=utf-8').send(error.detail);
+    }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status === 429) return reply.status(429).type('text/plain; charset=utf-8').send('Too many requests.');
+    req.log.error({ err: error }, 'help-centre page failed');
+    const s = await site();
+    return sendPage(reply, errorPage(s, s.locales[0] ?? 'en', 'error', req.url), 500);
+  });
+
+  // Plain HTML forms post urlencoded bodies; only the feedback form does, inside this plugin.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  const page = { config: { access: 'public' as const }, schema: { hide: true } };
+
+  app.get('/', page, async (req, reply) => {
+    const s = await site();
+    return reply
+      .header('vary', 'Accept-Language')
+      .redirect(`/${negotiateLocale(req.headers['accept-language'], s.locales)}`, 302);
+  });
+
+  app.get('/assets/:name', page, async (req: FastifyRequest<{ Params: { name: string } }>, reply) => {
+    const asset = ASSETS[req.params.name];
+    if (!asset) return notFound(req, reply);
+    return reply.header('cache-control', 'public, max-age=3600').type(asset.type).send(asset.body);
+  });
+
+  app.get('/assets/theme.css', page, async (_req, reply) => {
+    const { branding } = await site();
+    // Colours are validated as hex by readBranding: safe to interpolate into CSS.
+    const css = `:root{--brand:${branding.primaryColor};--accent:${branding.accentColor}}\n`;
+    return reply.header('cache-control', 'public, max-age=300').type('text/css; charset=utf-8').send(css);
+  });
+
+  app.get('/robots.txt', page, async (_req, reply) =>
+    reply.type('text/plain; charset=utf-8').send(robots(await site())),
+  );
+
+  app.get('/sitemap.xml', page, async (_req, reply) => {
+    const s = await site();
+    const [categories, articles] = await Promise.all([
+      kb.listCategories(app.db),
+      kb.listArticles(app.db, { audience: 'public', limit: 50_000 }),
+    ]);
+    return reply.type('application/xml; charset=utf-8').send(sitemap(s, categories, articles));
+  });
+
+  app.get('/llms.txt', page, async (_req, reply) => {
+    const s = await site();
+    const [categories, articles] = await Promise.all([
+      kb.listCategories(app.db),
+      kb.listArticles(app.db, { audience: 'public', limit: 50_000 }),
+    ]);
+    return reply.type('text/plain; charset=utf-8').send(llmsTxt(s, categories, articles));
+  });
+
+  app.get('/:locale', page, async (req: FastifyRequest<{ Params: Params }>, reply) => {
+    const s = await pageSite(req);
+    if (!s) return notFound(req, reply);
+    const locale = req.params.locale;
+    const [categories, articles] = await Promise.all([
+      kb.listCategories(app.db),
+      kb.listArticles(app.db, { audience: 'public', locale, limit: 10_000 }),
+    ]);
+    const top = [...articles].sort((a, b) => b.views - a.views || a.position - b.position).slice(0, 8);
+    const withCounts = categories
+      .filter((c) => c.translations[locale])
+      .map((category) => ({ category, count: articles.filter((a) => a.categoryId === category.id).length }))
+      .filter((c) => c.count > 0);
+    return sendPage(reply, homePage(s, locale, { categories: withCounts, top }));
+  });
+
+  app.get('/:locale/contact', page, async (req: FastifyRequest<{ Params: Params }>, reply) => {
+    const s = await pageSite(req);
+    if (!s) return notFound(req, reply);
+    return sendPage(reply, contactPage(s, req.params.locale));
+  });
+
+  app.get(
+    '/:locale/search',
+    page,
+    async (req: FastifyRequest<{ Params: Params; Querystring: { q?: string } }>, reply) => {
+      const s = await pageSite(req);
+      if (!s) return notFound(req, reply);
+      const locale = req.params.locale;
+      const query = (typeof req.query.q === 'string' ? req.query.q : '').trim().slice(0, 200);
+      let results: Awaited<ReturnType<typeof kb.findArticlesForDisplay>> = [];
+      let unsure = false;
+      if (query) {
+        // The engine filters by audience itself; the display lookup re-checks visibility in SQL.
+        const match = await app.searchIndex.match(query, { locale, audience: 'public', limit: 10 });
+        results = await kb.findArticlesForDisplay(
+          app.db,
+          match.candidates.map((c) => c.id),
+          locale,
+          'public',
+        );
+        unsure = match.abstain;
+      }
+      return sendPage(reply, searchPage(s, locale, { query, results, unsure }));
+    },
+  );
+
+  app.get('/:locale/categories/:slug', page, async (req: FastifyRequest<{ Params: Params }>, reply) => {
+    const s = await pageSite(req);
+    const slug = req.params.slug ?? '';
+    if (!s || !SLUG.test(slug)) return notFound(req, reply);
+    const locale = req.params.locale;
+    const category = await kb.findCategoryBySlug(app.db, locale, slug);
+    if (!category) return notFound(req, reply);
+    const [sections, articles] = await Promise.all([
+      kb.listSections(app.db, category.id),
+      kb.listArticles(app.db, { audience: 'public', locale, categoryId: category.id }),
+    ]);
+    if (!articles.length) return notFound(req, reply);
+    return sendPage(reply, categoryPage(s, locale, { category, sections, articles }));
+  });
+
+  app.get(
+    '/:locale/articles/:slug',
+    page,
+    async (req: FastifyRequest<{ Params: Params; Querystring: { feedback?: string } }>, reply) => {
+      const s = await pageSite(req);
+      const raw = req.params.slug ?? '';
+      const markdown = raw.endsWith('.md');
+      const slug = markdown ? raw.slice(0, -3) : raw;
+      if (!s || !SLUG.test(slug)) return notFound(req, reply);
+      const locale = req.params.locale;
+      const found = await kb.findPublicArticleBySlug(app.db, locale, slug);
+      if (found.redirectTo)
+        return reply.redirect(`${kb.articlePath(found.redirectTo)}${markdown ? '.md' : ''}`, 301);
+      const article = found.article;
+      if (!article) return notFound(req, reply);
+      if (markdown) {
+        return reply
+          .header('cache-control', 'no-cache')
+          .type('text/markdown; charset=utf-8')
+          .send(articleMarkdown(s, article));
+      }
+      const [category, translations, related] = await Promise.all([
+        article.categoryId ? kb.findCategory(app.db, article.categoryId) : undefined,
+        kb.listTranslations(app.db, article, 'public'),
+        article.categoryId
+          ? kb.listArticles(app.db, {
+              audience: 'public',
+              locale,
+              categoryId: article.categoryId,
+              orderBy: 'popular',
+              limit: 6,
+            })
+          : [],
+      ]);
+      views.set(article.id, (views.get(article.id) ?? 0) + 1);
+      return sendPage(
+        reply,
+        articlePage(s, {
+          article,
+          category,
+          translations,
+          related: related.filter((r) => r.id !== article.id).slice(0, 5),
+          feedbackSent: req.query.feedback === 'sent',
+        }),
+      );
+    },
+  );
+
+  app.post(
+    '/:locale/articles/:slug/feedback',
+    { config: { access: 'public', rateLimit: feedbackRateLimit }, schema: { hide: true } },
+    async (req: FastifyRequest<{ Params: Params; Body: unknown }>, reply) => {
+      const s = await pageSite(req);
+      const slug = req.params.slug ?? '';
+      if (!s || !SLUG.test(slug)) return notFound(req, reply);
+      const found = await kb.findPublicArticleBySlug(app.db, req.params.locale, slug);
+      const article = found.article ?? found.redirectTo;
+      if (!article) return notFound(req, reply);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const helpful = body.helpful === 'yes' ? true : body.helpful === 'no' ? false : undefined;
+      if (helpful === undefined) return reply.redirect(`${kb.articlePath(article)}#feedback`, 303);
+      const comment = typeof body.comment === 'string' ? body.comment.slice(0, 1000) : undefined;
+      await kb.recordFeedback(app.db, req.actor, article.id, helpful, comment);
+      return reply.redirect(`${kb.articlePath(article)}?feedback=sent#feedback`, 303);
+    },
+  );
+}

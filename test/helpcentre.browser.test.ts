@@ -1,0 +1,114 @@
+import axe from 'axe-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers.ts';
+
+let t: TestApp;
+let browser: Browser;
+let context: BrowserContext;
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ RELAIS_DEMO: 'on' });
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  // The pages' CSP forbids inline scripts, axe included: only the test context bypasses it.
+  context = await browser.newContext({ bypassCSP: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** Runs axe-core (WCAG 2.1 A/AA rules) and returns the serious and critical violations. */
+async function seriousViolations(page: Page) {
+  await page.addScriptTag({ content: axe.source });
+  const results = await page.evaluate(() =>
+    (window as unknown as { axe: typeof axe }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    }),
+  );
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+describe.each([
+  { locale: 'fr', yes: 'Oui', thanks: 'Merci pour votre retour', contact: 'Contactez-nous' },
+  { locale: 'en', yes: 'Yes', thanks: 'Thank you for your feedback', contact: 'Contact us' },
+])('help centre in $locale', ({ locale, yes, thanks, contact }) => {
+  it('goes home → category → article → feedback, accessible at every step', async () => {
+    const page = await context.newPage();
+    const response = await page.goto(`${base}/${locale}`);
+    expect(response?.status()).toBe(200);
+    expect(await page.getAttribute('html', 'lang')).toBe(locale);
+    expect(await seriousViolations(page)).toEqual([]);
+    await expect(page.getByRole('link', { name: contact }).count()).resolves.toBe(1);
+
+    await page.locator('.cards a').first().click();
+    await page.waitForURL(new RegExp(`/${locale}/categories/`));
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.locator('main .article-list a').first().click();
+    await page.waitForURL(new RegExp(`/${locale}/articles/`));
+    expect(await page.locator('h1').count()).toBe(1);
+    expect(await page.locator('.short-answer').isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.locator('textarea#comment').fill('Clear, thanks');
+    await page.getByRole('button', { name: yes, exact: true }).click();
+    await page.waitForURL(/feedback=sent/);
+    expect(await page.locator('#feedback').textContent()).toContain(thanks);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('searches, and shows accessible search and 404 pages', async () => {
+    const page = await context.newPage();
+    await page.goto(`${base}/${locale}`);
+    await page.getByRole('searchbox').fill(locale === 'fr' ? 'facture' : 'bill');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/${locale}/search\\?q=`));
+    expect(await page.locator('.results li').count()).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    const missing = await page.goto(`${base}/${locale}/articles/does-not-exist`);
+    expect(missing?.status()).toBe(404);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('keyboard', () => {
+  it('offers a skip link first, which moves focus to the main content', async () => {
+    const page = await context.newPage();
+    await page.goto(`${base}/fr`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#main');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.close();
+  });
+
+  it('enforces the CSP for real: an injected inline script does not run', async () => {
+    const strict = await browser.newContext();
+    const page = await strict.newPage();
+    await page.goto(`${base}/fr`);
+    const ran = await page
+      .addScriptTag({ content: 'window.__injected = true' })
+      .then(() => page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected === true))
+      .catch(() => false);
+    expect(ran).toBe(false);
+    await strict.close();
+  });
+});
