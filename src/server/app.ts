@@ -10,6 +10,7 @@ import { appliedMigrationCount, type Database, expectedMigrationCount } from '..
 import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
+import adminConsole from './admin-console.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
 import errors from './errors.ts';
@@ -77,6 +78,7 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(staffRoutes);
   await app.register(apiKeyRoutes);
   await app.register(auditRoutes);
+  await app.register(adminConsole);
 
   return app;
 }
