@@ -114,3 +114,73 @@ export interface AuditEntry {
   subjectId: string | null;
   details: Record<string, unknown>;
 }
+
+export type ArticleStatus = 'draft' | 'in_review' | 'published' | 'archived';
+export const ARTICLE_STATUSES: ArticleStatus[] = ['draft', 'in_review', 'published', 'archived'];
+export type Visibility = 'public' | 'internal' | 'segment';
+export const VISIBILITIES: Visibility[] = ['public', 'internal', 'segment'];
+
+export interface Article {
+  id: string;
+  translationGroup: string;
+  locale: string;
+  slug: string;
+  url: string;
+  title: string;
+  shortAnswer: string;
+  body: string;
+  tags: string[];
+  categoryId: string | null;
+  sectionId: string | null;
+  position: number;
+  publishedAt: string | null;
+  updatedAt: string;
+  key: string | null;
+  formulations: string[];
+  visibility: Visibility;
+  segments: string[];
+  status: ArticleStatus;
+  ownerId: string | null;
+  reviewBy: string | null;
+  version: number;
+}
+export interface Section {
+  id: string;
+  categoryId: string;
+  position: number;
+  titles: Record<string, string>;
+}
+export interface Category {
+  id: string;
+  key: string | null;
+  position: number;
+  translations: Record<string, { slug: string; title: string; description: string }>;
+  sections: Section[];
+}
+export interface Version {
+  version: number;
+  note: string | null;
+  createdAt: string;
+  createdBy: string | null;
+}
+export interface Diff {
+  from: number;
+  to: number;
+  changes: Array<{ field: string; before: string; after: string; patch: string }>;
+}
+export interface Hit {
+  id: string;
+  locale: string;
+  title: string;
+  shortAnswer: string;
+  url: string;
+  confidence: number;
+  matchedFormulation?: string;
+}
+export interface AnswerResponse {
+  answered: boolean;
+  answer: Hit | null;
+  confidence: number;
+  locale: string;
+  candidates: Hit[];
+}

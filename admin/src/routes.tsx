@@ -1,6 +1,9 @@
 import type { RouteObject } from 'react-router';
 import { ApiKeys } from './pages/ApiKeys.tsx';
+import { ArticleEditor } from './pages/ArticleEditor.tsx';
 import { AuditLog } from './pages/AuditLog.tsx';
+import { Categories } from './pages/Categories.tsx';
+import { ContentList } from './pages/ContentList.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
 import { Analytics, Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
@@ -16,6 +19,16 @@ export const routes: RouteObject[] = [
     element: <Shell />,
     children: [
       { index: true, element: <Home /> },
+      {
+        path: 'content',
+        element: <RequirePermission needs="content:read" />,
+        children: [
+          { index: true, element: <ContentList /> },
+          { path: 'categories', element: <Categories /> },
+          { path: 'new', element: <ArticleEditor /> },
+          { path: ':id', element: <ArticleEditor /> },
+        ],
+      },
       {
         path: 'analytics',
         element: (

@@ -118,7 +118,13 @@ export function useFormErrors() {
     take: (err: unknown, known: readonly string[]) => {
       if (err instanceof ApiError) {
         const byField = err.fieldErrors();
-        const mine = Object.fromEntries(Object.entries(byField).filter(([f]) => known.includes(f)));
+        // `formulations.2` goes next to the `formulations` input when only the list is known.
+        const mine: Record<string, string> = {};
+        for (const [f, message] of Object.entries(byField)) {
+          const top = f.split('.')[0] ?? f;
+          if (known.includes(f)) mine[f] ??= message;
+          else if (known.includes(top)) mine[top] ??= `${f}: ${message}`;
+        }
         setFields(mine);
         setGeneral(Object.keys(mine).length ? undefined : err.problem.detail);
       } else {

@@ -84,9 +84,10 @@ export function Shell() {
 }
 
 /** Renders the page only for actors holding `needs`; others get a forbidden page, not a blank one. */
-export function RequirePermission({ needs, children }: { needs: Permission; children: ReactNode }) {
+export function RequirePermission({ needs, children }: { needs: Permission; children?: ReactNode }) {
   const can = useCan();
-  return can(needs) ? children : <Forbidden />;
+  if (!can(needs)) return <Forbidden />;
+  return children ?? <Outlet />;
 }
 
 export function Forbidden() {
