@@ -4,7 +4,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt } from '../admin/build.ts';
 import { startRelais } from '../src/start.ts';
-import { ADMIN, scratchDatabaseUrl, testConfig } from './helpers.ts';
+import { ADMIN, signIn as apiSignIn, buildStaff, scratchDatabaseUrl, testConfig } from './helpers.ts';
 
 let app: FastifyInstance;
 let base: string;
@@ -43,6 +43,7 @@ afterAll(async () => {
 /** A fresh browser profile (own cookies) in English; collects CSP violations and page errors. */
 async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ locale: 'en-US' });
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -195,6 +196,127 @@ describe('admin console', () => {
     await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
     const after = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
     expect(after).toBe(401);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('lets an editor write a French article and submit it; an admin publishes it for the public', async () => {
+    const admin = await apiSignIn(app, ADMIN.email, ADMIN.password);
+    const category = await app.inject({
+      method: 'POST',
+      url: '/api/v1/categories',
+      headers: admin.headers,
+      payload: {
+        translations: { fr: { slug: 'forfait', title: 'Forfait' }, en: { slug: 'plan', title: 'Plan' } },
+      },
+    });
+    expect(category.statusCode).toBe(201);
+
+    const editor = await buildStaff(app, 'editor');
+    const { context, page, problems } = await newPage();
+    await signIn(page, editor.email, 'a long enough password');
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Content' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Content' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'New article' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New article' }).waitFor();
+
+    await page.getByLabel('Language', { exact: true }).first().selectOption('fr');
+    await page.getByLabel('Question title').fill('Comment changer de forfait ?');
+    expect(await page.getByLabel('Address (slug)').inputValue()).toBe('comment-changer-de-forfait');
+    await page
+      .getByLabel('Short answer')
+      .fill('Depuis votre espace client, rubrique Forfait, choisissez « Changer ».');
+    await page
+      .getByLabel('Body (Markdown)')
+      .fill('## Étapes\n\n1. Ouvrez **Mon espace**\n2. Choisissez *Changer*');
+    // Live preview through the server's renderer.
+    await page.locator('.rendered strong', { hasText: 'Mon espace' }).waitFor();
+    for (const f of ['changer mon abonnement', 'passer à un forfait plus grand', 'oops']) {
+      await page.getByLabel('New formulation').fill(f);
+      await page.getByLabel('New formulation').press('Enter');
+    }
+    await page.getByRole('button', { name: 'Remove oops' }).click();
+    await page.getByLabel('Category', { exact: true }).selectOption({ label: 'Plan' });
+
+    // Leaving with unsaved changes asks first; dismissing keeps the draft.
+    page.once('dialog', (d) => void d.dismiss());
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Content' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'New article' }).waitFor();
+    expect(await page.getByLabel('Question title').inputValue()).toBe('Comment changer de forfait ?');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Edit: Comment changer de forfait/ }).waitFor();
+    await page.getByText('Saved (version 1).').waitFor();
+    await expectAccessible(page);
+    await page.getByLabel('Comment (optional)').fill('Prêt pour relecture');
+    await page.getByRole('button', { name: 'Submit for review' }).click();
+    await page.getByText('Status: In review.').waitFor();
+    // An editor cannot publish.
+    await expect(page.getByRole('button', { name: 'Approve and publish' }).count()).resolves.toBe(0);
+    const articleUrl = page.url();
+    expect(problems).toEqual([]);
+    await context.close();
+
+    const reviewer = await newPage();
+    await signIn(reviewer.page, ADMIN.email, ADMIN.password);
+    await reviewer.page.goto(`${base}/admin/content?status=in_review`);
+    await reviewer.page.getByRole('link', { name: 'Comment changer de forfait ?' }).click();
+    await reviewer.page.getByRole('heading', { level: 1, name: /^Edit: Comment changer/ }).waitFor();
+    expect(reviewer.page.url()).toBe(articleUrl);
+    const formulations = reviewer.page.getByRole('textbox', { name: /^Formulation \d$/ });
+    await expect(formulations.count()).resolves.toBe(2);
+    await reviewer.page.getByRole('button', { name: 'Approve and publish' }).click();
+    await reviewer.page.getByText('Status: Published.').waitFor();
+    await reviewer.page.getByRole('link', { name: 'View in the help centre' }).waitFor();
+    expect(reviewer.problems).toEqual([]);
+
+    // The public (no session) now gets it.
+    const pub = await fetch(`${base}/api/v1/articles?locale=fr`).then((r) => r.json());
+    const published = pub.items.find((a: { title: string }) => a.title === 'Comment changer de forfait ?');
+    expect(published).toMatchObject({ locale: 'fr', shortAnswer: expect.stringContaining('espace client') });
+    expect(published.status).toBeUndefined();
+
+    // A second version, its diff with the first, and restoring the first.
+    await reviewer.page.getByLabel('Short answer').fill('Dans Mon espace, rubrique Forfait.');
+    await reviewer.page.getByRole('button', { name: 'Save' }).click();
+    await reviewer.page.getByText('Saved (version 2).').waitFor();
+    await reviewer.page.getByRole('button', { name: 'Compare' }).click();
+    await reviewer.page.locator('.diff', { hasText: 'shortAnswer' }).locator('.del').first().waitFor();
+    await expectAccessible(reviewer.page);
+    await reviewer.page.getByRole('button', { name: 'Restore this version (1)' }).click();
+    await reviewer.page.getByText('Version 1 restored as a new version.').waitFor();
+    expect(await reviewer.page.getByLabel('Short answer').inputValue()).toContain('espace client');
+    await reviewer.context.close();
+  });
+
+  it('reorders categories with the keyboard', async () => {
+    const admin = await apiSignIn(app, ADMIN.email, ADMIN.password);
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/categories',
+      headers: admin.headers,
+      payload: { translations: { en: { slug: 'billing', title: 'Billing' } } },
+    });
+    const { context, page, problems } = await newPage();
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto(`${base}/admin/content/categories`);
+    await page.getByRole('heading', { level: 1, name: 'Categories and sections' }).waitFor();
+    const down = page.getByRole('button', { name: 'Move Plan down' });
+    await down.focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Order saved.').waitFor();
+    const order = await fetch(`${base}/api/v1/categories`).then((r) => r.json());
+    expect(
+      order.items.map((c: { translations: { en: { title: string } } }) => c.translations.en.title),
+    ).toEqual(['Billing', 'Plan']);
+    await expectAccessible(page);
     expect(problems).toEqual([]);
     await context.close();
   });

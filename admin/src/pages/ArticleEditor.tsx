@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { useBlocker, useNavigate, useParams, useSearchParams } from 'react-router';
+import { useBlocker, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { type Article, del, get, patch, post, VISIBILITIES, type Visibility } from '../api.ts';
 import { categoryTitle, sectionTitle, slugify, useCategories, useLocales } from '../content.ts';
 import { useI18n } from '../i18n.tsx';
@@ -205,7 +205,11 @@ function EditorForm({ article, source }: { article?: Article; source?: Article }
   const [initial, setInitial] = useState(() => draftOf(article, defaultLocale, source));
   const [draft, setDraft] = useState(initial);
   const [note, setNote] = useState('');
-  const [saved, setSaved] = useState<string | undefined>();
+  const location = useLocation();
+  // After creating, the page moves to the article's own URL: the confirmation travels along.
+  const [saved, setSaved] = useState<string | undefined>(
+    () => (location.state as { saved?: string } | null)?.saved,
+  );
   const [compareWith, setCompareWith] = useState(source?.id ?? '');
   const [slugTouched, setSlugTouched] = useState(Boolean(article));
   const errors = useFormErrors();
@@ -265,7 +269,10 @@ function EditorForm({ article, source }: { article?: Article; source?: Article }
       setSaved(t('editor.saved', { version: a.version }));
       if (!article) {
         release();
-        navigate(`/content/${a.id}`, { replace: true });
+        navigate(`/content/${a.id}`, {
+          replace: true,
+          state: { saved: t('editor.saved', { version: a.version }) },
+        });
       }
     },
     onError: (err) => errors.take(err, FIELDS),
