@@ -16,6 +16,7 @@ import searchPlugin from '../modules/search/plugin.ts';
 import searchRoutes from '../modules/search/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
 import helpCentre from '../web/routes.ts';
+import adminConsole from './admin-console.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
 import errors from './errors.ts';
@@ -93,6 +94,7 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   });
   await app.register(searchRoutes);
   await app.register(helpCentre);
+  await app.register(adminConsole);
 
   return app;
 }
