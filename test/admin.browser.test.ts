@@ -43,7 +43,7 @@ afterAll(async () => {
 /** A fresh browser profile (own cookies) in English; collects CSP violations and page errors. */
 async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ locale: 'en-US' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -78,7 +78,8 @@ async function expectAccessible(page: Page) {
 
 const EDITOR = { email: 'claire@relais.test', name: 'Claire', password: 'a good long password' };
 
-describe('admin console', () => {
+// Scenario tests on a shared 2-core runner: generous budgets, the steps themselves wait on what users see.
+describe('admin console', { timeout: 120_000 }, () => {
   it('serves the console under /admin with a strict CSP and falls back to index.html', async () => {
     const res = await fetch(`${base}/admin/settings/users`);
     expect(res.status).toBe(200);
