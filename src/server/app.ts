@@ -11,6 +11,7 @@ import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
 import kbRoutes from '../modules/kb/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
+import widgetRoutes from '../modules/widget/routes.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
 import errors from './errors.ts';
@@ -79,6 +80,7 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(apiKeyRoutes);
   await app.register(auditRoutes);
   await app.register(kbRoutes);
+  await app.register(widgetRoutes);
 
   return app;
 }
