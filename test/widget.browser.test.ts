@@ -27,6 +27,11 @@ html, body { font-size: 3px !important; color: red !important; }
 relais-widget { transform: scale(0.2); }
 `;
 
+/** The stub documented in the README, verbatim. */
+const QUEUE_STUB = `(function (w) { var r = (w.Relais = w.Relais || { q: [] });
+  ['open', 'identify', 'track', 'setPageTags', 'trigger'].forEach(function (m) {
+    r[m] = r[m] || function () { r.q.push([m, [].slice.call(arguments)]); }; }); })(window);`;
+
 function shopPage(path: string, withWidget = true) {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Shop ${path}</title>
 <link rel="stylesheet" href="/hostile.css">
@@ -229,12 +234,7 @@ describe('widget on a hostile third-party page', () => {
   it('suggests articles from a URL rule and from page tags queued before load', async () => {
     const page = await browser.newPage();
     // The queue stub a host pastes before the loader; calls before load run once it is there.
-    await page.addInitScript(() => {
-      const r = ((window as unknown as { Relais: { q: unknown[] } }).Relais = { q: [] as unknown[] });
-      (r as unknown as Record<string, unknown>).setPageTags = (...a: unknown[]) =>
-        r.q.push(['setPageTags', a]);
-      (r as unknown as { setPageTags: (t: string[]) => void }).setPageTags(['vip']);
-    });
+    await page.addInitScript({ content: `${QUEUE_STUB}\nRelais.setPageTags(['vip']);` });
     await page.goto(`${shop}/billing/march`);
     await page.getByRole('button', { name: "Besoin d'aide ?" }).click();
     const region = page.getByRole('region', { name: 'Suggestions pour cette page' });

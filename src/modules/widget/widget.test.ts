@@ -217,3 +217,15 @@ describe('events', () => {
     expect(rows[0]!.data).toMatchObject({ site: 'shop', ruleId: 'billing' });
   });
 });
+
+describe('demo host page', () => {
+  it('embeds the widget with one tag under a strict CSP', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/demo/host/checkout' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(res.body).toContain('<script src="/widget.js" data-relais-site="demo" async></script>');
+    expect(res.body).toContain('id="pay"');
+    expect((await t.app.inject({ method: 'GET', url: '/demo/host/nope' })).statusCode).toBe(404);
+  });
+});
