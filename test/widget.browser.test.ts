@@ -117,7 +117,7 @@ beforeAll(async () => {
       '--no-first-run',
     ],
   });
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -198,7 +198,11 @@ describe('widget on a hostile third-party page', () => {
       name: new RegExp(titles['download-invoice']!.slice(0, 20).replace('?', '\\?')),
     });
     await first.first().waitFor();
-    expect(await dialog.getByRole('status').first().textContent()).toMatch(/résultat/);
+    // The live region announces the count once the last keystroke's search is back.
+    await dialog
+      .getByRole('status')
+      .filter({ hasText: /résultat/ })
+      .waitFor();
 
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');

@@ -25,7 +25,8 @@ beforeAll(async () => {
   });
   expect(res.statusCode).toBe(201);
   secret = res.json().identitySecret;
-});
+  // Loading the whole demo knowledge base and indexing it takes a while on a busy 2-core machine.
+}, 180_000);
 afterAll(() => t.close());
 
 const now = () => Math.floor(Date.now() / 1000);
