@@ -17,6 +17,7 @@ import searchRoutes from '../modules/search/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
 import helpCentre from '../web/routes.ts';
 import adminConsole from './admin-console.ts';
+import widgetRoutes from '../modules/widget/routes.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
 import errors from './errors.ts';
@@ -95,6 +96,7 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(searchRoutes);
   await app.register(helpCentre);
   await app.register(adminConsole);
+  await app.register(widgetRoutes);
 
   return app;
 }
