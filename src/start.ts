@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import type { SearchSource } from './modules/search/plugin.ts';
 import { ensureFirstAdmin } from './modules/staff/service.ts';
 import { buildApp } from './server/app.ts';
 
@@ -17,7 +18,7 @@ export interface Started {
  */
 export async function startRelais(
   config: Config,
-  options: { logStream?: DestinationStream } = {},
+  options: { logStream?: DestinationStream; searchSource?: SearchSource } = {},
 ): Promise<Started> {
   const database = await openDatabase(config.databaseUrl, config.dataDir);
   try {

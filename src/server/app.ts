@@ -9,6 +9,10 @@ import type { Config } from '../config.ts';
 import { appliedMigrationCount, type Database, expectedMigrationCount } from '../db/client.ts';
 import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
+import botFlowRoutes from '../modules/bot/flow-routes.ts';
+import botRoutes from '../modules/bot/routes.ts';
+import searchPlugin, { type SearchSource } from '../modules/search/plugin.ts';
+import searchRoutes from '../modules/search/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
@@ -28,10 +32,17 @@ export interface BuildOptions {
   database: Database;
   /** Where logs go (default stdout); tests pass a stream to inspect them. */
   logStream?: DestinationStream;
+  /** Answers the search index and the bot read; until the knowledge base provides one, tests inject theirs. */
+  searchSource?: SearchSource;
 }
 
 /** Assembles Relais: cross-cutting plugins first, then each capability's routes. */
-export async function buildApp({ config, database, logStream }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  database,
+  logStream,
+  searchSource,
+}: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
     trustProxy: config.trustProxy,
@@ -77,6 +88,12 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(staffRoutes);
   await app.register(apiKeyRoutes);
   await app.register(auditRoutes);
+  if (searchSource) {
+    await app.register(searchPlugin, { source: searchSource });
+    await app.register(searchRoutes);
+  }
+  await app.register(botRoutes);
+  await app.register(botFlowRoutes);
 
   return app;
 }
