@@ -26,6 +26,9 @@ const EnvSchema = z.object({
     .max(24 * 90)
     .default(24 * 7),
   RELAIS_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  RELAIS_LLM_URL: z.url().optional(),
+  RELAIS_LLM_MODEL: z.string().min(1).max(200).optional(),
+  RELAIS_LLM_API_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -42,6 +45,8 @@ export interface Config {
   sessionTtlMs: number;
   bodyLimit: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** OpenAI-compatible chat completions for generated bot answers; absent → extractive answers only. */
+  llm: { url: string; model: string; apiKey: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +65,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  RELAIS_ADMIN_PASSWORD: RELAIS_ADMIN_EMAIL and RELAIS_ADMIN_PASSWORD go together',
     );
   }
+  if (Boolean(e.RELAIS_LLM_URL) !== Boolean(e.RELAIS_LLM_MODEL)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  RELAIS_LLM_MODEL: RELAIS_LLM_URL and RELAIS_LLM_MODEL go together',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -75,5 +85,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMs: e.RELAIS_SESSION_TTL_HOURS * 3_600_000,
     bodyLimit: e.RELAIS_BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
+    llm:
+      e.RELAIS_LLM_URL && e.RELAIS_LLM_MODEL
+        ? {
+            url: e.RELAIS_LLM_URL.replace(/\/$/, ''),
+            model: e.RELAIS_LLM_MODEL,
+            apiKey: e.RELAIS_LLM_API_KEY,
+          }
+        : undefined,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { MatchResult } from '../../engine/types.ts';
 import type { AnswerCard } from '../search/plugin.ts';
+import type { Generated } from './generative.ts';
 import type { Intent } from './intents.ts';
 import { say, type Voice } from './messages.ts';
 
@@ -61,7 +62,7 @@ export interface Evidence {
   /** Guided flow offered by an answer, by answer id. */
   flowsByAnswer?: Record<string, string>;
   /** Generated answer (LLM on): text with [n] citations, or a refusal. */
-  generated?: { ok: true; text: string; cited: AnswerCard[] } | { ok: false; reason: string };
+  generated?: Generated | undefined;
 }
 
 export type Decision =
@@ -209,9 +210,9 @@ export function respondToQuestion(
         intent.frustrated,
       );
     }
-    const citations = g.cited.map((c, i) => ({ n: i + 1, id: c.id, title: c.title, url: c.url }));
+    const citations = g.cited.map(({ n, card }) => ({ n, id: card.id, title: card.title, url: card.url }));
     return outcome(
-      { ...state, awaitingFeedback: g.cited[0]?.id ?? null, offered: [] },
+      { ...state, awaitingFeedback: g.cited[0]?.card.id ?? null, offered: [] },
       [
         { text: g.text, citations, quickReplies: [] },
         {
@@ -223,7 +224,7 @@ export function respondToQuestion(
           ],
         },
       ],
-      [{ type: 'generated', cited: g.cited.map((c) => c.id), candidates }],
+      [{ type: 'generated', cited: g.cited.map((c) => c.card.id), candidates }],
     );
   }
 

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../server/access.ts';
 import { AppError, ForbiddenError } from '../../server/errors.ts';
-import type { Generator } from './generative.ts';
+import { createGenerator, type Generator } from './generative.ts';
+import { openAICompatibleProvider } from './llm.ts';
 import { presentConversation, presentMessage, presentState } from './presenter.ts';
 import * as repo from './repository.ts';
 import {
@@ -66,6 +67,13 @@ const tokenOf = (headers: Record<string, unknown>) => {
 
 const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['conversations'];
+  if (app.config.llm) {
+    const provider = openAICompatibleProvider(app.config.llm);
+    app.decorate(
+      'botGenerator',
+      createGenerator(provider, () => app.searchSource, app.log),
+    );
+  }
   const tokenHeader = z.object({ [CONVERSATION_TOKEN_HEADER]: z.string().max(100).optional() });
 
   app.post(

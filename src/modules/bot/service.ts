@@ -265,11 +265,12 @@ async function gatherEvidence(deps: BotDeps, row: repo.ConversationRow, query: s
     flowsByAnswer: Object.fromEntries(flows.map((f) => [f.articleId, f.flowId])),
   };
   if (deps.generator) {
-    evidence.generated = await deps.generator.answer(query, match, {
+    const generated = await deps.generator.answer(query, match, {
       locale: row.locale,
       segments: row.segments,
       cards,
     });
+    if (generated) evidence.generated = generated;
   }
   return evidence;
 }
