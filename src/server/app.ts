@@ -7,6 +7,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.ts';
 import { appliedMigrationCount, type Database, expectedMigrationCount } from '../db/client.ts';
+import demoLineTest from '../demo/line-test.ts';
 import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
 import botFlowRoutes from '../modules/bot/flow-routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp({
   }
   await app.register(botRoutes);
   await app.register(botFlowRoutes);
+  if (config.demo) await app.register(demoLineTest);
 
   return app;
 }
