@@ -21,7 +21,7 @@ beforeAll(async () => {
     req.on('end', () => {
       received.push({ url: req.url ?? '', auth: req.headers.authorization, body });
       const line = (JSON.parse(body || '{}') as { line?: string }).line ?? '';
-      if (line === 'slow') return void setTimeout(() => res.end('{}'), 2000);
+      if (line === 'slow') return void setTimeout(() => res.end('{}'), 6000);
       if (line === 'broken') return void res.writeHead(500).end('{"error":"boom"}');
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ status: 'ok', sync: { down: 512 } }));
@@ -42,6 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+  company.closeAllConnections();
   company.close();
 });
 
@@ -75,7 +76,7 @@ const troubleshooting = (key: string, locale = 'fr'): FlowDefinitionInput => ({
       method: 'POST',
       path: '/line-test',
       body: { line: '{{answers.line}}' },
-      timeoutMs: 500,
+      timeoutMs: 3000,
       successText:
         locale === 'fr'
           ? 'Ligne {{response.status}}, débit {{response.sync.down}} Mb/s.'
@@ -137,7 +138,7 @@ describe('guided flows', () => {
       method: 'PUT',
       url: '/api/v1/flow-connections/nuvia',
       headers: admin.headers,
-      payload: { baseUrl: companyUrl, headers: { authorization: 'Bearer s3cret-token' }, timeoutMs: 1000 },
+      payload: { baseUrl: companyUrl, headers: { authorization: 'Bearer s3cret-token' }, timeoutMs: 4000 },
     });
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('s3cret-token');
