@@ -26,6 +26,15 @@ const EnvSchema = z.object({
     .max(24 * 90)
     .default(24 * 7),
   RELAIS_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  RELAIS_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  RELAIS_MAIL_FROM: z.string().min(3).default('Relais <no-reply@localhost>'),
+  RELAIS_OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  RELAIS_OUTBOX_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  RELAIS_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  RELAIS_OUTBOX_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -42,6 +51,10 @@ export interface Config {
   sessionTtlMs: number;
   bodyLimit: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** Customer e-mails; unset → e-mails stay in the outbox as `undeliverable`. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Delivery of e-mails and connector pushes (src/modules/outbox). */
+  outbox: { pollMs: number; timeoutMs: number; maxAttempts: number; backoffMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -75,5 +88,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMs: e.RELAIS_SESSION_TTL_HOURS * 3_600_000,
     bodyLimit: e.RELAIS_BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
+    mail: { smtpUrl: e.RELAIS_SMTP_URL, from: e.RELAIS_MAIL_FROM },
+    outbox: {
+      pollMs: e.RELAIS_OUTBOX_POLL_MS,
+      timeoutMs: e.RELAIS_OUTBOX_TIMEOUT_MS,
+      maxAttempts: e.RELAIS_OUTBOX_MAX_ATTEMPTS,
+      backoffMs: e.RELAIS_OUTBOX_BACKOFF_MS,
+    },
   };
 }

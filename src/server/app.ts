@@ -9,6 +9,10 @@ import type { Config } from '../config.ts';
 import { appliedMigrationCount, type Database, expectedMigrationCount } from '../db/client.ts';
 import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
+import escalationRoutes from '../modules/escalation/routes.ts';
+import outboxRoutes from '../modules/outbox/routes.ts';
+import { registerOutbox } from '../modules/outbox/worker.ts';
+import searchPlugin, { type SearchSource } from '../modules/search/plugin.ts';
 import staffRoutes from '../modules/staff/routes.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
@@ -28,10 +32,20 @@ export interface BuildOptions {
   database: Database;
   /** Where logs go (default stdout); tests pass a stream to inspect them. */
   logStream?: DestinationStream;
+  /** Knowledge-base feed of the matching engine; tests pass a list. Absent → no search routes yet. */
+  searchSource?: SearchSource;
+  /** Start the outbox worker (default true); tests drive deliveries themselves. */
+  outboxWorker?: boolean;
 }
 
 /** Assembles Relais: cross-cutting plugins first, then each capability's routes. */
-export async function buildApp({ config, database, logStream }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  database,
+  logStream,
+  searchSource,
+  outboxWorker = true,
+}: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
     trustProxy: config.trustProxy,
@@ -77,6 +91,10 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(staffRoutes);
   await app.register(apiKeyRoutes);
   await app.register(auditRoutes);
+  if (searchSource) await app.register(searchPlugin, { source: searchSource });
+  await app.register(escalationRoutes);
+  await app.register(outboxRoutes);
+  registerOutbox(app, outboxWorker);
 
   return app;
 }
