@@ -14,6 +14,7 @@ import outboxRoutes from '../modules/outbox/routes.ts';
 import { registerOutbox } from '../modules/outbox/worker.ts';
 import searchPlugin, { type SearchSource } from '../modules/search/plugin.ts';
 import staffRoutes from '../modules/staff/routes.ts';
+import contactPages from '../web/contact.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
 import errors from './errors.ts';
@@ -94,6 +95,7 @@ export async function buildApp({
   if (searchSource) await app.register(searchPlugin, { source: searchSource });
   await app.register(escalationRoutes);
   await app.register(outboxRoutes);
+  await app.register(contactPages);
   registerOutbox(app, outboxWorker);
 
   return app;
