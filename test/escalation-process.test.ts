@@ -150,5 +150,5 @@ describe('no escalation lost when Relais dies mid-delivery', () => {
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-  }, 180_000);
+  }, 400_000);
 });

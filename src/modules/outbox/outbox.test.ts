@@ -20,7 +20,7 @@ beforeAll(async () => {
       RELAIS_SMTP_URL: smtp.url,
       RELAIS_MAIL_FROM: 'Nuvia <support@nuvia.test>',
       RELAIS_PUBLIC_URL: 'https://help.nuvia.test',
-      RELAIS_OUTBOX_TIMEOUT_MS: '400',
+      RELAIS_OUTBOX_TIMEOUT_MS: '2000',
       RELAIS_OUTBOX_BACKOFF_MS: '1000',
       RELAIS_OUTBOX_MAX_ATTEMPTS: '3',
       LOG_LEVEL: 'info',
