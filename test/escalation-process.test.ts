@@ -37,7 +37,7 @@ function run(env: Record<string, string>) {
 async function until<T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,
-  ms = 60_000,
+  ms = 150_000,
 ): Promise<T> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
