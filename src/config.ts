@@ -34,6 +34,15 @@ const EnvSchema = z.object({
   RELAIS_LLM_URL: z.url().optional(),
   RELAIS_LLM_MODEL: z.string().min(1).max(200).optional(),
   RELAIS_LLM_API_KEY: z.string().min(1).optional(),
+  RELAIS_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  RELAIS_MAIL_FROM: z.string().min(3).default('Relais <no-reply@localhost>'),
+  RELAIS_OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  RELAIS_OUTBOX_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  RELAIS_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  RELAIS_OUTBOX_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,6 +66,10 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** OpenAI-compatible chat completions for generated bot answers; absent → extractive answers only. */
   llm: { url: string; model: string; apiKey: string | undefined } | undefined;
+  /** Customer e-mails; unset → e-mails stay in the outbox as `undeliverable`. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Delivery of e-mails and connector pushes (src/modules/outbox). */
+  outbox: { pollMs: number; timeoutMs: number; maxAttempts: number; backoffMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -124,5 +137,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             apiKey: e.RELAIS_LLM_API_KEY,
           }
         : undefined,
+    mail: { smtpUrl: e.RELAIS_SMTP_URL, from: e.RELAIS_MAIL_FROM },
+    outbox: {
+      pollMs: e.RELAIS_OUTBOX_POLL_MS,
+      timeoutMs: e.RELAIS_OUTBOX_TIMEOUT_MS,
+      maxAttempts: e.RELAIS_OUTBOX_MAX_ATTEMPTS,
+      backoffMs: e.RELAIS_OUTBOX_BACKOFF_MS,
+    },
   };
 }

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { loadDemoContent } from './demo/load.ts';
 import type { SearchSource } from './modules/search/plugin.ts';
 import { ensureFirstAdmin } from './modules/staff/service.ts';
-import { buildApp } from './server/app.ts';
+import { type BuildOptions, buildApp } from './server/app.ts';
 
 export interface Started {
   app: FastifyInstance;
@@ -19,7 +18,7 @@ export interface Started {
  */
 export async function startRelais(
   config: Config,
-  options: { logStream?: DestinationStream; searchSource?: SearchSource } = {},
+  options: Omit<BuildOptions, 'config' | 'database'> = {},
 ): Promise<Started> {
   const database = await openDatabase(config.databaseUrl, config.dataDir);
   try {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { type Config, loadConfig } from '../src/config.ts';
 import type { Role } from '../src/db/schema.ts';
 import { createUser } from '../src/modules/staff/service.ts';
+import type { BuildOptions } from '../src/server/app.ts';
 import { startRelais } from '../src/start.ts';
 
 export const ADMIN = { email: 'admin@relais.test', password: 'correct horse battery' };
@@ -66,11 +67,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  options: Omit<BuildOptions, 'config' | 'database' | 'logStream'> = {},
+): Promise<TestApp> {
   const scratch = await scratchDatabaseUrl();
   const config = { ...testConfig(overrides), databaseUrl: scratch.url };
   const logs = new LogCapture();
-  const { app } = await startRelais(config, { logStream: logs });
+  const { app } = await startRelais(config, { logStream: logs, ...options });
   return {
     app,
     logs,

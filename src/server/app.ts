@@ -12,13 +12,17 @@ import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
 import botFlowRoutes from '../modules/bot/flow-routes.ts';
 import botRoutes from '../modules/bot/routes.ts';
+import escalationRoutes from '../modules/escalation/routes.ts';
 import kbRoutes from '../modules/kb/routes.ts';
 import { findArticlesForDisplay, listIndexableArticles } from '../modules/kb/service.ts';
+import outboxRoutes from '../modules/outbox/routes.ts';
+import { registerOutbox } from '../modules/outbox/worker.ts';
 import { embeddingProviderFrom } from '../modules/search/embeddings.ts';
 import searchPlugin, { type SearchSource } from '../modules/search/plugin.ts';
 import searchRoutes from '../modules/search/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
 import widgetRoutes from '../modules/widget/routes.ts';
+import contactPages from '../web/contact.ts';
 import helpCentre from '../web/routes.ts';
 import adminConsole from './admin-console.ts';
 import auth from './auth.ts';
@@ -39,8 +43,10 @@ export interface BuildOptions {
   database: Database;
   /** Where logs go (default stdout); tests pass a stream to inspect them. */
   logStream?: DestinationStream;
-  /** Answers the search index and the bot read; until the knowledge base provides one, tests inject theirs. */
+  /** Knowledge-base feed of the matching engine; tests pass a list. Absent → no search routes yet. */
   searchSource?: SearchSource;
+  /** Start the outbox worker (default true); tests drive deliveries themselves. */
+  outboxWorker?: boolean;
 }
 
 /** Assembles Relais: cross-cutting plugins first, then each capability's routes. */
@@ -49,6 +55,7 @@ export async function buildApp({
   database,
   logStream,
   searchSource,
+  outboxWorker = true,
 }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
@@ -111,6 +118,10 @@ export async function buildApp({
   await app.register(botRoutes);
   await app.register(botFlowRoutes);
   if (config.demo) await app.register(demoLineTest);
+  await app.register(escalationRoutes);
+  await app.register(outboxRoutes);
+  await app.register(contactPages);
+  registerOutbox(app, outboxWorker);
 
   return app;
 }

@@ -235,18 +235,6 @@ ${data.unsure && data.results.length ? html`<p class="notice">${s.unsure}</p>` :
   return layout(site, meta, main, { search: data.query });
 }
 
-export function contactPage(site: Site, locale: string): string {
-  const s = t(locale);
-  const meta: PageMeta = {
-    locale,
-    title: s.contactTitle,
-    description: s.contactBody,
-    path: `/${locale}/contact`,
-    alternates: site.locales.map((l) => ({ locale: l, path: `/${l}/contact` })),
-  };
-  return layout(site, meta, html`<h1>${s.contactTitle}</h1><p>${s.contactBody}</p>`);
-}
-
 export function errorPage(site: Site, locale: string, kind: 'not-found' | 'error', path: string): string {
   const s = t(locale);
   const title = kind === 'not-found' ? s.notFoundTitle : s.errorTitle;

@@ -6,7 +6,7 @@ import * as kb from '../modules/kb/service.ts';
 import { AppError } from '../server/errors.ts';
 import { negotiateLocale } from './i18n.ts';
 import type { Site } from './layout.ts';
-import { articlePage, categoryPage, contactPage, errorPage, homePage, searchPage } from './pages.ts';
+import { articlePage, categoryPage, errorPage, homePage, searchPage } from './pages.ts';
 import { articleMarkdown, llmsTxt, robots, sitemap } from './seo.ts';
 
 /** Strict CSP for every help-centre page: no inline script or style, embeds from video hosts only. */
@@ -173,12 +173,6 @@ export default async function helpCentre(app: FastifyInstance) {
       .map((category) => ({ category, count: articles.filter((a) => a.categoryId === category.id).length }))
       .filter((c) => c.count > 0);
     return sendPage(reply, homePage(s, locale, { categories: withCounts, top }));
-  });
-
-  app.get('/:locale/contact', page, async (req: FastifyRequest<{ Params: Params }>, reply) => {
-    const s = await pageSite(req);
-    if (!s) return notFound(req, reply);
-    return sendPage(reply, contactPage(s, req.params.locale));
   });
 
   app.get(

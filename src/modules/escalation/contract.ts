@@ -42,5 +42,7 @@ export interface EscalationRequest {
   description: string;
   /** For callbacks: phone number and preferred time slot. */
   callback?: { phone: string; preferredTime?: string };
+  /** Contact reason chosen by the customer or the flow (`billing`, `technical`…): sets the ticket's level. */
+  reason?: string;
   context: EscalationContext;
 }

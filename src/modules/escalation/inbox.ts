@@ -1,0 +1,174 @@
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { type Actor, actorRef } from '../../server/access.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
+import { recordAudit } from '../audit/service.ts';
+import { recordEvent } from '../events/service.ts';
+import { enqueueDeliveries } from '../outbox/service.ts';
+import { findUserById } from '../staff/repository.ts';
+import { type HandoffEvent, InvalidHandoffTransition, transition } from './handoff.ts';
+import * as repo from './repository.ts';
+import { customerLink, issueCustomerToken } from './service.ts';
+
+export type TicketPatch = Partial<
+  Pick<repo.TicketRow, 'status' | 'priority' | 'level' | 'assigneeId' | 'tags'>
+>;
+
+/** Agents' queues; the filter runs in SQL. */
+export function listTickets(db: DbOrTx, actor: Actor, q: Omit<repo.TicketFilter, 'me'>) {
+  return repo.listTickets(db, { ...q, me: actor.kind === 'user' ? actor.id : null });
+}
+
+export async function findTicket(db: DbOrTx, id: string) {
+  const ticket = await repo.findTicket(db, id);
+  if (!ticket) throw new NotFoundError('Ticket');
+  return ticket;
+}
+
+export async function agentTicket(db: DbOrTx, id: string) {
+  const ticket = await findTicket(db, id);
+  return { ticket, messages: await repo.listMessages(db, id) };
+}
+
+/** Status, priority, level, assignee, tags. Audited with field names only. */
+export async function changeTicket(db: Db, actor: Actor, id: string, patch: TicketPatch) {
+  const ticket = await findTicket(db, id);
+  if (patch.assigneeId) {
+    const user = await findUserById(db, patch.assigneeId);
+    if (!user?.active || !['admin', 'agent'].includes(user.role)) {
+      throw new ValidationError('The assignee must be an active agent or admin.', 'assigneeId');
+    }
+  }
+  return db.transaction(async (tx) => {
+    const row = await repo.updateTicket(tx, id, {
+      ...patch,
+      ...(patch.tags ? { tags: [...new Set(patch.tags.map((t) => t.toLowerCase()))] } : {}),
+      ...(patch.status === 'solved' && ticket.status !== 'solved' ? { solvedAt: new Date() } : {}),
+    });
+    await recordAudit(tx, actor, {
+      action: 'ticket.updated',
+      subjectType: 'ticket',
+      subjectId: id,
+      details: { fields: Object.keys(patch), ...(patch.status ? { status: patch.status } : {}) },
+    });
+    if (patch.status && patch.status !== ticket.status) {
+      await recordEvent(tx, {
+        type: `ticket.${patch.status}`,
+        channel: 'console',
+        locale: ticket.locale,
+        subjectType: 'ticket',
+        subjectId: id,
+        data: { from: ticket.status, level: ticket.level },
+      });
+    }
+    return row!;
+  });
+}
+
+/**
+ * An agent's public reply (sent to the customer by e-mail with a fresh secure link, through the
+ * outbox) or internal note (never shown nor sent to the customer).
+ */
+export async function replyToTicket(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: { body: string; visibility: 'public' | 'internal'; status?: repo.TicketRow['status'] | undefined },
+  publicUrl: string,
+) {
+  const ticket = await findTicket(db, id);
+  if (ticket.status === 'closed' && input.visibility === 'public') {
+    throw new ConflictError('This ticket is closed: the customer can no longer be answered on it.');
+  }
+  const authorId = actor.kind === 'user' ? actor.id : null;
+  return db.transaction(async (tx) => {
+    const message = await repo.insertMessage(tx, {
+      ticketId: id,
+      visibility: input.visibility,
+      author: 'agent',
+      authorId,
+      body: input.body,
+    });
+    const isPublic = input.visibility === 'public';
+    const status =
+      input.status ?? (isPublic ? 'pending_customer' : ticket.status === 'new' ? 'open' : ticket.status);
+    await repo.updateTicket(tx, id, {
+      status,
+      ...(isPublic && !ticket.firstReplyAt ? { firstReplyAt: new Date() } : {}),
+      ...(ticket.assigneeId || !authorId ? {} : { assigneeId: authorId }),
+      ...(status === 'solved' && ticket.status !== 'solved' ? { solvedAt: new Date() } : {}),
+    });
+    if (isPublic) {
+      const link = customerLink(publicUrl, await issueCustomerToken(tx, id));
+      await enqueueDeliveries(tx, {
+        ticketId: id,
+        topic: 'ticket.replied',
+        email: ticket.customerEmail ? { template: 'agent_reply', link, messageId: message.id } : undefined,
+        connectors: false,
+      });
+    }
+    await recordAudit(tx, actor, {
+      action: isPublic ? 'ticket.replied' : 'ticket.noted',
+      subjectType: 'ticket',
+      subjectId: id,
+      details: { messageId: message.id },
+    });
+    if (isPublic) {
+      await recordEvent(tx, {
+        type: 'ticket.replied',
+        channel: 'console',
+        locale: ticket.locale,
+        subjectType: 'ticket',
+        subjectId: id,
+        data: { first: !ticket.firstReplyAt, ...actorRef(actor) },
+      });
+    }
+    return message;
+  });
+}
+
+/** Applies a live-handoff event from the agent side through the state machine (handoff.ts). */
+export async function handoffEvent(
+  db: Db,
+  actor: Actor,
+  id: string,
+  type: Exclude<HandoffEvent['type'], 'request_human' | 'customer_message'>,
+) {
+  const ticket = await findTicket(db, id);
+  const agentId = actor.kind === 'user' ? actor.id : actor.kind === 'api_key' ? actor.id : 'system';
+  const event: HandoffEvent = type === 'agent_joined' ? { type, agentId } : { type };
+  let step: ReturnType<typeof transition>;
+  try {
+    step = transition({ phase: ticket.handoffPhase, session: ticket.handoffSession }, event);
+  } catch (err) {
+    if (err instanceof InvalidHandoffTransition) throw new ConflictError(err.message, 'event');
+    throw err;
+  }
+  return db.transaction(async (tx) => {
+    await repo.insertMessage(tx, {
+      ticketId: id,
+      visibility: 'public',
+      author: 'system',
+      body: step.notice!,
+    });
+    const row = await repo.updateTicket(tx, id, {
+      handoffPhase: step.state.phase,
+      handoffSession: step.state.session,
+      ...(type === 'agent_joined' && actor.kind === 'user'
+        ? { assigneeId: actor.id, status: 'open' as const }
+        : {}),
+      ...(type === 'resolved' ? { status: 'solved' as const, solvedAt: new Date() } : {}),
+    });
+    await recordEvent(tx, {
+      type: `handoff.${step.state.phase}`,
+      channel: 'console',
+      locale: ticket.locale,
+      subjectType: 'ticket',
+      subjectId: id,
+      data: { event: type },
+    });
+    return { ticket: row!, notice: step.notice! };
+  });
+}
+
+export const setPresence = (db: DbOrTx, actor: Actor, online: boolean) =>
+  actor.kind === 'user' ? repo.touchPresence(db, actor.id, online) : Promise.resolve();

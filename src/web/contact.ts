@@ -1,0 +1,378 @@
+import { randomBytes } from 'node:crypto';
+import { parse as parseQuery } from 'node:querystring';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodError } from 'zod';
+import type { EscalationRequest } from '../modules/escalation/contract.ts';
+import { EscalationRequestSchema } from '../modules/escalation/schemas.ts';
+import { customerReply, customerView, escalate, escalationOffer } from '../modules/escalation/service.ts';
+import { AppError } from '../server/errors.ts';
+
+/**
+ * Minimal server-rendered pages of the escalation: the contact form (`/{locale}/contact`, works
+ * without JavaScript; as-you-type suggestions are a progressive enhancement) and the customer's
+ * secure ticket page (`/tickets/view?token=…`). The help centre (kb) may wrap them in its layout.
+ */
+const T = {
+  fr: {
+    title: 'Contacter un conseiller',
+    intro:
+      'Décrivez votre demande : un conseiller reçoit aussi ce que vous avez déjà consulté, vous n’aurez rien à répéter.',
+    reason: 'Motif',
+    subject: 'Objet',
+    description: 'Votre demande',
+    email: 'Votre e-mail',
+    name: 'Votre nom (facultatif)',
+    send: 'Envoyer ma demande',
+    suggestions: 'Ces réponses peuvent vous aider tout de suite :',
+    errors: 'Corrigez les champs signalés.',
+    sent: 'Demande envoyée',
+    reference: 'Votre référence',
+    follow: 'Suivre ma demande',
+    keep: 'Gardez ce lien : il est personnel. Nous vous l’avons aussi envoyé par e-mail.',
+    eta: (m: number) => `Réponse estimée sous ${m >= 60 ? `${Math.round(m / 60)} h` : `${m} min`}.`,
+    thread: 'Votre demande',
+    reply: 'Répondre',
+    sendReply: 'Envoyer',
+    customer: 'Vous',
+    agent: 'Conseiller',
+    system: 'Information',
+    status: {
+      new: 'Reçue',
+      open: 'En cours',
+      pending_customer: 'En attente de votre réponse',
+      solved: 'Résolue',
+      closed: 'Fermée',
+    },
+    notFound: 'Ce lien n’est pas valide.',
+  },
+  en: {
+    title: 'Contact an advisor',
+    intro:
+      'Describe your request: an advisor also gets what you have already looked at, so you will not repeat anything.',
+    reason: 'Reason',
+    subject: 'Subject',
+    description: 'Your request',
+    email: 'Your e-mail',
+    name: 'Your name (optional)',
+    send: 'Send my request',
+    suggestions: 'These answers may help you right away:',
+    errors: 'Please correct the highlighted fields.',
+    sent: 'Request sent',
+    reference: 'Your reference',
+    follow: 'Follow my request',
+    keep: 'Keep this link: it is personal. We have also e-mailed it to you.',
+    eta: (m: number) => `Estimated response within ${m >= 60 ? `${Math.round(m / 60)} h` : `${m} min`}.`,
+    thread: 'Your request',
+    reply: 'Reply',
+    sendReply: 'Send',
+    customer: 'You',
+    agent: 'Advisor',
+    system: 'Information',
+    status: {
+      new: 'Received',
+      open: 'In progress',
+      pending_customer: 'Waiting for your reply',
+      solved: 'Solved',
+      closed: 'Closed',
+    },
+    notFound: 'This link is not valid.',
+  },
+};
+type Copy = (typeof T)['fr'];
+
+export const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function page(reply: FastifyReply, lang: string, title: string, body: string, script = '') {
+  const nonce = randomBytes(16).toString('base64');
+  reply
+    .header(
+      'content-security-policy',
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+    )
+    .header('referrer-policy', 'no-referrer')
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8');
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title><style nonce="${nonce}">body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
+label{display:block;margin-top:1rem;font-weight:600}input,select,textarea{width:100%;font:inherit;padding:.5rem;border:1px solid #555;border-radius:4px}
+textarea{min-height:8rem}button{margin-top:1rem;font:inherit;padding:.6rem 1.2rem;background:#0b57d0;color:#fff;border:0;border-radius:4px}
+.error{color:#b00020}[aria-invalid=true]{border-color:#b00020}.msg{border-left:4px solid #999;padding:.5rem 1rem;margin:1rem 0}.msg.agent{border-color:#0b57d0}.msg.system{border-color:#ccc;color:#555}
+</style></head><body><main>${body}</main>${script ? `<script nonce="${nonce}">${script}</script>` : ''}</body></html>`;
+}
+
+function field(name: string, label: string, control: string, error: string | undefined) {
+  const id = `f-${name.replace(/\W/g, '-')}`;
+  return `<label for="${id}">${escapeHtml(label)}</label>${control.replace('{id}', id).replace('{aria}', error ? `aria-invalid="true" aria-describedby="${id}-err"` : '')}${
+    error ? `<p class="error" id="${id}-err">${escapeHtml(error)}</p>` : ''
+  }`;
+}
+
+interface FormValues {
+  reason?: string;
+  subject?: string;
+  description?: string;
+  email?: string;
+  name?: string;
+  pageUrl?: string;
+  context?: string;
+}
+
+async function contactForm(
+  app: FastifyInstance,
+  locale: 'fr' | 'en',
+  v: FormValues,
+  errors: Record<string, string>,
+) {
+  const t: Copy = T[locale];
+  const offer = await escalationOffer(app.db, locale);
+  const reasons = offer.reasons
+    .map(
+      (r) =>
+        `<option value="${escapeHtml(r.id)}"${r.id === v.reason ? ' selected' : ''}>${escapeHtml(r.label)}</option>`,
+    )
+    .join('');
+  const val = (s: string | undefined) => escapeHtml(s ?? '');
+  const summary = Object.keys(errors).length ? `<p class="error" role="alert">${t.errors}</p>` : '';
+  return `<h1>${t.title}</h1><p>${t.intro}</p>${summary}
+<form method="post" action="/${locale}/contact" id="contact" novalidate>
+${field('reason', t.reason, `<select id="{id}" name="reason" {aria}>${reasons}</select>`, errors.reason)}
+${field('subject', t.subject, `<input id="{id}" name="subject" value="${val(v.subject)}" maxlength="200" required {aria}>`, errors.subject)}
+${field('description', t.description, `<textarea id="{id}" name="description" maxlength="10000" required {aria}>${val(v.description)}</textarea>`, errors.description)}
+<section id="suggestions" aria-live="polite" hidden><p>${t.suggestions}</p><ul></ul></section>
+${field('email', t.email, `<input id="{id}" name="email" type="email" autocomplete="email" value="${val(v.email)}" required {aria}>`, errors['context.customer.email'])}
+${field('name', t.name, `<input id="{id}" name="name" autocomplete="name" value="${val(v.name)}" {aria}>`, errors['context.customer.name'])}
+<input type="hidden" name="pageUrl" value="${val(v.pageUrl)}"><input type="hidden" name="context" value="${val(v.context)}">
+<button type="submit">${t.send}</button></form>`;
+}
+
+/** As-you-type deflection: suggestions from the same engine; opened suggestions and leaving are recorded. */
+const SUGGEST_SCRIPT = (locale: string) => `(()=>{const f=document.getElementById('contact');if(!f)return;
+const box=document.getElementById('suggestions'),list=box.querySelector('ul');let timer,submitted=false,typed=false;
+const ev=(type,articleId)=>navigator.sendBeacon('/api/v1/contact/events',new Blob([JSON.stringify({type,locale:'${locale}',...(articleId?{articleId}:{})})],{type:'application/json'}));
+const ask=async()=>{const r=await fetch('/api/v1/contact/suggestions',{method:'POST',headers:{'content-type':'application/json'},
+body:JSON.stringify({subject:f.subject.value,description:f.description.value,locale:'${locale}'})});if(!r.ok)return;const {items}=await r.json();
+list.replaceChildren(...items.map(i=>{const li=document.createElement('li'),a=document.createElement('a');a.href=i.url;a.textContent=i.title;
+a.addEventListener('click',()=>ev('suggestion_opened',i.id));const p=document.createElement('p');p.textContent=i.shortAnswer;li.append(a,p);return li;}));
+box.hidden=items.length===0;};
+f.addEventListener('input',()=>{typed=true;clearTimeout(timer);timer=setTimeout(ask,300);});
+f.addEventListener('submit',()=>{submitted=true;});
+window.addEventListener('pagehide',()=>{if(typed&&!submitted)ev('deflected');});})();`;
+
+function parseForm(body: unknown): FormValues {
+  const raw = (body ?? {}) as Record<string, unknown>;
+  const one = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+  return {
+    reason: one('reason'),
+    subject: one('subject'),
+    description: one('description'),
+    email: one('email')?.trim(),
+    name: one('name')?.trim(),
+    pageUrl: one('pageUrl'),
+    context: one('context'),
+  };
+}
+
+/** Context a surface handed over in the hidden `context` field (JSON), if any and well-formed. */
+function handedContext(json: string | undefined): Record<string, unknown> {
+  if (!json) return {};
+  try {
+    const value = JSON.parse(json) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+export default async function contactPages(app: FastifyInstance) {
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 64_000 },
+    (_req, body, done) => done(null, parseQuery(body as string)),
+  );
+  const localeOf = (l: string) => (l === 'en' ? 'en' : l === 'fr' ? 'fr' : undefined);
+
+  app.get<{ Params: { locale: string }; Querystring: Record<string, string> }>(
+    '/:locale/contact',
+    { config: { access: 'public' } },
+    async (req, reply) => {
+      const locale = localeOf(req.params.locale);
+      if (!locale) return reply.callNotFound();
+      // Surfaces link here with the subject/description pre-filled: the customer never re-types.
+      const q = req.query;
+      const values: FormValues = {
+        subject: q.subject,
+        description: q.description,
+        reason: q.reason,
+        pageUrl: q.from ?? (typeof req.headers.referer === 'string' ? req.headers.referer : undefined),
+      };
+      return page(
+        reply,
+        locale,
+        T[locale].title,
+        await contactForm(app, locale, values, {}),
+        SUGGEST_SCRIPT(locale),
+      );
+    },
+  );
+
+  app.post<{ Params: { locale: string } }>(
+    '/:locale/contact',
+    { config: { access: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const locale = localeOf(req.params.locale);
+      if (!locale) return reply.callNotFound();
+      const v = parseForm(req.body);
+      const handed = handedContext(v.context);
+      const request = {
+        channel: 'form',
+        subject: v.subject ?? '',
+        description: v.description ?? '',
+        ...(v.reason ? { reason: v.reason } : {}),
+        context: {
+          ...handed,
+          locale,
+          source: 'helpcentre',
+          ...(v.pageUrl && /^https?:\/\//.test(v.pageUrl) ? { pageUrl: v.pageUrl } : {}),
+          ...(typeof req.headers['user-agent'] === 'string'
+            ? { device: req.headers['user-agent'].slice(0, 300) }
+            : {}),
+          customer: { ...(v.email ? { email: v.email } : {}), ...(v.name ? { name: v.name } : {}) },
+        },
+      };
+      const parsed = EscalationRequestSchema.safeParse(request);
+      if (!parsed.success) {
+        const errors = fieldErrors(parsed.error, T[locale]);
+        reply.status(400);
+        return page(
+          reply,
+          locale,
+          T[locale].title,
+          await contactForm(app, locale, v, errors),
+          SUGGEST_SCRIPT(locale),
+        );
+      }
+      const result = await escalate(app.db, parsed.data as EscalationRequest, {
+        publicUrl: app.config.publicUrl,
+      });
+      const t = T[locale];
+      const link = new URL(result.customerUrl);
+      const local = `${link.pathname}${link.search}`;
+      return page(
+        reply,
+        locale,
+        t.sent,
+        `<h1>${t.sent}</h1><p>${t.reference} : <strong id="reference">${result.reference}</strong></p><p>${t.eta(result.estimatedResponseMinutes)}</p>
+<p><a id="follow" href="${escapeHtml(local)}">${t.follow}</a></p><p>${t.keep}</p>`,
+      );
+    },
+  );
+
+  app.get<{ Querystring: { token?: string } }>(
+    '/tickets/view',
+    { config: { access: 'public' } },
+    async (req, reply) => {
+      return ticketPage(app, reply, req.query.token ?? '');
+    },
+  );
+
+  app.post(
+    '/tickets/view',
+    { config: { access: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const raw = (req.body ?? {}) as Record<string, unknown>;
+      const token = typeof raw.token === 'string' ? raw.token : '';
+      const body = typeof raw.body === 'string' ? raw.body.trim() : '';
+      if (body) {
+        try {
+          await customerReply(app.db, token, body.slice(0, 20_000));
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          reply.status(err.status);
+        }
+      }
+      // Post/redirect/get; the token stays in the query string, which logs never record.
+      return reply.redirect(`/tickets/view?token=${encodeURIComponent(token)}`, 303);
+    },
+  );
+}
+
+async function ticketPage(app: FastifyInstance, reply: FastifyReply, token: string) {
+  let view: Awaited<ReturnType<typeof customerView>>;
+  try {
+    view = await customerView(app.db, token);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    reply.status(404);
+    return page(reply, 'fr', T.fr.notFound, `<h1>${T.fr.notFound}</h1><p>${T.en.notFound}</p>`);
+  }
+  const locale = view.locale.startsWith('en') ? 'en' : 'fr';
+  const t = T[locale];
+  const messages = view.messages
+    .map((m) => {
+      const text = m.author === 'system' ? systemNotice(m.body, locale) : m.body;
+      return `<article class="msg ${m.author}"><h2>${t[m.author]} · <time datetime="${m.createdAt.toISOString()}">${m.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</time></h2><p>${escapeHtml(text).replace(/\n/g, '<br>')}</p></article>`;
+    })
+    .join('');
+  const canReply = view.status !== 'closed';
+  return page(
+    reply,
+    locale,
+    `${view.reference} · ${view.subject}`,
+    `<h1>${t.thread} ${escapeHtml(view.reference)}</h1><p><strong>${escapeHtml(view.subject)}</strong> — <span id="status">${t.status[view.status]}</span></p>
+<section id="thread">${messages}</section>${
+      canReply
+        ? `<form method="post" action="/tickets/view"><input type="hidden" name="token" value="${escapeHtml(token)}">
+<label for="reply">${t.reply}</label><textarea id="reply" name="body" required maxlength="20000"></textarea><button type="submit">${t.sendReply}</button></form>`
+        : ''
+    }`,
+  );
+}
+
+const NOTICES: Record<string, Record<'fr' | 'en', string>> = {
+  'handoff.waiting': {
+    fr: 'Un conseiller va vous répondre dans un instant.',
+    en: 'An advisor will be with you shortly.',
+  },
+  'handoff.no_agent_ticket_created': {
+    fr: 'Aucun conseiller n’est disponible en direct : votre demande a été enregistrée, nous vous répondons par e-mail.',
+    en: 'No advisor is available live: your request has been recorded and we will answer by e-mail.',
+  },
+  'handoff.wait_timeout_ticket_created': {
+    fr: 'L’attente est trop longue : votre demande est enregistrée, nous vous répondons par e-mail.',
+    en: 'The wait is too long: your request is recorded and we will answer by e-mail.',
+  },
+  'handoff.agent_joined': {
+    fr: 'Un conseiller a rejoint la conversation.',
+    en: 'An advisor has joined the conversation.',
+  },
+  'handoff.agent_left': {
+    fr: 'Le conseiller a quitté la conversation ; un autre va vous répondre.',
+    en: 'The advisor has left; another one will answer you.',
+  },
+  'handoff.resolved': {
+    fr: 'Le conseiller a clôturé la conversation.',
+    en: 'The advisor has closed the conversation.',
+  },
+  'handoff.new_session': {
+    fr: 'Nouvelle conversation avec l’assistant.',
+    en: 'New conversation with the assistant.',
+  },
+};
+
+const systemNotice = (key: string, locale: 'fr' | 'en') => NOTICES[key]?.[locale] ?? key;
+
+function fieldErrors(error: ZodError, t: Copy): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.join('.');
+    if (!out[path])
+      out[path] =
+        issue.message.startsWith('Invalid') || issue.message.startsWith('Too')
+          ? `${t.errors}`
+          : issue.message;
+  }
+  return out;
+}
