@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { loadDemoContent } from './demo/load.ts';
-import type { SearchSource } from './modules/search/plugin.ts';
 import { ensureFirstAdmin } from './modules/staff/service.ts';
 import { type BuildOptions, buildApp } from './server/app.ts';
 

@@ -145,7 +145,7 @@ describe('who can read tickets', () => {
     const mine = await get('/api/v1/customer/ticket', { 'x-relais-ticket-token': tokenOf(a.customerUrl) });
     expect(mine.json()).toMatchObject({ subject: 'Ticket A', reference: a.reference });
     expect(JSON.stringify(mine.json())).not.toContain(b.reference);
-    const forged = tokenOf(a.customerUrl).slice(0, -2) + 'xx';
+    const forged = `${tokenOf(a.customerUrl).slice(0, -2)}xx`;
     expect((await get('/api/v1/customer/ticket', { 'x-relais-ticket-token': forged })).statusCode).toBe(404);
     expect((await get('/api/v1/customer/ticket')).statusCode).toBe(401);
     // The reference alone grants nothing.
