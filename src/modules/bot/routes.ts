@@ -45,6 +45,7 @@ export function botDeps(app: FastifyInstance): bot.BotDeps {
     search: app.searchIndex,
     source: app.searchSource,
     log: app.log,
+    publicUrl: app.config.publicUrl,
     generator: app.botGenerator,
   };
 }

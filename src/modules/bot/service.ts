@@ -4,11 +4,12 @@
  * flow steps in one transaction, with the analytics events.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import { detectLocale } from '../../engine/index.ts';
 import { NotFoundError, ValidationError } from '../../server/errors.ts';
 import { newSecret, safeEqual, sha256 } from '../../server/secrets.ts';
 import type { EscalationChannel, EscalationRequest, TranscriptEntry } from '../escalation/contract.ts';
+import { escalate } from '../escalation/service.ts';
 import { type Channel, recordEvent } from '../events/service.ts';
 import type { SearchSource } from '../search/plugin.ts';
 import type { SearchIndex } from '../search/search-index.ts';
@@ -38,6 +39,8 @@ export interface BotDeps {
   search: SearchIndex;
   source: SearchSource;
   log: FastifyBaseLogger;
+  /** External base URL, for the customer's secure ticket link. */
+  publicUrl: string;
   /** Present when an LLM is configured (RELAIS_LLM_URL): answers are generated from the passages. */
   generator?: Generator | undefined;
 }
@@ -417,7 +420,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
 
     if (effects.some((e) => e.type === 'escalate')) {
       const request = await buildEscalationRequest(tx, row, v, [...rows], turn.escalation);
-      const escalation = await handOver(tx, row.id, request);
+      const escalation = await handOver(tx, row.id, request, deps.publicUrl);
       escalationId = escalation.id;
       status = 'escalated';
       dialogue = { ...dialogue, pending: [], escalationOffered: false, awaitingFeedback: null };
@@ -433,7 +436,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
         conversationId,
         kind: 'message',
         author: 'bot',
-        text: say(v, 'escalated', { ref: escalationId.slice(0, 8).toUpperCase() }),
+        text: say(v, 'escalated', { ref: escalation.reference }),
         data: {},
       });
       analytics.push({
@@ -587,11 +590,19 @@ async function buildEscalationRequest(
  * Hands the request over to the escalation capability. Until the tickets module exposes its service,
  * the request is kept whole in `bot_escalations` so nothing is lost (never a dead end).
  */
-async function handOver(tx: DbOrTx, conversationId: string, request: EscalationRequest) {
-  return repo.insertEscalation(tx, {
+/**
+ * Hands the conversation over to a human: a ticket (or a live handoff) carrying the transcript, flow
+ * path and searches, created in the turn's transaction so the customer is never left with nothing.
+ */
+async function handOver(tx: Tx, conversationId: string, request: EscalationRequest, publicUrl: string) {
+  // escalate() opens its own transaction: inside ours it becomes a savepoint.
+  const ticket = await escalate(tx as unknown as Db, request, { publicUrl });
+  const row = await repo.insertEscalation(tx, {
     conversationId,
     request: request as unknown as Record<string, unknown>,
+    ticketId: ticket.ticketId,
   });
+  return { id: row.id, reference: ticket.reference };
 }
 
 /** Messages of a conversation as the customer sees them (staff also get decisions and flow steps). */
