@@ -8,7 +8,10 @@ const rows = [
 ];
 const words = rows.flatMap((r) => r.text.split(/\s+/));
 let seed = 42;
-const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed / 0x7fffffff;
+};
 const pick = <T>(a: T[]) => a[Math.floor(rnd() * a.length)]!;
 const n = Number(process.argv[2] ?? 3000);
 const docs: EngineDocument[] = [];
