@@ -25,6 +25,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '100' },
     /** Seconds of querying per row: slow rows stop early (never below 100 queries); the table says so. */
     budget: { type: 'string', default: '120' },
+    /** A subject whose median query at one size exceeds this (ms) is skipped at the larger sizes. */
+    'skip-above': { type: 'string', default: '250' },
   },
   strict: true,
 });
@@ -115,6 +117,9 @@ const budgetMs = Number(values.budget) * 1000;
 const pool = await loadSourcePool();
 const queries = syntheticQueries(pool, queryCount + warmupCount);
 const rows: string[][] = [];
+const skipAboveMs = Number(values['skip-above']);
+/** Subjects too slow to measure at larger sizes: key → reason. */
+const tooSlow = new Map<string, string>();
 
 for (const size of sizes) {
   let answers: EngineDocument[] | undefined = syntheticAnswers(pool, size);
@@ -124,6 +129,12 @@ for (const size of sizes) {
     const make = SUBJECTS[key.trim()];
     if (!make) throw new Error(`unknown engine "${key}" (known: ${Object.keys(SUBJECTS).join(', ')})`);
     const subject = make();
+    const skipped = tooSlow.get(key);
+    if (skipped) {
+      rows.push([subject.name, size.toLocaleString('en'), '—', '—', '—', `skipped: ${skipped}`, '—']);
+      console.error(`  ${subject.name} skipped: ${skipped}`);
+      continue;
+    }
     settle();
     const before = heapBytes();
     const t0 = performance.now();
@@ -156,6 +167,8 @@ for (const size of sizes) {
     ];
     console.error(`  ${row.join('  ')}`);
     rows.push(row);
+    const p50 = percentile(times, 50);
+    if (p50 > skipAboveMs) tooSlow.set(key, `p50 ${millis(p50)} ms at ${size.toLocaleString('en')}`);
     built = undefined;
     void built;
   }

@@ -16,7 +16,7 @@ import {
   splitFirstK,
 } from '../evaluation/dataset.ts';
 import { type EngineModule, engineRanker, loadEngineModule } from '../evaluation/engine-ranker.ts';
-import { guessLocale } from '../evaluation/language.ts';
+import { detectAnswerLocales, guessLocale } from '../evaluation/language.ts';
 import { DEFAULT_CANDIDATES, type EvalReport, evaluate } from '../evaluation/metrics.ts';
 import { type CliIo, CliUsageError, describeParseError, EXIT_OK } from './io.ts';
 
@@ -119,11 +119,15 @@ export async function runEval(argv: string[], io: CliIo, engineModule?: EngineMo
   const locale: Locale | undefined = args.lang === 'auto' ? undefined : args.lang;
   // The engine is loaded lazily so `--help` and input errors stay fast.
   const engine = engineModule ?? (await loadEngineModule());
-  const detect = engine.detectLocale ?? ((text: string) => guessLocale(text));
-  const answers = answersFromFormulations(
-    kept,
-    locale ?? ((texts) => detect(texts.join('\n'), AUTO_LOCALES)),
-  );
+  let answers = answersFromFormulations(kept, locale ?? 'und');
+  if (!locale) {
+    const detect = engine.detectLocale ?? guessLocale;
+    const locales = detectAnswerLocales(
+      answers.map((a) => a.formulations),
+      (text) => detect(text, AUTO_LOCALES),
+    );
+    answers = answers.map((a, i) => ({ ...a, locale: locales[i]! }));
+  }
   if (answers.length === 0) {
     throw new CliUsageError(`${args.formulations}: no formulations (only "${OOS_LABEL}" rows)`);
   }

@@ -28,6 +28,8 @@ export interface LocaleConfig {
   stopWords?: Iterable<string>;
   /** Words kept even if present in `stopWords` (negations, question words, content words). */
   keepWords?: Iterable<string>;
+  /** Word → base form applied before stemming (irregular forms the stemmer cannot conflate). */
+  overrides?: Record<string, string>;
   /** Extra normalisation on folded stems (e.g. French plural). */
   postStem?: (term: string) => string;
 }
@@ -37,13 +39,15 @@ interface LocaleRuntime {
   stop: Set<string>;
   elisions: Set<string>;
   stem: (word: string) => string;
-  cache: Map<string, string>;
+  cache: Map<string, { folded: string; term: string; stop: boolean }>;
 }
 
 const ISO = iso as unknown as Record<string, string[]>;
 
 /** Lower-case, Unicode-compatibility normalise and strip diacritics (œ → oe, ß → ss). */
 export function fold(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII fast path
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -314,7 +318,9 @@ export function registerLocale(config: LocaleConfig): void {
     if (!keep.has(f) && !/\d/.test(f)) stop.add(f);
   }
   const post = config.postStem;
-  const stem = (word: string): string => {
+  const overrides = config.overrides ?? {};
+  const stem = (word0: string): string => {
+    const word = overrides[word0] ?? word0;
     if (/\d/.test(word)) return fold(word);
     let t = fold(stemmer ? stemmer.stem(word) : word);
     if (post) t = post(t);
@@ -337,7 +343,28 @@ registerLocale({
   keepWords: FR_KEEP,
   postStem: frenchPlural,
 });
-registerLocale({ locale: 'en', stemmer: 'english', stopWords: ISO.en, keepWords: EN_KEEP });
+/** English irregular verb forms frequent in customer requests (Snowball leaves them apart). */
+export const EN_IRREGULAR: Record<string, string> = Object.fromEntries(
+  (
+    'lost:lose stolen:steal stole:steal paid:pay sent:send got:get gotten:get bought:buy brought:bring ' +
+    'took:take taken:take gave:give given:give made:make went:go gone:go came:come done:do did:do ' +
+    'said:say told:tell saw:see seen:see found:find left:leave kept:keep held:hold spent:spend ' +
+    'withdrew:withdraw withdrawn:withdraw forgot:forget forgotten:forget broke:break broken:break ' +
+    'knew:know known:know thought:think chose:choose chosen:choose wrote:write written:write ' +
+    'began:begin begun:begin ran:run felt:feel meant:mean met:meet sold:sell won:win ' +
+    'understood:understand woke:wake froze:freeze frozen:freeze shut:shut hid:hide hidden:hide'
+  )
+    .split(' ')
+    .map((p) => p.split(':') as [string, string]),
+);
+
+registerLocale({
+  locale: 'en',
+  stemmer: 'english',
+  stopWords: ISO.en,
+  keepWords: EN_KEEP,
+  overrides: EN_IRREGULAR,
+});
 
 /** Locales with an analysis configuration. */
 export function knownLocales(): Locale[] {
@@ -439,15 +466,14 @@ function pushWord(rt: LocaleRuntime, raw: string, start: number, out: Token[]): 
 }
 
 function makeToken(rt: LocaleRuntime, surface: string, lower: string, start: number, end: number): Token {
-  const folded = fold(lower);
-  const stop = rt.stop.has(folded);
-  let term = rt.cache.get(lower);
-  if (term === undefined) {
-    term = rt.stem(lower);
-    if (rt.cache.size > 50_000) rt.cache.clear();
-    rt.cache.set(lower, term);
+  let c = rt.cache.get(lower);
+  if (c === undefined) {
+    const folded = fold(lower);
+    c = { folded, term: rt.stem(lower), stop: rt.stop.has(folded) };
+    if (rt.cache.size > 100_000) rt.cache.clear();
+    rt.cache.set(lower, c);
   }
-  return { surface, folded, term, start, end, stop };
+  return { surface, folded: c.folded, term: c.term, start, end, stop: c.stop };
 }
 
 /** Analysed index terms of `text` (stop words removed, stemmed, folded). */

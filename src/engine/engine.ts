@@ -40,23 +40,29 @@ export const TUNING = {
   stopWeight: 0.5,
   /** Stop words in the character n-gram profiles. */
   stopGrams: true,
+  /** Stop words in more than this share of documents are ignored when the query has content words. */
+  stopMaxDf: 0.8,
+  /** Query weight of adjacent-term pairs (indexed in titles and formulations). */
+  bigramWeight: 0.3,
 };
 
 export const DEFAULT_FUSION: FusionWeights = {
   bm25: 0.6,
   knnWord: 0,
-  knnChar: 0.05,
+  knnChar: 0,
   charDoc: 0.1,
   prior: 0.02,
 };
 
 /** Logistic calibration of the confidence: features → P(top candidate is right). See NOTES.md. */
-export const CALIBRATION = { bias: -2.61, top: 1.31, margin: 18.8, coverage: 1.84 };
-export const DEFAULT_ABSTAIN_THRESHOLD = 0.4;
+export const CALIBRATION = { bias: -2.41, top: 1.09, margin: 20.4, coverage: 1.84 };
+export const DEFAULT_ABSTAIN_THRESHOLD = 0.43;
 
 const GRAM_BITS = 20;
 const GRAM_MASK = (1 << GRAM_BITS) - 1;
-const MAX_RERANK = 200;
+/** Documents re-ranked with answer-level character n-grams, and with formulation-level signals. */
+const RERANK = 100;
+const FINE = 20;
 
 class Term {
   /** Documents containing the term (live), and units (formulations/titles) containing it. */
@@ -106,9 +112,38 @@ interface QueryTerm {
 
 interface Scratch {
   acc: Float64Array;
-  knn: Float64Array;
   state: Uint8Array;
-  uacc: Float64Array;
+  sel: Float64Array;
+}
+
+/** 1 + ln(tf) for small term frequencies. */
+const LOG_TF = Float64Array.from({ length: 256 }, (_, i) => (i > 0 ? 1 + Math.log(i) : 0));
+
+/** Value of the k-th largest of the first n entries of `a` (reorders `a`). Quickselect. */
+function kthLargest(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return a[target]!;
 }
 
 export interface ScoredDoc {
@@ -137,6 +172,17 @@ function fnvGrams(words: string[]): Map<number, number> {
         }
       }
     }
+  }
+  return out;
+}
+
+/** Adjacent term pairs (stop words included): "card_not", "not_arriv". */
+function bigrams(tokens: Token[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    const a = tokens[i - 1]!.term;
+    const b = tokens[i]!.term;
+    if (a && b) out.push(`${a}_${b}`);
   }
   return out;
 }
@@ -210,6 +256,17 @@ export class LocaleIndex {
           if (!t.stop && !surfaces.has(t.folded)) {
             surfaces.add(t.folded);
             if (!this.surfaceTerm.has(t.folded)) this.surfaceTerm.set(t.folded, t.term);
+          }
+        }
+        if (questionField && TUNING.bigramWeight > 0) {
+          for (const bg of bigrams(tokens)) {
+            const term = this.term(bg);
+            let arr = tf.get(term);
+            if (!arr) {
+              arr = new Array(NF).fill(0);
+              tf.set(term, arr);
+            }
+            arr[f]!++;
           }
         }
       }
@@ -366,24 +423,19 @@ export class LocaleIndex {
 
   private getScratch(): Scratch {
     const ns = this.slots.length;
-    const nu = this.units.length;
     let s = this.scratch;
-    if (!s || s.acc.length < ns || s.uacc.length < nu) {
+    if (!s || s.acc.length < ns) {
       const cs = Math.max(ns, 16) * 2;
-      const cu = Math.max(nu, 16) * 2;
-      s = {
-        acc: new Float64Array(cs),
-        knn: new Float64Array(cs),
-        state: new Uint8Array(cs),
-        uacc: new Float64Array(cu),
-      };
+      s = { acc: new Float64Array(cs), state: new Uint8Array(cs), sel: new Float64Array(cs) };
       this.scratch = s;
     }
     return s;
   }
 
   /**
-   * Scores allowed documents for the weighted query terms. Returns candidates sorted by fused score.
+   * Scores allowed documents for the weighted query terms. Returns the best candidates sorted by
+   * fused score: BM25F over the inverted index for all documents, then character n-gram signals on
+   * the best `RERANK` only, then formulation-level signals on the best `FINE` only.
    */
   score(
     qterms: QueryTerm[],
@@ -393,22 +445,32 @@ export class LocaleIndex {
     fusion: FusionWeights,
   ): ScoredDoc[] {
     this.refreshNorms();
-    const sc = this.getScratch();
-    const { acc, knn, state, uacc } = sc;
+    const { acc, state, sel } = this.getScratch();
     const touched: number[] = [];
-    const touchedUnits: number[] = [];
     const N = Math.max(1, this.docCount);
     const NU = Math.max(1, this.unitCount);
-    const avg = FIELDS.map((_, f) => Math.max(1, this.fieldLenSum[f]! / N));
+    const fieldLens = this.fieldLens;
+    // Per-field constants: w_f / (1 - b) and w_f * b / avg_f, so the inner loop is one division.
+    const cA = new Float64Array(NF);
+    const cB = new Float64Array(NF);
+    for (let f = 0; f < NF; f++) {
+      const b = TUNING.fieldB[f]!;
+      const avg = Math.max(1, this.fieldLenSum[f]! / N);
+      cA[f] = 1 - b;
+      cB[f] = b / avg;
+    }
+    const k1 = TUNING.k1;
     let maxBm25 = 0;
-    let qnorm = 0;
     const hasContent = qterms.some((q) => !q.stop);
     for (const { term, weight, stop } of qterms) {
-      if (term.df <= 0 && term.udf <= 0) continue;
-      const onlyTouched = stop && hasContent && term.df > 0.05 * N && N > 1000;
+      if (term.df <= 0) continue;
+      // Very frequent stop words carry almost no evidence but cost a full posting scan.
+      if (stop && hasContent && term.df > TUNING.stopMaxDf * N && N > 50) continue;
       this.compact(term);
       const idf = Math.log(1 + (N - term.df + 0.5) / (term.df + 0.5));
-      maxBm25 += weight * idf;
+      const wi = weight * idf;
+      maxBm25 += wi;
+      const onlyTouched = stop && hasContent;
       const d = term.docs;
       for (let i = 0; i < d.length; i += 2) {
         const slot = d[i]!;
@@ -421,75 +483,45 @@ export class LocaleIndex {
           touched.push(slot);
         }
         if (st !== 1) continue;
-        const packed = d[i + 1]!;
+        let packed = d[i + 1]!;
         let tfw = 0;
-        for (let f = 0; f < NF; f++) {
-          const tf = (packed >>> (f * TF_BITS)) & TF_MAX;
+        for (let f = 0; packed !== 0; f++, packed >>>= TF_BITS) {
+          const tf = packed & TF_MAX;
           if (tf === 0) continue;
-          const b = TUNING.fieldB[f]!;
-          tfw += (fieldWeights[f]! * tf) / (1 - b + (b * (this.fieldLens[f]![slot] ?? 0)) / avg[f]!);
+          tfw += (fieldWeights[f]! * tf) / (cA[f]! + cB[f]! * fieldLens[f]![slot]!);
         }
-        acc[slot]! += (weight * idf * tfw) / (TUNING.k1 + tfw);
-      }
-      const uidf = Math.log(1 + NU / Math.max(1, term.udf));
-      const qw = weight * uidf;
-      qnorm += qw * qw;
-      const u = term.units;
-      for (let i = 0; i < u.length; i += 2) {
-        const id = u[i]!;
-        const unit = this.units[id];
-        if (!unit) continue;
-        if (uacc[id] === 0) touchedUnits.push(id);
-        uacc[id]! += (qw * (1 + Math.log(u[i + 1]!)) * uidf) / unit.norm;
+        acc[slot]! += (wi * tfw) / (k1 + tfw);
       }
     }
-    qnorm = Math.sqrt(qnorm) || 1;
-    const best = new Map<number, number>();
-    for (const id of touchedUnits) {
-      const unit = this.units[id]!;
-      const v = uacc[id]! / qnorm;
-      uacc[id] = 0;
-      const slot = unit.slot;
-      if (state[slot] !== 1) continue;
-      if (v > knn[slot]!) {
-        knn[slot] = v;
-        best.set(slot, id);
-      }
-    }
-    const cands: ScoredDoc[] = [];
+    // Keep the best RERANK allowed documents by BM25F (quickselect threshold, no full sort).
+    let n = 0;
     for (const slot of touched) {
       if (state[slot] === 1) {
-        const bm = maxBm25 > 0 ? (acc[slot]! / maxBm25 / (TUNING.k1 + 1)) * (TUNING.k1 + 1) : 0;
-        cands.push({
-          slot,
-          bm25: bm,
-          knnWord: knn[slot]!,
-          knnChar: 0,
-          charDoc: 0,
-          bestUnit: best.get(slot) ?? -1,
-          score: fusion.bm25 * bm + fusion.knnWord * knn[slot]!,
-        });
+        touched[n++] = slot;
+        sel[n - 1] = acc[slot]!;
       }
-      acc[slot] = 0;
-      knn[slot] = 0;
       state[slot] = 0;
     }
-    if (cands.length > MAX_RERANK) {
-      cands.sort((a, b) => b.score - a.score);
-      cands.length = MAX_RERANK;
+    touched.length = n;
+    const cut = n > RERANK ? kthLargest(sel, n, RERANK) : -Infinity;
+    const cands: ScoredDoc[] = [];
+    for (const slot of touched) {
+      const v = acc[slot]!;
+      acc[slot] = 0;
+      if (v < cut || cands.length >= RERANK * 2) continue;
+      const bm = maxBm25 > 0 ? v / maxBm25 : 0;
+      cands.push({
+        slot,
+        bm25: bm,
+        knnWord: 0,
+        knnChar: 0,
+        charDoc: 0,
+        bestUnit: -1,
+        score: fusion.bm25 * bm,
+      });
     }
-    // Character n-gram nearest neighbour over the candidates' formulations (typo robustness).
-    if ((fusion.knnChar > 0 || fusion.charDoc > 0) && queryGrams.size > 0) {
-      const qk = Int32Array.from(queryGrams.keys()).sort();
-      const qv = new Float64Array(qk.length);
-      let qn = 0;
-      for (let i = 0; i < qk.length; i++) {
-        const df = this.gramDf[qk[i]!]!;
-        const w = df > 0 ? (1 + Math.log(queryGrams.get(qk[i]!)!)) * Math.log(1 + NU / df) : 0;
-        qv[i] = w;
-        qn += w * w;
-      }
-      qn = Math.sqrt(qn) || 1;
+    const qk = Int32Array.from(queryGrams.keys()).sort();
+    if (fusion.charDoc > 0 && qk.length > 0) {
       // Answer-level BM25 over character n-grams.
       const qd = new Float64Array(qk.length);
       let qdMax = 0;
@@ -500,64 +532,97 @@ export class LocaleIndex {
         qdMax += w;
       }
       const avgGram = Math.max(1, this.docGramLenSum / N);
-      for (const c of cands) {
-        const e = this.slots[c.slot]!;
-        if (fusion.charDoc > 0 && qdMax > 0) {
+      const ck1 = TUNING.charK1;
+      const cb = TUNING.charB;
+      if (qdMax > 0) {
+        for (const c of cands) {
+          const e = this.slots[c.slot]!;
           const g = e.grams;
           const gt = e.gramTf;
-          const lnorm = TUNING.charK1 * (1 - TUNING.charB + (TUNING.charB * e.gramLen) / avgGram);
-          let i = 0;
-          let j = 0;
+          const lnorm = ck1 * (1 - cb + (cb * e.gramLen) / avgGram);
           let sum = 0;
-          while (i < qk.length && j < g.length) {
+          let j = 0;
+          for (let i = 0; i < qk.length && j < g.length; i++) {
             const a = qk[i]!;
-            const b = g[j]!;
-            if (a < b) i++;
-            else if (a > b) j++;
-            else {
+            // Galloping-free merge: doc grams are sorted.
+            while (j < g.length && g[j]! < a) j++;
+            if (j < g.length && g[j] === a) {
               const tf = gt[j]!;
-              sum += (qd[i]! * tf * (TUNING.charK1 + 1)) / (tf + lnorm);
-              i++;
-              j++;
+              sum += (qd[i]! * tf) / (tf + lnorm);
             }
           }
-          c.charDoc = sum / ((TUNING.charK1 + 1) * qdMax);
+          c.charDoc = sum / qdMax;
           c.score += fusion.charDoc * c.charDoc;
         }
-        if (fusion.knnChar <= 0) continue;
-        let bestC = 0;
-        let bestU = -1;
-        for (const uid of e.units) {
-          const unit = this.units[uid]!;
-          const g = unit.grams;
-          const gt = unit.gramTf;
-          let i = 0;
-          let j = 0;
-          let dot = 0;
-          while (i < qk.length && j < g.length) {
-            const a = qk[i]!;
-            const b = g[j]!;
-            if (a < b) i++;
-            else if (a > b) j++;
-            else {
-              dot += qv[i]! * (1 + Math.log(gt[j]!)) * Math.log(1 + NU / this.gramDf[b]!);
-              i++;
-              j++;
-            }
-          }
-          const cos = dot / (qn * unit.gnorm);
-          if (cos > bestC) {
-            bestC = cos;
-            bestU = uid;
-          }
-        }
-        c.knnChar = bestC;
-        if (c.bestUnit < 0) c.bestUnit = bestU;
-        c.score += fusion.knnChar * bestC;
       }
     }
     for (const c of cands) c.score += fusion.prior * this.slots[c.slot]!.prior;
     cands.sort((a, b) => b.score - a.score);
+    // Formulation level (nearest neighbour) on the best few: char n-gram and word cosines.
+    const fine = Math.min(cands.length, FINE);
+    if (fine > 0) {
+      const qv = new Float64Array(qk.length);
+      let qn = 0;
+      for (let i = 0; i < qk.length; i++) {
+        const df = this.gramDf[qk[i]!]!;
+        const idf = df > 0 ? Math.log(1 + NU / df) : 0;
+        const w = (1 + Math.log(queryGrams.get(qk[i]!)!)) * idf;
+        qv[i] = w * idf;
+        qn += w * w;
+      }
+      qn = Math.sqrt(qn) || 1;
+      const qw = new Map<Term, number>();
+      let qwn = 0;
+      for (const { term, weight } of qterms) {
+        const w = weight * Math.log(1 + NU / Math.max(1, term.udf));
+        qw.set(term, w);
+        qwn += w * w;
+      }
+      qwn = Math.sqrt(qwn) || 1;
+      for (let r = 0; r < fine; r++) {
+        const c = cands[r]!;
+        const e = this.slots[c.slot]!;
+        let bestC = 0;
+        let bestW = 0;
+        let bestU = -1;
+        let bestBoth = -1;
+        for (const uid of e.units) {
+          const unit = this.units[uid]!;
+          const g = unit.grams;
+          const gt = unit.gramTf;
+          let dot = 0;
+          let j = 0;
+          for (let i = 0; i < qk.length && j < g.length; i++) {
+            const a = qk[i]!;
+            while (j < g.length && g[j]! < a) j++;
+            if (j < g.length && g[j] === a) dot += qv[i]! * LOG_TF[gt[j]!]!;
+          }
+          const cc = dot / (qn * unit.gnorm);
+          let wd = 0;
+          for (let k = 0; k < unit.terms.length; k++) {
+            const q = qw.get(unit.terms[k]!);
+            if (q !== undefined) {
+              wd +=
+                q * LOG_TF[Math.min(255, unit.tfs[k]!)]! * Math.log(1 + NU / Math.max(1, unit.terms[k]!.udf));
+            }
+          }
+          const wc = wd / (qwn * unit.norm);
+          if (cc > bestC) bestC = cc;
+          if (wc > bestW) bestW = wc;
+          if (cc + wc > bestBoth) {
+            bestBoth = cc + wc;
+            bestU = uid;
+          }
+        }
+        c.knnChar = bestC;
+        c.knnWord = bestW;
+        c.bestUnit = bestU;
+        c.score += fusion.knnChar * bestC + fusion.knnWord * bestW;
+      }
+      // Only the first `fine` scores changed, and only upwards: re-sort that head.
+      const head = cands.slice(0, fine).sort((a, b) => b.score - a.score);
+      for (let r = 0; r < fine; r++) cands[r] = head[r]!;
+    }
     return cands;
   }
 
@@ -741,6 +806,9 @@ export class MatchEngine implements Engine {
           break;
         }
       }
+    }
+    if (TUNING.bigramWeight > 0) {
+      for (const bg of bigrams(tokens)) if (idx.terms.has(bg)) add(bg, TUNING.bigramWeight);
     }
     const lastIsPrefix = prefix && /[\p{L}\p{N}]$/u.test(query.trimEnd()) && !/\s$/.test(query);
     tokens.forEach((t, i) => {

@@ -10,7 +10,7 @@ import {
   parseLabelledCsv,
   splitFirstK,
 } from './dataset.ts';
-import { guessLocale } from './language.ts';
+import { detectAnswerLocales, guessLocale } from './language.ts';
 
 describe('parseLabelledCsv', () => {
   it('parses RFC 4180 quoting, any column order and a BOM', () => {
@@ -90,5 +90,16 @@ describe('formatLabelledCsv', () => {
       { text: 'with, comma and "quotes"\nand a newline', label: 'b,c' },
     ];
     expect(parseLabelledCsv(formatLabelledCsv(rows))).toEqual(rows);
+  });
+});
+
+describe('detectAnswerLocales', () => {
+  const detect = (text: string) => (text.includes('fr') ? 'fr' : 'en');
+  it('aligns a stray answer with a clear majority', () => {
+    const answers = [['fr a'], ['fr b'], ['fr c'], ['fr d'], ['e']];
+    expect(detectAnswerLocales(answers, detect)).toEqual(['fr', 'fr', 'fr', 'fr', 'fr']);
+  });
+  it('keeps per-answer locales in a mixed dataset', () => {
+    expect(detectAnswerLocales([['fr a'], ['fr b'], ['c'], ['d']], detect)).toEqual(['fr', 'fr', 'en', 'en']);
   });
 });

@@ -35,3 +35,21 @@ export function guessLocale(text: string): Locale {
   fr += (text.match(/[éèêàùçôîœ]/giu) ?? []).length * 0.5;
   return fr > en ? 'fr' : 'en';
 }
+
+/**
+ * Locales of answers in `--lang auto` mode: each answer's formulations are detected together, then, when
+ * at least `majority` of the answers agree (a one-language dataset, the usual case), the others are
+ * assumed misdetected and aligned — a stray answer in a second locale would split the index and send
+ * queries detected in that locale to it.
+ */
+export function detectAnswerLocales(
+  formulationsByAnswer: string[][],
+  detect: (text: string) => Locale,
+  majority = 0.8,
+): Locale[] {
+  const detected = formulationsByAnswer.map((texts) => detect(texts.join('\n')));
+  const counts = new Map<Locale, number>();
+  for (const locale of detected) counts.set(locale, (counts.get(locale) ?? 0) + 1);
+  const [top, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['en', 0];
+  return count >= majority * detected.length ? detected.map(() => top) : detected;
+}

@@ -66,3 +66,46 @@ if (mode === 'k1b') {
     report(`k1=${k1}`);
   }
 }
+const full = (tag: string) => {
+  const line = sets.map((s) => {
+    const r = run(s);
+    return `${r.name}=${r.top1.toFixed(3)}`;
+  });
+  console.log(tag.padEnd(24), line.join(' '));
+};
+if (mode === 'bigram') {
+  for (const w of [0, 0.25, 0.5, 1]) {
+    TUNING.bigramWeight = w;
+    full(`bigram=${w}`);
+  }
+}
+if (mode === 'stopdf') {
+  for (const w of [0.3, 0.5, 0.8, 1.01]) {
+    TUNING.stopMaxDf = w;
+    full(`stopMaxDf=${w}`);
+  }
+}
+if (mode === 'char') {
+  for (const [k, b] of [
+    [1.2, 0.75],
+    [2, 0.75],
+    [1.2, 0.5],
+    [0.8, 0.75],
+    [1.2, 0.9],
+  ] as const) {
+    TUNING.charK1 = k;
+    TUNING.charB = b;
+    full(`charK1=${k} charB=${b}`);
+  }
+}
+if (mode === 'k1full') {
+  for (const k of [1.8, 2.5, 3.2]) {
+    TUNING.k1 = k;
+    full(`k1=${k}`);
+  }
+  TUNING.k1 = 2.5;
+  for (const b of [0.5, 0.9]) {
+    TUNING.fieldB[3] = b;
+    full(`b3=${b}`);
+  }
+}
