@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildEscalation } from './escalation-builders.ts';
-import { scratchDatabaseUrl, tempDir } from './helpers.ts';
+import { freePort, scratchDatabaseUrl, tempDir } from './helpers.ts';
 import { startReceiver, verifyWebhook } from './receivers.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -10,15 +9,6 @@ const cleanups: Array<() => unknown> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -123,4 +124,14 @@ export async function buildStaff(
 
 export function problem(res: LightMyRequestResponse) {
   return { status: res.statusCode, type: res.headers['content-type'], body: res.json() };
+}
+
+/** A TCP port free on loopback right now (for a server that must know its URL before listening). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }

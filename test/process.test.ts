@@ -1,22 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scratchDatabaseUrl, tempDir } from './helpers.ts';
+import { freePort, scratchDatabaseUrl, tempDir } from './helpers.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const dirs: Array<() => void> = [];
 afterAll(() => {
   for (const d of dirs) d();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

@@ -13,6 +13,11 @@ import { say, type Voice } from './messages.ts';
 export const CLARIFY_MARGIN = 0.12;
 /** A runner-up below this is not worth offering as a choice, however close the top one is. */
 export const CLARIFY_FLOOR = 0.25;
+/**
+ * Or closer than this in raw score: calibrated confidence is steep around the margin between the first
+ * two answers, so two near-tied answers can still be far apart in confidence.
+ */
+export const CLARIFY_SCORE_RATIO = 0.9;
 /** Misses in a row (abstentions, "no", "none of these") before the escalation offer is pressed. */
 export const MISSES_BEFORE_ESCALATION = 2;
 
@@ -197,7 +202,7 @@ export function respondToQuestion(
   const byId = new Map(evidence.cards.map((c) => [c.id, c]));
   const ranked = match.candidates.flatMap((c) => {
     const card = byId.get(c.id);
-    return card ? [{ card, confidence: c.confidence }] : [];
+    return card ? [{ card, confidence: c.confidence, score: c.score }] : [];
   });
 
   if (evidence.generated) {
@@ -241,7 +246,11 @@ export function respondToQuestion(
 
   const close = ranked
     .slice(1)
-    .filter((r) => top.confidence - r.confidence < CLARIFY_MARGIN && r.confidence >= CLARIFY_FLOOR)
+    .filter(
+      (r) =>
+        r.confidence >= CLARIFY_FLOOR &&
+        (top.confidence - r.confidence < CLARIFY_MARGIN || r.score >= CLARIFY_SCORE_RATIO * top.score),
+    )
     .slice(0, 2);
   if (close.length > 0) {
     const options = [top, ...close].map((r) => r.card);
