@@ -218,6 +218,7 @@ describe('who reads what', () => {
       formulations: [expect.any(String)],
     });
     expect(doc.helpfulness).toBeCloseTo(2 / 3);
+    expect(docs.find((d) => d.id === segment.id)).not.toHaveProperty('helpfulness');
     expect(docs.find((d) => d.id === segment.id)?.segments).toEqual(['plan=pro']);
     const display = await findArticlesForDisplay(app.db, [segment.id, pub.id, draft.id], 'fr');
     expect(display.map((d) => d.id)).toEqual([pub.id]);

@@ -186,6 +186,9 @@ export async function findSlugOwner(db: DbOrTx, locale: string, slug: string) {
   return row?.id;
 }
 
+export const listSlugs = (db: DbOrTx) =>
+  db.select({ locale: articles.locale, slug: articles.slug }).from(articles);
+
 export async function addRedirect(db: DbOrTx, locale: string, oldSlug: string, articleId: string) {
   await db
     .insert(articleRedirects)
