@@ -247,18 +247,47 @@ function whereOf(q: ArticleQuery): SQL | undefined {
 }
 
 /** Articles visible to the query's audience, filtered in SQL. */
+function orderOf(q: ArticleQuery) {
+  return q.orderBy === 'updated'
+    ? [desc(articles.updatedAt)]
+    : q.orderBy === 'popular'
+      ? [desc(articles.views), desc(articles.helpfulYes), asc(articles.position)]
+      : [asc(articles.position), asc(articles.title)];
+}
+
 export async function listArticles(db: DbOrTx, q: ArticleQuery) {
-  const order =
-    q.orderBy === 'updated'
-      ? [desc(articles.updatedAt)]
-      : q.orderBy === 'popular'
-        ? [desc(articles.views), desc(articles.helpfulYes), asc(articles.position)]
-        : [asc(articles.position), asc(articles.title)];
   return db
     .select()
     .from(articles)
     .where(whereOf(q))
-    .orderBy(...order)
+    .orderBy(...orderOf(q))
+    .limit(q.limit ?? 1000)
+    .offset(q.offset ?? 0);
+}
+
+/** The columns lists and navigation need: no bodies, no formulations. */
+const SUMMARY = {
+  id: articles.id,
+  translationGroup: articles.translationGroup,
+  locale: articles.locale,
+  slug: articles.slug,
+  title: articles.title,
+  shortAnswer: articles.shortAnswer,
+  categoryId: articles.categoryId,
+  sectionId: articles.sectionId,
+  position: articles.position,
+  views: articles.views,
+  updatedAt: articles.updatedAt,
+};
+export type ArticleSummary = Pick<ArticleRow, keyof typeof SUMMARY>;
+
+/** Like listArticles, without the heavy columns (help-centre navigation, sitemap, llms.txt). */
+export function listArticleSummaries(db: DbOrTx, q: ArticleQuery): Promise<ArticleSummary[]> {
+  return db
+    .select(SUMMARY)
+    .from(articles)
+    .where(whereOf(q))
+    .orderBy(...orderOf(q))
     .limit(q.limit ?? 1000)
     .offset(q.offset ?? 0);
 }

@@ -14,6 +14,7 @@ import * as repo from './repository.ts';
 export type {
   ArticleQuery,
   ArticleRow,
+  ArticleSummary,
   Audience,
   CategoryWithTranslations,
   SectionRow,
@@ -308,6 +309,7 @@ export async function readArticle(db: DbOrTx, actor: Actor, id: string) {
 }
 
 export const listArticles = (db: DbOrTx, q: repo.ArticleQuery) => repo.listArticles(db, q);
+export const listArticleSummaries = (db: DbOrTx, q: repo.ArticleQuery) => repo.listArticleSummaries(db, q);
 export const countArticles = (db: DbOrTx, q: repo.ArticleQuery) => repo.countArticles(db, q);
 
 export async function createArticle(db: Db, actor: Actor, input: NewArticleInput) {
