@@ -31,6 +31,9 @@ const EnvSchema = z.object({
   RELAIS_EMBEDDINGS_MODEL: z.string().min(1).optional(),
   RELAIS_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
   RELAIS_EMBEDDINGS_DIR: z.string().min(1).default('./models'),
+  RELAIS_LLM_URL: z.url().optional(),
+  RELAIS_LLM_MODEL: z.string().min(1).max(200).optional(),
+  RELAIS_LLM_API_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,6 +55,8 @@ export interface Config {
     | { kind: 'http'; url: string; model: string; apiKey: string | undefined }
     | { kind: 'local'; dir: string; model: string };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** OpenAI-compatible chat completions for generated bot answers; absent → extractive answers only. */
+  llm: { url: string; model: string; apiKey: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -80,6 +85,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  RELAIS_EMBEDDINGS_URL: required when RELAIS_EMBEDDINGS=http',
     );
   }
+  if (Boolean(e.RELAIS_LLM_URL) !== Boolean(e.RELAIS_LLM_MODEL)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  RELAIS_LLM_MODEL: RELAIS_LLM_URL and RELAIS_LLM_MODEL go together',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -106,5 +116,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ? { kind: 'local', dir: resolve(e.RELAIS_EMBEDDINGS_DIR), model: e.RELAIS_EMBEDDINGS_MODEL! }
           : { kind: 'off' },
     logLevel: e.LOG_LEVEL,
+    llm:
+      e.RELAIS_LLM_URL && e.RELAIS_LLM_MODEL
+        ? {
+            url: e.RELAIS_LLM_URL.replace(/\/$/, ''),
+            model: e.RELAIS_LLM_MODEL,
+            apiKey: e.RELAIS_LLM_API_KEY,
+          }
+        : undefined,
   };
 }

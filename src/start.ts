@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { loadDemoContent } from './demo/load.ts';
+import type { SearchSource } from './modules/search/plugin.ts';
 import { ensureFirstAdmin } from './modules/staff/service.ts';
 import { buildApp } from './server/app.ts';
 
@@ -18,14 +19,14 @@ export interface Started {
  */
 export async function startRelais(
   config: Config,
-  options: { logStream?: DestinationStream } = {},
+  options: { logStream?: DestinationStream; searchSource?: SearchSource } = {},
 ): Promise<Started> {
   const database = await openDatabase(config.databaseUrl, config.dataDir);
   try {
     await database.migrate();
     const { setupToken } = await ensureFirstAdmin(database.db, config.admin);
     // Only a knowledge base that is still empty gets the demo: restarts and real content are left alone.
-    if (config.demo) await loadDemoContent(database.db);
+    if (config.demo) await loadDemoContent(database.db, { publicUrl: config.publicUrl });
     const app = await buildApp({ config, database, ...options });
     await app.ready();
     return setupToken ? { app, setupToken } : { app };

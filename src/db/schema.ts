@@ -260,3 +260,140 @@ export const articleFeedback = pgTable(
   },
   (t) => [index('article_feedback_article_idx').on(t.articleId, t.createdAt)],
 );
+
+// ─── widget (src/modules/widget) ────────────────────────────────────────────────────────────────
+
+/**
+ * One website embedding the widget, by its public key (`data-relais-site`). Its identity secret signs
+ * customer identities on the host's server (HMAC-SHA256); it never leaves Relais except once, when
+ * created or rotated. Strings, rules and the status banner are JSON validated by the widget module.
+ */
+export const widgetSites = pgTable('widget_sites', {
+  key: text('key').primaryKey(),
+  name: text('name').notNull(),
+  /** Origins (`https://shop.example`) allowed to call the widget's public endpoints (CORS). */
+  allowedOrigins: text('allowed_origins').array().notNull(),
+  identitySecret: text('identity_secret').notNull(),
+  /** Per-locale overrides of the widget's UI strings: `{ fr: { greeting: '…' } }`. */
+  strings: jsonb('strings')
+    .$type<Record<string, Record<string, string>>>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
+  /** Contextual and proactive help rules, evaluated in the visitor's browser. */
+  rules: jsonb('rules').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+  /** Optional banner per locale (incident, maintenance): `{ fr: '…', en: '…' }`. */
+  statusBanner: jsonb('status_banner').$type<Record<string, string> | null>(),
+  /** Contact page for "talk to a human"; default: the help centre's. */
+  contactUrl: text('contact_url'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+// ─── bot: conversations, guided flows, escalation fallback (src/modules/bot) ───────────────────────
+
+/** A chatbot conversation. The visitor resumes it with a random token; only its SHA-256 is stored. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    locale: text('locale').notNull(),
+    /** Surface that opened it: widget, helpcentre, bot (API)… */
+    channel: text('channel').notNull(),
+    /** Anonymous, random, first-party visitor id given by the surface (never personal data). */
+    visitorId: text('visitor_id'),
+    /** Customer segments asserted by the host site (e.g. `plan=pro`): they filter answers. */
+    segments: text('segments').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status', { enum: ['open', 'resolved', 'escalated'] })
+      .notNull()
+      .default('open'),
+    /** Dialogue state (pending quick replies, misses, proposed answers, running flow). */
+    state: jsonb('state').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    pageUrl: text('page_url'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('conversations_created_idx').on(t.createdAt)],
+);
+
+/** Everything that happened in a conversation, in order: messages, bot decisions, flow steps, feedback. */
+export const conversationEvents = pgTable(
+  'conversation_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    kind: text('kind', { enum: ['message', 'decision', 'flow_step', 'feedback', 'escalation'] }).notNull(),
+    /** For messages: who spoke. */
+    author: text('author', { enum: ['customer', 'bot', 'system'] }),
+    text: text('text'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [index('conversation_events_conversation_idx').on(t.conversationId, t.id)],
+);
+
+/** A guided flow; its definitions live in `flow_versions`. */
+export const flows = pgTable('flows', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** Stable, unique key (e.g. `internet-down-fr`), used by the demo loader and integrators. */
+  key: text('key').notNull().unique(),
+  title: text('title').notNull(),
+  locale: text('locale').notNull(),
+  latestVersion: integer('latest_version').notNull(),
+  /** Version conversations run; null until first published. */
+  publishedVersion: integer('published_version'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Immutable versions of a flow definition (JSON validated by src/modules/bot/flow-schema.ts). */
+export const flowVersions = pgTable(
+  'flow_versions',
+  {
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.flowId, t.version] })],
+);
+
+/**
+ * Company endpoints that flow actions may call: the base URL and secret headers are configured by an
+ * admin and never returned by the API; flows only name the connection and a path.
+ */
+export const flowConnections = pgTable('flow_connections', {
+  name: text('name').primaryKey(),
+  baseUrl: text('base_url').notNull(),
+  /** Secret headers (e.g. `authorization`): write-only. */
+  headers: jsonb('headers').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+  timeoutMs: integer('timeout_ms').notNull().default(5000),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** An answer of the knowledge base that offers a guided flow (kept here so kb's tables stay kb's). */
+export const articleFlows = pgTable('article_flows', {
+  articleId: text('article_id').primaryKey(),
+  flowId: uuid('flow_id')
+    .notNull()
+    .references(() => flows.id, { onDelete: 'cascade' }),
+});
+
+/**
+ * Hand-overs asked from the bot, with the full EscalationRequest. Fallback store until the escalation
+ * module (tickets) takes them; `ticketId` links the ticket once it exists.
+ */
+export const botEscalations = pgTable('bot_escalations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
+  request: jsonb('request').$type<Record<string, unknown>>().notNull(),
+  ticketId: text('ticket_id'),
+  createdAt: createdAt(),
+});
+
+// ─── end bot ────────────────────────────────────────────────────────────────────────────────────────

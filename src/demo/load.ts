@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/client.ts';
 import type { Visibility } from '../db/schema.ts';
 import {
+  articleIdsByKey,
   type ImportBundle,
   importContent,
   isKnowledgeBaseEmpty,
@@ -12,6 +13,7 @@ import { writeSetting } from '../modules/settings/repository.ts';
 import { listStaff } from '../modules/staff/service.ts';
 import type { Actor } from '../server/access.ts';
 import { DEMO_BRANDING, DEMO_WORK_IN_PROGRESS } from './extras.ts';
+import { loadDemoFlows } from './flows.ts';
 
 const contentDir = fileURLToPath(new URL('./content', import.meta.url));
 
@@ -113,7 +115,10 @@ export function demoBundle(locales: string[], ownerId: string | null): ImportBun
  * Loads the Nuvia demo into a knowledge base that is still empty (idempotent: a second start, or a
  * database with content of its own, is left alone). Articles are owned by the first admin.
  */
-export async function loadDemoContent(db: Db): Promise<{ loaded: boolean; articles?: number }> {
+export async function loadDemoContent(
+  db: Db,
+  options: { publicUrl: string },
+): Promise<{ loaded: boolean; articles?: number }> {
   if (!(await isKnowledgeBaseEmpty(db))) return { loaded: false };
   const admin = (await listStaff(db)).find((u) => u.role === 'admin' && u.active);
   const actor: Actor = admin
@@ -121,5 +126,10 @@ export async function loadDemoContent(db: Db): Promise<{ loaded: boolean; articl
     : { kind: 'anonymous' };
   await writeSetting(db, 'branding', DEMO_BRANDING);
   const result = await importContent(db, actor, demoBundle(await listLocales(db), admin?.id ?? null));
+  const ids = await articleIdsByKey(db);
+  await loadDemoFlows(db, {
+    publicUrl: options.publicUrl,
+    articleId: (key, locale) => ids.get(`${key}.${locale}`),
+  });
   return { loaded: true, articles: result.articles };
 }

@@ -11,7 +11,7 @@ export interface Token {
   surface: string;
   /** Lower-cased, accent-folded surface (elision removed). */
   folded: string;
-  /** Index term (stem, folded) or '' for stop words. */
+  /** Index term (stem, folded); also computed for stop words (indexed in questions only). */
   term: string;
   start: number;
   end: number;
@@ -441,15 +441,11 @@ function pushWord(rt: LocaleRuntime, raw: string, start: number, out: Token[]): 
 function makeToken(rt: LocaleRuntime, surface: string, lower: string, start: number, end: number): Token {
   const folded = fold(lower);
   const stop = rt.stop.has(folded);
-  let term = '';
-  if (!stop) {
-    const cached = rt.cache.get(lower);
-    if (cached !== undefined) term = cached;
-    else {
-      term = rt.stem(lower);
-      if (rt.cache.size > 50_000) rt.cache.clear();
-      rt.cache.set(lower, term);
-    }
+  let term = rt.cache.get(lower);
+  if (term === undefined) {
+    term = rt.stem(lower);
+    if (rt.cache.size > 50_000) rt.cache.clear();
+    rt.cache.set(lower, term);
   }
   return { surface, folded, term, start, end, stop };
 }

@@ -30,14 +30,29 @@ export const DEFAULT_FIELD_WEIGHTS: Record<EngineField, number> = {
   formulations: 1.5,
   tags: 1.5,
 };
-const FIELD_B = [0.5, 0.6, 0.75, 0.75, 0.3];
-const K1 = 1.2;
+/** BM25 constants (mutable only for development sweeps). */
+export const TUNING = {
+  fieldB: [0.5, 0.6, 0.75, 0.75, 0.3],
+  k1: 2.5,
+  charK1: 1.2,
+  charB: 0.75,
+  /** Query weight of stop words (they are indexed in titles and formulations only). */
+  stopWeight: 0.5,
+  /** Stop words in the character n-gram profiles. */
+  stopGrams: true,
+};
 
-export const DEFAULT_FUSION: FusionWeights = { bm25: 0.35, knnWord: 0.35, knnChar: 0.3, prior: 0.03 };
+export const DEFAULT_FUSION: FusionWeights = {
+  bm25: 0.6,
+  knnWord: 0,
+  knnChar: 0.05,
+  charDoc: 0.1,
+  prior: 0.02,
+};
 
 /** Logistic calibration of the confidence: features → P(top candidate is right). See NOTES.md. */
-export const CALIBRATION = { bias: -4, top: 9, margin: 6 };
-export const DEFAULT_ABSTAIN_THRESHOLD = 0.35;
+export const CALIBRATION = { bias: -2.61, top: 1.31, margin: 18.8, coverage: 1.84 };
+export const DEFAULT_ABSTAIN_THRESHOLD = 0.4;
 
 const GRAM_BITS = 20;
 const GRAM_MASK = (1 << GRAM_BITS) - 1;
@@ -77,11 +92,16 @@ interface DocEntry {
   vis: number;
   segments: Set<string> | null;
   prior: number;
+  /** Character n-grams of all formulations and the title merged (answer-level profile). */
+  grams: Int32Array;
+  gramTf: Uint16Array;
+  gramLen: number;
 }
 
 interface QueryTerm {
   term: Term;
   weight: number;
+  stop: boolean;
 }
 
 interface Scratch {
@@ -96,6 +116,7 @@ export interface ScoredDoc {
   bm25: number;
   knnWord: number;
   knnChar: number;
+  charDoc: number;
   bestUnit: number;
   score: number;
 }
@@ -122,7 +143,7 @@ function fnvGrams(words: string[]): Map<number, number> {
 
 function gramWords(tokens: Token[]): string[] {
   const out: string[] = [];
-  for (const t of tokens) if (!t.stop) out.push(t.folded);
+  for (const t of tokens) if (!t.stop || TUNING.stopGrams) out.push(t.folded);
   return out;
 }
 
@@ -134,6 +155,8 @@ export class LocaleIndex {
   /** Folded surface word → indexed term (so "activee" finds the stem of "activée"). */
   readonly surfaceTerm = new Map<string, string>();
   readonly gramDf = new Int32Array(1 << GRAM_BITS);
+  readonly docGramDf = new Int32Array(1 << GRAM_BITS);
+  docGramLenSum = 0;
   readonly fieldLenSum = new Float64Array(NF);
   readonly fieldLens: number[][] = FIELDS.map(() => []);
   docCount = 0;
@@ -174,8 +197,9 @@ export class LocaleIndex {
         const tokens = tokenize(text, loc);
         if (f === 0 && text.trim()) unitTokens.push({ source: -1, tokens });
         if (f === 3 && text.trim()) unitTokens.push({ source: i, tokens });
+        const questionField = f === 0 || f === 3;
         for (const t of tokens) {
-          if (t.stop || !t.term) continue;
+          if (!t.term || (t.stop && !questionField)) continue;
           len++;
           let arr = tf.get(this.term(t.term));
           if (!arr) {
@@ -183,7 +207,7 @@ export class LocaleIndex {
             tf.set(this.term(t.term), arr);
           }
           arr[f]!++;
-          if (!surfaces.has(t.folded)) {
+          if (!t.stop && !surfaces.has(t.folded)) {
             surfaces.add(t.folded);
             if (!this.surfaceTerm.has(t.folded)) this.surfaceTerm.set(t.folded, t.term);
           }
@@ -202,15 +226,17 @@ export class LocaleIndex {
     }
     for (const s of surfaces) this.vocab.add(s);
     const units: number[] = [];
+    const merged = new Map<number, number>();
     for (const { source, tokens } of unitTokens) {
       const utf = new Map<Term, number>();
       for (const t of tokens) {
-        if (t.stop || !t.term) continue;
+        if (!t.term) continue;
         const term = this.term(t.term);
         utf.set(term, (utf.get(term) ?? 0) + 1);
       }
       const grams = fnvGrams(gramWords(tokens));
       if (utf.size === 0 && grams.size === 0) continue;
+      for (const [g, n] of grams) merged.set(g, (merged.get(g) ?? 0) + n);
       const id = this.units.length;
       const keys = Int32Array.from(grams.keys()).sort();
       const gtf = new Uint8Array(keys.length);
@@ -231,6 +257,16 @@ export class LocaleIndex {
       units.push(id);
       this.unitCount++;
     }
+    const dkeys = Int32Array.from(merged.keys()).sort();
+    const dtf = new Uint16Array(dkeys.length);
+    let gramLen = 0;
+    for (let i = 0; i < dkeys.length; i++) {
+      const n = Math.min(65535, merged.get(dkeys[i]!)!);
+      dtf[i] = n;
+      gramLen += n;
+      this.docGramDf[dkeys[i]!]!++;
+    }
+    this.docGramLenSum += gramLen;
     const vis = doc.visibility === 'internal' ? 1 : doc.visibility === 'segment' ? 2 : 0;
     const pop = doc.popularity;
     const help = doc.helpfulness;
@@ -244,6 +280,9 @@ export class LocaleIndex {
       vis,
       segments: vis === 2 ? new Set(doc.segments ?? []) : null,
       prior,
+      grams: dkeys,
+      gramTf: dtf,
+      gramLen,
     };
     this.docCount++;
     this.changedSinceNorms += units.length;
@@ -273,6 +312,8 @@ export class LocaleIndex {
       this.units[u] = undefined;
       this.unitCount--;
     }
+    for (const g of e.grams) this.docGramDf[g]!--;
+    this.docGramLenSum -= e.gramLen;
     for (const t of e.terms) if (t.df <= 0 && t.udf <= 0) this.terms.delete(t.text);
     for (const s of e.surfaces) {
       this.vocab.release(s);
@@ -361,8 +402,10 @@ export class LocaleIndex {
     const avg = FIELDS.map((_, f) => Math.max(1, this.fieldLenSum[f]! / N));
     let maxBm25 = 0;
     let qnorm = 0;
-    for (const { term, weight } of qterms) {
+    const hasContent = qterms.some((q) => !q.stop);
+    for (const { term, weight, stop } of qterms) {
       if (term.df <= 0 && term.udf <= 0) continue;
+      const onlyTouched = stop && hasContent && term.df > 0.05 * N && N > 1000;
       this.compact(term);
       const idf = Math.log(1 + (N - term.df + 0.5) / (term.df + 0.5));
       maxBm25 += weight * idf;
@@ -371,6 +414,7 @@ export class LocaleIndex {
         const slot = d[i]!;
         let st = state[slot]!;
         if (st === 0) {
+          if (onlyTouched) continue;
           const e = this.slots[slot];
           st = e && allowed(e) ? 1 : 2;
           state[slot] = st;
@@ -382,10 +426,10 @@ export class LocaleIndex {
         for (let f = 0; f < NF; f++) {
           const tf = (packed >>> (f * TF_BITS)) & TF_MAX;
           if (tf === 0) continue;
-          const b = FIELD_B[f]!;
+          const b = TUNING.fieldB[f]!;
           tfw += (fieldWeights[f]! * tf) / (1 - b + (b * (this.fieldLens[f]![slot] ?? 0)) / avg[f]!);
         }
-        acc[slot]! += (weight * idf * tfw) / (K1 + tfw);
+        acc[slot]! += (weight * idf * tfw) / (TUNING.k1 + tfw);
       }
       const uidf = Math.log(1 + NU / Math.max(1, term.udf));
       const qw = weight * uidf;
@@ -415,12 +459,13 @@ export class LocaleIndex {
     const cands: ScoredDoc[] = [];
     for (const slot of touched) {
       if (state[slot] === 1) {
-        const bm = maxBm25 > 0 ? acc[slot]! / maxBm25 : 0;
+        const bm = maxBm25 > 0 ? (acc[slot]! / maxBm25 / (TUNING.k1 + 1)) * (TUNING.k1 + 1) : 0;
         cands.push({
           slot,
           bm25: bm,
           knnWord: knn[slot]!,
           knnChar: 0,
+          charDoc: 0,
           bestUnit: best.get(slot) ?? -1,
           score: fusion.bm25 * bm + fusion.knnWord * knn[slot]!,
         });
@@ -434,7 +479,7 @@ export class LocaleIndex {
       cands.length = MAX_RERANK;
     }
     // Character n-gram nearest neighbour over the candidates' formulations (typo robustness).
-    if (fusion.knnChar > 0 && queryGrams.size > 0) {
+    if ((fusion.knnChar > 0 || fusion.charDoc > 0) && queryGrams.size > 0) {
       const qk = Int32Array.from(queryGrams.keys()).sort();
       const qv = new Float64Array(qk.length);
       let qn = 0;
@@ -445,8 +490,41 @@ export class LocaleIndex {
         qn += w * w;
       }
       qn = Math.sqrt(qn) || 1;
+      // Answer-level BM25 over character n-grams.
+      const qd = new Float64Array(qk.length);
+      let qdMax = 0;
+      for (let i = 0; i < qk.length; i++) {
+        const df = this.docGramDf[qk[i]!]!;
+        const w = df > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 0;
+        qd[i] = w;
+        qdMax += w;
+      }
+      const avgGram = Math.max(1, this.docGramLenSum / N);
       for (const c of cands) {
         const e = this.slots[c.slot]!;
+        if (fusion.charDoc > 0 && qdMax > 0) {
+          const g = e.grams;
+          const gt = e.gramTf;
+          const lnorm = TUNING.charK1 * (1 - TUNING.charB + (TUNING.charB * e.gramLen) / avgGram);
+          let i = 0;
+          let j = 0;
+          let sum = 0;
+          while (i < qk.length && j < g.length) {
+            const a = qk[i]!;
+            const b = g[j]!;
+            if (a < b) i++;
+            else if (a > b) j++;
+            else {
+              const tf = gt[j]!;
+              sum += (qd[i]! * tf * (TUNING.charK1 + 1)) / (tf + lnorm);
+              i++;
+              j++;
+            }
+          }
+          c.charDoc = sum / ((TUNING.charK1 + 1) * qdMax);
+          c.score += fusion.charDoc * c.charDoc;
+        }
+        if (fusion.knnChar <= 0) continue;
         let bestC = 0;
         let bestU = -1;
         for (const uid of e.units) {
@@ -512,6 +590,8 @@ export class MatchEngine implements Engine {
   private readonly fusion: FusionWeights;
   private readonly threshold: number;
   private readonly typos: boolean;
+  /** Query-word coverage of the last `debugScores` call (dev tooling). */
+  lastCoverage = 0;
 
   constructor(private readonly options: EngineOptions = {}) {
     const fw = { ...DEFAULT_FIELD_WEIGHTS, ...options.fieldWeights };
@@ -596,7 +676,12 @@ export class MatchEngine implements Engine {
     if (!idx || idx.docCount === 0) return empty;
 
     const tokens = tokenize(query, locale);
-    const { qterms, display, extraTokens } = this.queryTerms(idx, tokens, query, options.prefix ?? false);
+    const { qterms, display, extraTokens, coverage } = this.queryTerms(
+      idx,
+      tokens,
+      query,
+      options.prefix ?? false,
+    );
     if (qterms.length === 0 && tokens.length === 0) return { ...empty, terms: display };
 
     const audience = options.audience ?? 'public';
@@ -615,7 +700,7 @@ export class MatchEngine implements Engine {
     const termSet = new Set(display);
     const candidates: Candidate[] = top.map((c, i) => {
       const other = i === 0 ? s2 : s1;
-      const confidence = calibrate(c.score, c.score - other);
+      const confidence = calibrate(c.score, c.score - other, coverage);
       return this.explain(idx, c, confidence, termSet);
     });
     const confidence = candidates[0]?.confidence ?? 0;
@@ -627,7 +712,7 @@ export class MatchEngine implements Engine {
     tokens: Token[],
     query: string,
     prefix: boolean,
-  ): { qterms: QueryTerm[]; display: string[]; extraTokens: Token[] } {
+  ): { qterms: QueryTerm[]; display: string[]; extraTokens: Token[]; coverage: number } {
     const weights = new Map<string, number>();
     const add = (term: string, w: number): void => {
       if (!term) return;
@@ -635,6 +720,8 @@ export class MatchEngine implements Engine {
     };
     const loc = idx.locale;
     const extraTokens: Token[] = [];
+    const stopTerms = new Set<string>();
+    let found = 0;
     // Synonyms: longest folded token sequence first.
     const syn = this.synonyms.get(loc);
     if (syn) {
@@ -660,23 +747,35 @@ export class MatchEngine implements Engine {
       const isLast = i === tokens.length - 1;
       if (lastIsPrefix && isLast && t.folded.length >= 1) {
         if (!t.stop && idx.terms.has(t.term)) add(t.term, 1);
-        for (const w of idx.vocab.completions(t.folded, 12)) add(idx.surfaceTerm.get(w) ?? '', 0.7);
+        const comps = idx.vocab.completions(t.folded, 12);
+        for (const w of comps) add(idx.surfaceTerm.get(w) ?? '', 0.7);
+        if (comps.length > 0 && !t.stop && !idx.terms.has(t.term)) found++;
         if (t.stop || idx.terms.has(t.term)) return;
       }
-      if (t.stop || !t.term) return;
+      if (!t.term) return;
+      if (t.stop) {
+        if (TUNING.stopWeight > 0 && idx.terms.has(t.term)) {
+          add(t.term, TUNING.stopWeight);
+          stopTerms.add(t.term);
+        }
+        return;
+      }
       if (idx.terms.has(t.term)) {
         add(t.term, 1);
+        found++;
         return;
       }
       const known = idx.surfaceTerm.get(t.folded);
       if (known) {
         add(known, 1);
+        found++;
         return;
       }
       if (!this.typos || /\d/.test(t.folded)) return;
       const cs = idx.vocab.corrections(t.folded, maxEdits(t.folded.length), 3);
       if (cs.length === 0) return;
       const bestD = cs[0]!.distance;
+      found += 0.5;
       for (const c of cs) {
         if (c.distance !== bestD) break;
         add(idx.surfaceTerm.get(c.word) ?? '', bestD === 1 ? 0.8 : 0.6);
@@ -685,9 +784,13 @@ export class MatchEngine implements Engine {
     const qterms: QueryTerm[] = [];
     for (const [text, weight] of weights) {
       const term = idx.terms.get(text);
-      if (term) qterms.push({ term, weight });
+      if (term) qterms.push({ term, weight, stop: stopTerms.has(text) });
     }
-    return { qterms, display: [...weights.keys()], extraTokens };
+    // Content terms first: frequent stop words then only score documents already found.
+    qterms.sort((a, b) => Number(a.stop) - Number(b.stop));
+    const content = tokens.filter((t) => !t.stop && t.term).length;
+    const coverage = content > 0 ? found / content : stopTerms.size > 0 ? 0.5 : 0;
+    return { qterms, display: [...weights.keys()], extraTokens, coverage };
   }
 
   private explain(idx: LocaleIndex, c: ScoredDoc, confidence: number, terms: Set<string>): Candidate {
@@ -742,7 +845,8 @@ export class MatchEngine implements Engine {
     const idx = this.indexes.get(locale);
     if (!idx) return [];
     const tokens = tokenize(query, locale);
-    const { qterms, extraTokens } = this.queryTerms(idx, tokens, query, false);
+    const { qterms, extraTokens, coverage } = this.queryTerms(idx, tokens, query, false);
+    this.lastCoverage = coverage;
     return idx.score(
       qterms,
       queryGrams([...tokens, ...extraTokens]),
@@ -757,8 +861,11 @@ export class MatchEngine implements Engine {
   }
 }
 
-export function calibrate(score: number, margin: number): number {
-  return sigmoid(CALIBRATION.bias + CALIBRATION.top * score + CALIBRATION.margin * margin);
+/** Calibrated probability that a candidate is right, from its fused score, its margin over the best
+ *  other candidate and the share of query words known to the index. */
+export function calibrate(score: number, margin: number, coverage: number): number {
+  const c = CALIBRATION;
+  return sigmoid(c.bias + c.top * score + c.margin * margin + c.coverage * coverage);
 }
 
 export { fold, normalize };

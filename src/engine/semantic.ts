@@ -73,7 +73,7 @@ export function createSemanticLayer(
       }
       const vecs = await embedAll(texts);
       for (const d of docs) vectors.set(d.id, []);
-      for (const [i, v] of vecs.entries()) vectors.get(owners[i]!)!.push(v);
+      for (let i = 0; i < vecs.length; i++) vectors.get(owners[i]!)!.push(vecs[i]!);
     },
     remove(ids) {
       for (const id of ids) vectors.delete(id);

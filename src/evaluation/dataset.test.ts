@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   answersFromFormulations,
   EvalInputError,
+  formatLabelledCsv,
   loadLabelledCsv,
   parseLabelledCsv,
   splitFirstK,
@@ -79,5 +80,15 @@ describe('guessLocale', () => {
     expect(guessLocale("je n'arrive pas à payer ma facture")).toBe('fr');
     expect(guessLocale('How do I reset my password?')).toBe('en');
     expect(guessLocale('my card has not arrived yet')).toBe('en');
+  });
+});
+
+describe('formatLabelledCsv', () => {
+  it('round-trips through the parser', () => {
+    const rows = [
+      { text: 'plain', label: 'a' },
+      { text: 'with, comma and "quotes"\nand a newline', label: 'b,c' },
+    ];
+    expect(parseLabelledCsv(formatLabelledCsv(rows))).toEqual(rows);
   });
 });

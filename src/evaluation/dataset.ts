@@ -121,3 +121,9 @@ export function answersFromFormulations(
     visibility: 'public' as const,
   }));
 }
+
+/** Serialises rows as `text,label` CSV (RFC 4180: fields with commas, quotes or newlines are quoted). */
+export function formatLabelledCsv(rows: readonly LabelledText[]): string {
+  const field = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  return `text,label\n${rows.map((row) => `${field(row.text)},${field(row.label)}\n`).join('')}`;
+}

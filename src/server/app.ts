@@ -7,15 +7,20 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.ts';
 import { appliedMigrationCount, type Database, expectedMigrationCount } from '../db/client.ts';
+import demoLineTest from '../demo/line-test.ts';
 import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
+import botFlowRoutes from '../modules/bot/flow-routes.ts';
+import botRoutes from '../modules/bot/routes.ts';
 import kbRoutes from '../modules/kb/routes.ts';
 import { findArticlesForDisplay, listIndexableArticles } from '../modules/kb/service.ts';
 import { embeddingProviderFrom } from '../modules/search/embeddings.ts';
-import searchPlugin from '../modules/search/plugin.ts';
+import searchPlugin, { type SearchSource } from '../modules/search/plugin.ts';
 import searchRoutes from '../modules/search/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
+import widgetRoutes from '../modules/widget/routes.ts';
 import helpCentre from '../web/routes.ts';
+import adminConsole from './admin-console.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
 import errors from './errors.ts';
@@ -34,10 +39,17 @@ export interface BuildOptions {
   database: Database;
   /** Where logs go (default stdout); tests pass a stream to inspect them. */
   logStream?: DestinationStream;
+  /** Answers the search index and the bot read; until the knowledge base provides one, tests inject theirs. */
+  searchSource?: SearchSource;
 }
 
 /** Assembles Relais: cross-cutting plugins first, then each capability's routes. */
-export async function buildApp({ config, database, logStream }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  database,
+  logStream,
+  searchSource,
+}: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
     trustProxy: config.trustProxy,
@@ -85,7 +97,8 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(auditRoutes);
   await app.register(kbRoutes);
   await app.register(searchPlugin, {
-    source: {
+    // Tests may index a fixed list of documents instead of the knowledge base.
+    source: searchSource ?? {
       load: (ids) => listIndexableArticles(app.db, ids),
       cards: (ids, audience) => findArticlesForDisplay(app.db, ids, undefined, audience),
     },
@@ -93,6 +106,11 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   });
   await app.register(searchRoutes);
   await app.register(helpCentre);
+  await app.register(adminConsole);
+  await app.register(widgetRoutes);
+  await app.register(botRoutes);
+  await app.register(botFlowRoutes);
+  if (config.demo) await app.register(demoLineTest);
 
   return app;
 }

@@ -1,4 +1,18 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNull, max, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  ilike,
+  inArray,
+  isNotNull,
+  isNull,
+  max,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import {
   type ArticleStatus,
@@ -406,3 +420,12 @@ export const listFeedback = (db: DbOrTx, articleId: string, limit: number) =>
     .where(eq(articleFeedback.articleId, articleId))
     .orderBy(desc(articleFeedback.id))
     .limit(limit);
+
+/** `key.locale` → id for articles imported with a stable key (demo content, imports). */
+export async function articleIdsByKey(db: DbOrTx): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ id: articles.id, key: articles.key, locale: articles.locale })
+    .from(articles)
+    .where(isNotNull(articles.key));
+  return new Map(rows.map((r) => [`${r.key}.${r.locale}`, r.id]));
+}

@@ -793,3 +793,5 @@ export async function importContent(db: Db, actor: Actor, bundle: ImportBundle) 
     return { categories: categoryIds.size, articles: ids.length };
   });
 }
+
+export const articleIdsByKey = (db: DbOrTx) => repo.articleIdsByKey(db);

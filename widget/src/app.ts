@@ -1,0 +1,284 @@
+/**
+ * The widget's panel, imported by the loader on first open: search-as-you-type, instant answer,
+ * article view, suggestions from contextual rules, the way to a human. Plain DOM, no framework:
+ * every string comes from the config (localised, overridable per site).
+ */
+import { adopt } from './dom.ts';
+import { PANEL_CSS } from './styles.ts';
+import type { AppContext, Card, WidgetApp } from './types.ts';
+
+type Hit = Card & { confidence: number };
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<Record<string, string>> = {},
+  ...children: Array<Node | string>
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else node.setAttribute(k, v);
+  }
+  node.append(...children);
+  return node;
+}
+
+export function mount(ctx: AppContext): WidgetApp {
+  const { root, config } = ctx;
+  const t = (key: string, n?: number) => (config.strings[key] ?? key).replace('{n}', String(n ?? ''));
+  adopt(root, PANEL_CSS);
+  const lang = config.locale;
+
+  const title = el('h2', { id: 'rl-title', text: t('title') });
+  const closeBtn = el('button', { type: 'button', class: 'ic', 'aria-label': t('close'), text: '×' });
+  const body = el('div', { class: 'b' });
+  const panel = el(
+    'div',
+    { class: 'p', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'rl-title', lang, hidden: '' },
+    el('div', { class: 'h' }, title, closeBtn),
+    ...(config.statusBanner ? [el('p', { class: 'sb', role: 'note', text: config.statusBanner })] : []),
+    body,
+  );
+  root.append(panel);
+
+  // ── home: greeting, search, live results, suggestions, contact ──
+  const input = el('input', {
+    id: 'rl-q',
+    type: 'search',
+    autocomplete: 'off',
+    placeholder: t('searchPlaceholder'),
+    'aria-describedby': 'rl-live',
+  });
+  const form = el(
+    'form',
+    { role: 'search', class: 'f' },
+    el('label', { for: 'rl-q', text: t('searchLabel') }),
+    input,
+  );
+  const live = el('p', { id: 'rl-live', class: 'lv', role: 'status', 'aria-live': 'polite' });
+  const results = el('ul', { class: 'r', 'aria-label': t('searchLabel') });
+  const answerBox = el('div', { class: 'ans' });
+  const suggested = el('div');
+  const home = el(
+    'div',
+    {},
+    el('p', { class: 'g', text: t('greeting') }),
+    form,
+    live,
+    answerBox,
+    results,
+    suggested,
+    contact(),
+  );
+  let view: HTMLElement = home;
+  body.append(home);
+
+  function contact() {
+    const link = el('a', {
+      href: config.contactUrl,
+      target: '_blank',
+      rel: 'noopener',
+      text: t('contactLink'),
+    });
+    link.onclick = () => ctx.event('widget.contact_clicked');
+    return el(
+      'section',
+      { class: 'c', 'aria-labelledby': 'rl-ct' },
+      el('h3', { id: 'rl-ct', text: t('contactTitle') }),
+      el('p', { text: t('contactText') }),
+      link,
+    );
+  }
+
+  function cardList(cards: Card[], source: string) {
+    return cards.map((c) => {
+      const b = el(
+        'button',
+        { type: 'button', class: 'it' },
+        el('span', { class: 'tt', text: c.title }),
+        el('span', { class: 'sa', text: c.shortAnswer }),
+      );
+      b.onclick = () => {
+        if (source === 'suggestion') ctx.event('widget.suggestion_clicked', { articleId: c.id });
+        void showArticle(c.id);
+      };
+      return el('li', {}, b);
+    });
+  }
+
+  function renderSuggestions() {
+    const cards = ctx.suggestions();
+    suggested.replaceChildren(
+      ...(cards.length
+        ? [
+            el(
+              'section',
+              { class: 's', 'aria-labelledby': 'rl-sg' },
+              el('h3', { id: 'rl-sg', text: t('suggested') }),
+              el('ul', { class: 'r' }, ...cardList(cards, 'suggestion')),
+            ),
+          ]
+        : []),
+    );
+  }
+
+  // ── search-as-you-type: debounced, stale responses dropped ──
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let inflight: AbortController | undefined;
+  async function search(q: string, submitted: boolean) {
+    inflight?.abort();
+    answerBox.replaceChildren();
+    if (!q.trim()) {
+      results.replaceChildren();
+      live.textContent = '';
+      return;
+    }
+    const ac = new AbortController();
+    inflight = ac;
+    live.textContent = t('searching');
+    try {
+      if (submitted) {
+        const res = await ctx.api('answer', {
+          method: 'POST',
+          signal: ac.signal,
+          body: JSON.stringify({ question: q, locale: lang }),
+        });
+        const a = (await res.json()) as { answered: boolean; answer: Hit | null; candidates: Hit[] };
+        if (a.answer) {
+          const read = el('button', { type: 'button', class: 'lk', text: t('readArticle') });
+          const answer = a.answer;
+          read.onclick = () => void showArticle(answer.id);
+          answerBox.replaceChildren(
+            el(
+              'section',
+              { class: 'a', 'aria-labelledby': 'rl-at' },
+              el('h3', { id: 'rl-at', text: `${t('answer')} : ${answer.title}` }),
+              el('p', { text: answer.shortAnswer }),
+              read,
+            ),
+          );
+        }
+        showResults(
+          a.candidates.filter((c) => c.id !== a.answer?.id),
+          !a.answered,
+        );
+      } else {
+        const res = await ctx.api(
+          'search',
+          { signal: ac.signal },
+          { q, locale: lang, prefix: 'true', limit: '5' },
+        );
+        const s = (await res.json()) as { results: Hit[] };
+        showResults(s.results, s.results.length === 0);
+      }
+    } catch (err) {
+      if ((err as Error).name !== 'AbortError') live.textContent = t('error');
+    }
+  }
+  function showResults(hits: Hit[], none: boolean) {
+    results.replaceChildren(...cardList(hits, 'search'));
+    live.textContent = none ? t('noResults') : t('results', hits.length);
+  }
+  input.oninput = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void search(input.value, false), 180);
+  };
+  form.onsubmit = (e) => {
+    e.preventDefault();
+    clearTimeout(timer);
+    void search(input.value, true);
+  };
+
+  // ── article view ──
+  async function showArticle(id: string) {
+    const res = await ctx.api(`articles/${encodeURIComponent(id)}`);
+    if (!res.ok) {
+      live.textContent = t('error');
+      return;
+    }
+    const a = (await res.json()) as Card & { bodyHtml: string };
+    const back = el('button', { type: 'button', class: 'lk bk', text: `← ${t('back')}` });
+    const content = el('div', { class: 'md' });
+    // Sanitized by the server's renderer (the help centre's), never raw HTML from the page.
+    content.innerHTML = a.bodyHtml;
+    const heading = el('h3', { id: 'rl-art', tabindex: '-1', text: a.title });
+    const article = el(
+      'article',
+      { class: 'art', 'aria-labelledby': 'rl-art', lang: a.locale },
+      back,
+      heading,
+      el('p', { class: 'sa1', text: a.shortAnswer }),
+      content,
+      el('a', { href: a.url, target: '_blank', rel: 'noopener', text: t('openInHelpCentre') }),
+      contact(),
+    );
+    back.onclick = () => {
+      swap(home);
+      input.focus();
+    };
+    swap(article);
+    heading.focus();
+  }
+  function swap(next: HTMLElement) {
+    view.replaceWith(next);
+    view = next;
+  }
+
+  // ── dialog behaviour: focus trap, Escape, arrows through results ──
+  const focusables = () =>
+    Array.from(
+      panel.querySelectorAll<HTMLElement>('button, [href], input, [tabindex]:not([tabindex="-1"])'),
+    ).filter((x) => !x.hidden && x.offsetParent !== null);
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      close();
+      return;
+    }
+    const active = root.activeElement as HTMLElement | null;
+    if (e.key === 'Tab') {
+      const all = focusables();
+      const first = all[0];
+      const last = all[all.length - 1];
+      if (e.shiftKey && (active === first || active === panel || !active)) {
+        e.preventDefault();
+        last?.focus();
+      } else if (!e.shiftKey && active === last) {
+        e.preventDefault();
+        first?.focus();
+      }
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      const items = Array.from(panel.querySelectorAll<HTMLElement>('.it'));
+      if (!items.length || (active !== input && !items.includes(active!))) return;
+      e.preventDefault();
+      const i = active === input ? -1 : items.indexOf(active!);
+      const next =
+        e.key === 'ArrowDown' ? items[Math.min(i + 1, items.length - 1)] : i <= 0 ? input : items[i - 1];
+      next?.focus();
+    }
+  });
+  closeBtn.onclick = () => close();
+
+  let opened = false;
+  function open(query?: string) {
+    opened = true;
+    swap(home);
+    renderSuggestions();
+    panel.hidden = false;
+    if (query) {
+      input.value = query;
+      void search(query, true);
+    }
+    input.focus();
+  }
+  function close() {
+    if (!opened) return;
+    opened = false;
+    panel.hidden = true;
+    ctx.event('widget.closed');
+    ctx.onClose();
+  }
+  return { open, close, isOpen: () => opened };
+}

@@ -1,0 +1,13 @@
+/** Adds a stylesheet to a shadow root without inline `<style>` (strict CSP): constructable sheets. */
+export function adopt(root: ShadowRoot, css: string) {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
+
+/** `*` matches anything; patterns starting with `http` match the full URL, others the path. */
+export function urlMatches(pattern: string, loc: { href: string; pathname: string }): boolean {
+  const target = /^https?:/.test(pattern) ? loc.href : loc.pathname;
+  const escaped = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.*')}$`).test(target);
+}

@@ -1,0 +1,54 @@
+/** The config endpoint's document (src/modules/widget/schemas.ts `WidgetConfig`). */
+export interface Card {
+  id: string;
+  locale: string;
+  title: string;
+  shortAnswer: string;
+  url: string;
+}
+
+export interface RuleWhen {
+  urlPattern?: string;
+  pageTags?: string[];
+  segments?: string[];
+  event?: string;
+  minSecondsOnPage?: number;
+  minVisits?: number;
+}
+
+export interface ClientRule {
+  id: string;
+  when: RuleWhen;
+  show: 'suggest' | 'nudge';
+  message: string | null;
+  cooldownHours: number;
+  articles: Card[];
+}
+
+export interface WidgetConfig {
+  site: string;
+  locale: string;
+  strings: Record<string, string>;
+  statusBanner: string | null;
+  helpCentreUrl: string;
+  contactUrl: string;
+  rules: ClientRule[];
+}
+
+/** What the loader hands to the lazily loaded app. */
+export interface AppContext {
+  root: ShadowRoot;
+  config: WidgetConfig;
+  /** `https://relais.example/api/v1/widget/` */
+  api: (path: string, init?: RequestInit, extra?: Record<string, string>) => Promise<Response>;
+  suggestions: () => Card[];
+  event: (type: string, extra?: Record<string, string>) => void;
+  /** Called when the panel closes: the loader puts focus back. */
+  onClose: () => void;
+}
+
+export interface WidgetApp {
+  open(query?: string): void;
+  close(): void;
+  isOpen(): boolean;
+}
