@@ -354,6 +354,15 @@ describe('versions, translations, ordering', () => {
   });
 });
 
+describe('documentation', () => {
+  it('lists the knowledge-base endpoints in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    for (const path of ['/api/v1/articles', '/api/v1/articles/{id}/publish', '/api/v1/articles/{id}/diff']) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+  });
+});
+
 describe('markdown preview', () => {
   it('renders stored attacks inert', async () => {
     const res = await app.inject({

@@ -219,6 +219,16 @@ export const dropRedirect = (db: DbOrTx, locale: string, slug: string) =>
     .delete(articleRedirects)
     .where(and(eq(articleRedirects.locale, locale), eq(articleRedirects.oldSlug, slug)));
 
+/** Live slugs win over redirects: drops every redirect using one of these (locale, slug) pairs. */
+export async function dropRedirects(db: DbOrTx, pairs: Array<{ locale: string; slug: string }>) {
+  for (let i = 0; i < pairs.length; i += 500) {
+    const values = pairs.slice(i, i + 500).map((p) => sql`(${p.locale}, ${p.slug})`);
+    await db.execute(
+      sql`DELETE FROM article_redirects WHERE (locale, old_slug) IN (VALUES ${sql.join(values, sql`, `)})`,
+    );
+  }
+}
+
 export interface ArticleQuery {
   audience: Audience;
   locale?: string | undefined;

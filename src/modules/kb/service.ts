@@ -772,6 +772,10 @@ export async function importContent(db: Db, actor: Actor, bundle: ImportBundle) 
         ...stamps,
       });
     }
+    await repo.dropRedirects(
+      tx,
+      rows.map((r) => ({ locale: r.locale, slug: r.slug })),
+    );
     const inserted = await repo.insertArticles(tx, rows);
     await repo.insertVersions(
       tx,
