@@ -4,6 +4,7 @@
  */
 import { loadConfig } from '../src/config.ts';
 import { startRelais } from '../src/start.ts';
+import { scratchDatabaseUrl } from '../test/helpers.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const WARMUP = 20;
@@ -15,8 +16,10 @@ const config = {
     RELAIS_ADMIN_EMAIL: 'bench@relais.test',
     RELAIS_ADMIN_PASSWORD: 'a long bench password',
   }),
-  databaseUrl: process.env.DATABASE_URL ?? 'memory://',
 };
+// With DATABASE_URL, a fresh database of its own on that server (dropped at the end), never the one named.
+const scratch = await scratchDatabaseUrl();
+config.databaseUrl = scratch.url;
 const { app } = await startRelais(config);
 await app.searchIndex.settled();
 
@@ -80,3 +83,4 @@ process.stdout.write(
   `\nLoad average during the run: ${(await import('node:os')).loadavg()[0]!.toFixed(1)}\n`,
 );
 await app.close();
+await scratch.drop();

@@ -1,6 +1,7 @@
 import { markdownToText, numberedSteps, renderMarkdown } from '../modules/kb/markdown.ts';
 import {
   type ArticleRow,
+  type ArticleSummary,
   articlePath,
   type CategoryWithTranslations,
   categoryPath,
@@ -13,7 +14,7 @@ import { layout, type PageMeta, type Site } from './layout.ts';
 const clip = (text: string, max = 160) =>
   text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 
-function faqPage(site: Site, questions: ArticleRow[]) {
+function faqPage(site: Site, questions: ArticleSummary[]) {
   return {
     '@context': 'https://schema.org',
     '@type': 'FAQPage',
@@ -47,14 +48,14 @@ function breadcrumbs(locale: string, items: Array<{ name: string; path: string }
   )}</ol></nav>`;
 }
 
-const articleLinks = (list: ArticleRow[]) =>
+const articleLinks = (list: ArticleSummary[]) =>
   html`<ul class="article-list">${list.map((a) => html`<li><a href="${articlePath(a)}">${a.title}</a></li>`)}</ul>`;
 
 // ── pages ──
 
 export interface HomeData {
   categories: Array<{ category: CategoryWithTranslations; count: number }>;
-  top: ArticleRow[];
+  top: ArticleSummary[];
 }
 
 export function homePage(site: Site, locale: string, data: HomeData): string {
@@ -84,7 +85,7 @@ ${data.top.length ? html`<section aria-labelledby="top-title"><h2 id="top-title"
 export interface CategoryData {
   category: CategoryWithTranslations;
   sections: SectionRow[];
-  articles: ArticleRow[];
+  articles: ArticleSummary[];
 }
 
 export function categoryPage(site: Site, locale: string, data: CategoryData): string {
@@ -133,8 +134,8 @@ ${groups.map((g, i) =>
 export interface ArticleData {
   article: ArticleRow;
   category: CategoryWithTranslations | undefined;
-  translations: ArticleRow[];
-  related: ArticleRow[];
+  translations: ArticleSummary[];
+  related: ArticleSummary[];
   feedbackSent: boolean;
 }
 

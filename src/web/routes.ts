@@ -145,7 +145,7 @@ export default async function helpCentre(app: FastifyInstance) {
     const s = await site();
     const [categories, articles] = await Promise.all([
       kb.listCategories(app.db),
-      kb.listArticles(app.db, { audience: 'public', limit: 50_000 }),
+      kb.listArticleSummaries(app.db, { audience: 'public', limit: 50_000 }),
     ]);
     return reply.type('application/xml; charset=utf-8').send(sitemap(s, categories, articles));
   });
@@ -154,7 +154,7 @@ export default async function helpCentre(app: FastifyInstance) {
     const s = await site();
     const [categories, articles] = await Promise.all([
       kb.listCategories(app.db),
-      kb.listArticles(app.db, { audience: 'public', limit: 50_000 }),
+      kb.listArticleSummaries(app.db, { audience: 'public', limit: 50_000 }),
     ]);
     return reply.type('text/plain; charset=utf-8').send(llmsTxt(s, categories, articles));
   });
@@ -165,7 +165,7 @@ export default async function helpCentre(app: FastifyInstance) {
     const locale = req.params.locale;
     const [categories, articles] = await Promise.all([
       kb.listCategories(app.db),
-      kb.listArticles(app.db, { audience: 'public', locale, limit: 10_000 }),
+      kb.listArticleSummaries(app.db, { audience: 'public', locale, limit: 10_000 }),
     ]);
     const top = [...articles].sort((a, b) => b.views - a.views || a.position - b.position).slice(0, 8);
     const withCounts = categories
@@ -209,7 +209,7 @@ export default async function helpCentre(app: FastifyInstance) {
     if (!category) return notFound(req, reply);
     const [sections, articles] = await Promise.all([
       kb.listSections(app.db, category.id),
-      kb.listArticles(app.db, { audience: 'public', locale, categoryId: category.id }),
+      kb.listArticleSummaries(app.db, { audience: 'public', locale, categoryId: category.id }),
     ]);
     if (!articles.length) return notFound(req, reply);
     return sendPage(reply, categoryPage(s, locale, { category, sections, articles }));
@@ -238,7 +238,7 @@ export default async function helpCentre(app: FastifyInstance) {
       }
       const [category, translations, related] = await Promise.all([
         article.categoryId ? kb.findCategory(app.db, article.categoryId) : undefined,
-        kb.listTranslations(app.db, article, 'public'),
+        kb.listArticleSummaries(app.db, { audience: 'public', translationGroup: article.translationGroup }),
         article.categoryId
           ? kb.listArticles(app.db, {
               audience: 'public',

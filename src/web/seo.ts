@@ -1,5 +1,6 @@
 import {
   type ArticleRow,
+  type ArticleSummary,
   articlePath,
   type CategoryWithTranslations,
   categoryPath,
@@ -11,7 +12,11 @@ import type { Site } from './layout.ts';
 const xml = escapeHtml;
 
 /** sitemap.xml: homes, categories and public published articles, each with its hreflang alternates. */
-export function sitemap(site: Site, categories: CategoryWithTranslations[], articles: ArticleRow[]): string {
+export function sitemap(
+  site: Site,
+  categories: CategoryWithTranslations[],
+  articles: ArticleSummary[],
+): string {
   const entries: Array<{
     path: string;
     lastmod?: Date;
@@ -28,7 +33,7 @@ export function sitemap(site: Site, categories: CategoryWithTranslations[], arti
     });
     for (const a of alts) entries.push({ path: a.path, alternates: alts });
   }
-  const groups = new Map<string, ArticleRow[]>();
+  const groups = new Map<string, ArticleSummary[]>();
   for (const a of articles) groups.set(a.translationGroup, [...(groups.get(a.translationGroup) ?? []), a]);
   for (const a of articles) {
     const alts = (groups.get(a.translationGroup) ?? []).map((x) => ({
@@ -62,7 +67,11 @@ export function robots(site: Site): string {
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** llms.txt (llmstxt.org): what the help centre covers, with links to each answer's Markdown view. */
-export function llmsTxt(site: Site, categories: CategoryWithTranslations[], articles: ArticleRow[]): string {
+export function llmsTxt(
+  site: Site,
+  categories: CategoryWithTranslations[],
+  articles: ArticleSummary[],
+): string {
   const lines = [
     `# ${site.branding.name}`,
     '',

@@ -218,6 +218,7 @@ describe('who reads what', () => {
       formulations: [expect.any(String)],
     });
     expect(doc.helpfulness).toBeCloseTo(2 / 3);
+    expect(docs.find((d) => d.id === segment.id)).not.toHaveProperty('helpfulness');
     expect(docs.find((d) => d.id === segment.id)?.segments).toEqual(['plan=pro']);
     const display = await findArticlesForDisplay(app.db, [segment.id, pub.id, draft.id], 'fr');
     expect(display.map((d) => d.id)).toEqual([pub.id]);
@@ -350,6 +351,15 @@ describe('versions, translations, ordering', () => {
       headers: editor.headers,
     });
     expect(notEmpty.statusCode).toBe(409);
+  });
+});
+
+describe('documentation', () => {
+  it('lists the knowledge-base endpoints in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    for (const path of ['/api/v1/articles', '/api/v1/articles/{id}/publish', '/api/v1/articles/{id}/diff']) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
   });
 });
 

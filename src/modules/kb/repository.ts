@@ -200,6 +200,9 @@ export async function findSlugOwner(db: DbOrTx, locale: string, slug: string) {
   return row?.id;
 }
 
+export const listSlugs = (db: DbOrTx) =>
+  db.select({ locale: articles.locale, slug: articles.slug }).from(articles);
+
 export async function addRedirect(db: DbOrTx, locale: string, oldSlug: string, articleId: string) {
   await db
     .insert(articleRedirects)
@@ -215,6 +218,16 @@ export const dropRedirect = (db: DbOrTx, locale: string, slug: string) =>
   db
     .delete(articleRedirects)
     .where(and(eq(articleRedirects.locale, locale), eq(articleRedirects.oldSlug, slug)));
+
+/** Live slugs win over redirects: drops every redirect using one of these (locale, slug) pairs. */
+export async function dropRedirects(db: DbOrTx, pairs: Array<{ locale: string; slug: string }>) {
+  for (let i = 0; i < pairs.length; i += 500) {
+    const values = pairs.slice(i, i + 500).map((p) => sql`(${p.locale}, ${p.slug})`);
+    await db.execute(
+      sql`DELETE FROM article_redirects WHERE (locale, old_slug) IN (VALUES ${sql.join(values, sql`, `)})`,
+    );
+  }
+}
 
 export interface ArticleQuery {
   audience: Audience;
@@ -258,18 +271,47 @@ function whereOf(q: ArticleQuery): SQL | undefined {
 }
 
 /** Articles visible to the query's audience, filtered in SQL. */
+function orderOf(q: ArticleQuery) {
+  return q.orderBy === 'updated'
+    ? [desc(articles.updatedAt)]
+    : q.orderBy === 'popular'
+      ? [desc(articles.views), desc(articles.helpfulYes), asc(articles.position)]
+      : [asc(articles.position), asc(articles.title)];
+}
+
 export async function listArticles(db: DbOrTx, q: ArticleQuery) {
-  const order =
-    q.orderBy === 'updated'
-      ? [desc(articles.updatedAt)]
-      : q.orderBy === 'popular'
-        ? [desc(articles.views), desc(articles.helpfulYes), asc(articles.position)]
-        : [asc(articles.position), asc(articles.title)];
   return db
     .select()
     .from(articles)
     .where(whereOf(q))
-    .orderBy(...order)
+    .orderBy(...orderOf(q))
+    .limit(q.limit ?? 1000)
+    .offset(q.offset ?? 0);
+}
+
+/** The columns lists and navigation need: no bodies, no formulations. */
+const SUMMARY = {
+  id: articles.id,
+  translationGroup: articles.translationGroup,
+  locale: articles.locale,
+  slug: articles.slug,
+  title: articles.title,
+  shortAnswer: articles.shortAnswer,
+  categoryId: articles.categoryId,
+  sectionId: articles.sectionId,
+  position: articles.position,
+  views: articles.views,
+  updatedAt: articles.updatedAt,
+};
+export type ArticleSummary = Pick<ArticleRow, keyof typeof SUMMARY>;
+
+/** Like listArticles, without the heavy columns (help-centre navigation, sitemap, llms.txt). */
+export function listArticleSummaries(db: DbOrTx, q: ArticleQuery): Promise<ArticleSummary[]> {
+  return db
+    .select(SUMMARY)
+    .from(articles)
+    .where(whereOf(q))
+    .orderBy(...orderOf(q))
     .limit(q.limit ?? 1000)
     .offset(q.offset ?? 0);
 }

@@ -14,6 +14,7 @@ import * as repo from './repository.ts';
 export type {
   ArticleQuery,
   ArticleRow,
+  ArticleSummary,
   Audience,
   CategoryWithTranslations,
   SectionRow,
@@ -308,6 +309,7 @@ export async function readArticle(db: DbOrTx, actor: Actor, id: string) {
 }
 
 export const listArticles = (db: DbOrTx, q: repo.ArticleQuery) => repo.listArticles(db, q);
+export const listArticleSummaries = (db: DbOrTx, q: repo.ArticleQuery) => repo.listArticleSummaries(db, q);
 export const countArticles = (db: DbOrTx, q: repo.ArticleQuery) => repo.countArticles(db, q);
 
 export async function createArticle(db: Db, actor: Actor, input: NewArticleInput) {
@@ -607,22 +609,26 @@ export async function listIndexableArticles(db: DbOrTx, ids?: string[]): Promise
     ids,
     limit: 100_000,
   });
-  const top = Math.max(1, await repo.maxViews(db));
-  return rows.map((a) => ({
-    id: a.id,
-    locale: a.locale,
-    title: a.title,
-    shortAnswer: a.shortAnswer,
-    body: a.body,
-    formulations: a.formulations,
-    tags: a.tags,
-    visibility: a.visibility,
-    ...(a.visibility === 'segment' ? { segments: a.segments } : {}),
-    // Log-scaled so a few very popular answers do not flatten everything else.
-    popularity: Math.log1p(a.views) / Math.log1p(top),
-    // Laplace-smoothed share of "helpful": 0.5 without votes.
-    helpfulness: (a.helpfulYes + 1) / (a.helpfulYes + a.helpfulNo + 2),
-  }));
+  const top = await repo.maxViews(db);
+  return rows.map((a) => {
+    const votes = a.helpfulYes + a.helpfulNo;
+    return {
+      id: a.id,
+      locale: a.locale,
+      title: a.title,
+      shortAnswer: a.shortAnswer,
+      body: a.body,
+      formulations: a.formulations,
+      tags: a.tags,
+      visibility: a.visibility,
+      ...(a.visibility === 'segment' ? { segments: a.segments } : {}),
+      // Priors only where there is data: an absent prior is neutral for the engine.
+      // Log-scaled so a few very popular answers do not flatten everything else.
+      ...(top > 0 ? { popularity: Math.log1p(a.views) / Math.log1p(top) } : {}),
+      // Laplace-smoothed share of "helpful".
+      ...(votes > 0 ? { helpfulness: (a.helpfulYes + 1) / (votes + 2) } : {}),
+    };
+  });
 }
 
 export interface DisplayArticle {
@@ -718,12 +724,13 @@ export async function importContent(db: Db, actor: Actor, bundle: ImportBundle) 
     const who = by(actor);
     const now = new Date();
     const locales = await listLocales(tx);
-    const slugs = new Set<string>();
+    // Every slug already taken, read once: imports are hundreds of rows.
+    const slugs = new Set((await repo.listSlugs(tx)).map((r) => `${r.locale}/${r.slug}`));
     const rows: repo.ArticleInsert[] = [];
     for (const a of bundle.articles) {
       if (!locales.includes(a.locale)) throw new ValidationError(`Unknown locale '${a.locale}'.`, 'locale');
       const slugKey = `${a.locale}/${a.slug}`;
-      if (slugs.has(slugKey) || (await repo.findSlugOwner(tx, a.locale, a.slug))) {
+      if (slugs.has(slugKey)) {
         throw new ConflictError(`Slug '${a.slug}' is already used in ${a.locale}.`, 'slug');
       }
       slugs.add(slugKey);
@@ -765,6 +772,10 @@ export async function importContent(db: Db, actor: Actor, bundle: ImportBundle) 
         ...stamps,
       });
     }
+    await repo.dropRedirects(
+      tx,
+      rows.map((r) => ({ locale: r.locale, slug: r.slug })),
+    );
     const inserted = await repo.insertArticles(tx, rows);
     await repo.insertVersions(
       tx,
