@@ -250,6 +250,44 @@ describe('agent inbox', () => {
       sourceTicketId: created.ticketId,
     });
     expect(draft.formulations).toEqual(['Ma box ne se connecte plus', 'internet coupé depuis ce matin']);
+    // Agents cannot write content: nothing is created, the draft is for an editor.
+    expect(draft.articleId).toBeNull();
+  });
+
+  it('creates a real draft article in the knowledge base for callers who may write content', async () => {
+    const created = (await post('/api/v1/escalations', buildEscalation())).json();
+    await post(
+      `/api/v1/tickets/${created.ticketId}/messages`,
+      { body: 'Débranchez la box 30 secondes. Puis rebranchez-la.', visibility: 'public' },
+      S.agent.headers,
+    );
+    const res = await post(`/api/v1/tickets/${created.ticketId}/article-draft`, {}, S.admin.headers);
+    expect(res.statusCode).toBe(201);
+    const draft = res.json();
+    expect(draft.articleId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const article = (await get(`/api/v1/articles/${draft.articleId}`, S.editor.headers)).json();
+    expect(article).toMatchObject({
+      status: 'draft',
+      locale: 'fr',
+      title: 'Ma box ne se connecte plus',
+      shortAnswer: 'Débranchez la box 30 secondes.',
+      formulations: ['Ma box ne se connecte plus', 'internet coupé depuis ce matin'],
+    });
+    expect(article.slug).toBe(`ma-box-ne-se-connecte-plus-${created.reference.toLowerCase()}`);
+    expect(article.body).toMatch(/Débranchez la box 30 secondes/);
+    expect(article.body).toContain(created.reference);
+
+    // A second click makes a second draft (numbered slug), never a 409.
+    const again = await post(`/api/v1/tickets/${created.ticketId}/article-draft`, {}, S.admin.headers);
+    expect(again.statusCode).toBe(201);
+    expect(again.json().articleId).not.toBe(draft.articleId);
+    const second = (await get(`/api/v1/articles/${again.json().articleId}`, S.editor.headers)).json();
+    expect(second.slug).toBe(`${article.slug}-2`);
+
+    // Editors have no access to tickets at all.
+    const editor = await post(`/api/v1/tickets/${created.ticketId}/article-draft`, {}, S.editor.headers);
+    expect(editor.statusCode).toBe(403);
   });
 });
 

@@ -1,11 +1,13 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { type Actor, actorRef } from '../../server/access.ts';
+import { type Actor, actorRef, can } from '../../server/access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import { recordEvent } from '../events/service.ts';
 import { enqueueDeliveries } from '../outbox/service.ts';
+import { createArticle } from '../kb/service.ts';
 import { findUserById } from '../staff/repository.ts';
 import { type HandoffEvent, InvalidHandoffTransition, transition } from './handoff.ts';
+import { draftArticleFromTicket } from './presenter.ts';
 import * as repo from './repository.ts';
 import { customerLink, issueCustomerToken } from './service.ts';
 
@@ -172,3 +174,45 @@ export async function handoffEvent(
 
 export const setPresence = (db: DbOrTx, actor: Actor, online: boolean) =>
   actor.kind === 'user' ? repo.touchPresence(db, actor.id, online) : Promise.resolve();
+
+/** `Ma box : l'été !` → `ma-box-l-ete` (kb's slug rule: a-z, 0-9, single dashes). */
+function slugify(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 90)
+    .replace(/-+$/, '');
+}
+
+/**
+ * "This should be an article": the draft content from the ticket (presenter.ts), and, when the actor
+ * may write content, a real draft article in the ticket's locale through kb's service (audited there),
+ * for an editor to rewrite and publish. Its slug carries the ticket reference; a second draft from the
+ * same ticket gets a numbered slug.
+ */
+export async function articleDraft(db: Db, actor: Actor, id: string) {
+  const { ticket, messages } = await agentTicket(db, id);
+  const draft = draftArticleFromTicket(ticket, messages);
+  if (!can(actor, 'content:write')) return { ...draft, articleId: null };
+  const base = `${slugify(draft.title) || 'ticket'}-${slugify(ticket.reference)}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const article = await createArticle(db, actor, {
+        locale: draft.locale,
+        slug: attempt === 1 ? base : `${base}-${attempt}`,
+        title: draft.title,
+        shortAnswer: draft.shortAnswer,
+        body: draft.body,
+        formulations: draft.formulations,
+        note: `From ticket ${ticket.reference}`,
+      });
+      return { ...draft, articleId: article.id };
+    } catch (err) {
+      if (err instanceof ConflictError && err.field === 'slug' && attempt < 20) continue;
+      throw err;
+    }
+  }
+}

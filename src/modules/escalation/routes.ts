@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UnauthorizedError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
 import * as inbox from './inbox.ts';
-import { draftArticleFromTicket, presentAgentTicket, presentMessage, presentSummary } from './presenter.ts';
+import { presentAgentTicket, presentMessage, presentSummary } from './presenter.ts';
 import {
   AgentTicket,
   ArticleDraft,
@@ -349,13 +349,15 @@ const escalationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['tickets'],
         summary:
           '"This should be an article": a draft (title, short answer, body, formulations) from the ticket.',
+        description:
+          'With `content:write`, also creates the draft article in the ticket\'s locale (201, `articleId`); without it, returns the draft content only (200, `articleId: null`) for an editor.',
         params: TicketId,
-        response: { 200: ArticleDraft },
+        response: { 200: ArticleDraft, 201: ArticleDraft },
       },
     },
-    async (req) => {
-      const { ticket, messages } = await inbox.agentTicket(app.db, req.params.id);
-      return draftArticleFromTicket(ticket, messages);
+    async (req, reply) => {
+      const draft = await inbox.articleDraft(app.db, req.actor, req.params.id);
+      return reply.status(draft.articleId ? 201 : 200).send(draft);
     },
   );
 

@@ -295,4 +295,8 @@ export const ArticleDraft = z.object({
   body: z.string().describe('Markdown.'),
   formulations: z.array(z.string()),
   sourceTicketId: z.string(),
+  articleId: z
+    .uuid()
+    .nullable()
+    .describe('The draft article created in the knowledge base (callers with content:write), else null.'),
 });
