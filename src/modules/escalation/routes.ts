@@ -350,7 +350,7 @@ const escalationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary:
           '"This should be an article": a draft (title, short answer, body, formulations) from the ticket.',
         description:
-          'With `content:write`, also creates the draft article in the ticket\'s locale (201, `articleId`); without it, returns the draft content only (200, `articleId: null`) for an editor.',
+          "With `content:write`, also creates the draft article in the ticket's locale (201, `articleId`); without it, returns the draft content only (200, `articleId: null`) for an editor.",
         params: TicketId,
         response: { 200: ArticleDraft, 201: ArticleDraft },
       },
