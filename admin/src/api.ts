@@ -184,3 +184,68 @@ export interface AnswerResponse {
   locale: string;
   candidates: Hit[];
 }
+
+// Agents' inbox (src/modules/escalation/schemas.ts).
+export const TICKET_STATUSES = ['new', 'open', 'pending_customer', 'solved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+export const TICKET_LEVELS = ['simple', 'intermediate', 'expert'] as const;
+export type TicketLevel = (typeof TICKET_LEVELS)[number];
+export const TICKET_QUEUES = ['open', 'unassigned', 'mine', 'all'] as const;
+export type TicketQueue = (typeof TICKET_QUEUES)[number];
+
+export interface TicketSummary {
+  id: string;
+  reference: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  level: TicketLevel;
+  channel: 'form' | 'callback' | 'live';
+  source: string;
+  reason: string | null;
+  subject: string;
+  locale: string;
+  assigneeId: string | null;
+  tags: string[];
+  handoffPhase: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface TicketMessage {
+  id: number;
+  visibility: 'public' | 'internal';
+  author: 'customer' | 'agent' | 'system';
+  authorId: string | null;
+  body: string;
+  createdAt: string;
+}
+export interface TimelineEntry {
+  at: string;
+  kind: 'page' | 'search' | 'article' | 'bot' | 'flow' | 'escalated';
+  text: string;
+  detail?: Record<string, unknown>;
+}
+export interface AgentTicket extends TicketSummary {
+  customer: { id: string | null; email: string | null; name: string | null; phone: string | null };
+  callbackTime: string | null;
+  context: Record<string, unknown>;
+  timeline: TimelineEntry[];
+  messages: TicketMessage[];
+}
+export interface Suggestion {
+  id: string;
+  title: string;
+  shortAnswer: string;
+  url: string;
+  confidence: number;
+}
+export interface ArticleDraft {
+  locale: string;
+  title: string;
+  shortAnswer: string;
+  body: string;
+  formulations: string[];
+  sourceTicketId: string;
+  articleId: string | null;
+}

@@ -4,9 +4,11 @@ import { ArticleEditor } from './pages/ArticleEditor.tsx';
 import { AuditLog } from './pages/AuditLog.tsx';
 import { Categories } from './pages/Categories.tsx';
 import { ContentList } from './pages/ContentList.tsx';
+import { Inbox } from './pages/Inbox.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
 import { Analytics, Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
+import { Ticket } from './pages/Ticket.tsx';
 import { Users } from './pages/Users.tsx';
 
 /** Client routes under /admin; the server answers every /admin/* path with index.html. */
@@ -27,6 +29,14 @@ export const routes: RouteObject[] = [
           { path: 'categories', element: <Categories /> },
           { path: 'new', element: <ArticleEditor /> },
           { path: ':id', element: <ArticleEditor /> },
+        ],
+      },
+      {
+        path: 'inbox',
+        element: <RequirePermission needs="tickets:read" />,
+        children: [
+          { index: true, element: <Inbox /> },
+          { path: ':id', element: <Ticket /> },
         ],
       },
       {

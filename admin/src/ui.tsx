@@ -1,6 +1,7 @@
 import {
   type InputHTMLAttributes,
   type ReactNode,
+  type Ref,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
   useEffect,
@@ -77,7 +78,7 @@ export function TextArea({
   error,
   hint,
   ...input
-}: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+}: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
   const { id, describedBy } = useFieldIds(error, hint);
   return (
     <FieldFrame id={id} label={label} error={error} hint={hint}>

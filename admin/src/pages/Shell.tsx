@@ -24,6 +24,7 @@ export function LanguageSwitch() {
 /** Navigation entries and who sees them; the server enforces the same permissions on the API. */
 const NAV: Array<{ to: string; label: MessageKey; needs?: Permission; end?: boolean }> = [
   { to: '/', label: 'nav.home', end: true },
+  { to: '/inbox', label: 'nav.inbox', needs: 'tickets:read' },
   { to: '/content', label: 'nav.content', needs: 'content:read' },
   { to: '/analytics', label: 'nav.analytics', needs: 'analytics:read' },
   { to: '/settings/users', label: 'nav.users', needs: 'users:manage' },

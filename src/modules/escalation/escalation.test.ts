@@ -209,6 +209,10 @@ describe('agent inbox', () => {
     expect(mine.items.map((i: { id: string }) => i.id)).toContain(created.ticketId);
     const simple = (await get('/api/v1/tickets?queue=all&level=simple&tag=vip', agent.headers)).json();
     expect(simple.items.map((i: { id: string }) => i.id)).toEqual([created.ticketId]);
+    const fr = (await get('/api/v1/tickets?queue=all&locale=fr&tag=vip', agent.headers)).json();
+    expect(fr.items.map((i: { id: string }) => i.id)).toEqual([created.ticketId]);
+    const en = (await get('/api/v1/tickets?queue=all&locale=en&tag=vip', agent.headers)).json();
+    expect(en.total).toBe(0);
     const editor = S.editor;
     const badAssignee = await t.app.inject({
       method: 'PATCH',

@@ -79,6 +79,7 @@ export interface TicketFilter {
   status?: TicketRow['status'] | undefined;
   level?: TicketRow['level'] | undefined;
   priority?: TicketRow['priority'] | undefined;
+  locale?: string | undefined;
   assigneeId?: string | undefined;
   tag?: string | undefined;
   q?: string | undefined;
@@ -96,6 +97,7 @@ export async function listTickets(db: DbOrTx, f: TicketFilter) {
     f.status ? eq(tickets.status, f.status) : undefined,
     f.level ? eq(tickets.level, f.level) : undefined,
     f.priority ? eq(tickets.priority, f.priority) : undefined,
+    f.locale ? eq(tickets.locale, f.locale) : undefined,
     f.assigneeId ? eq(tickets.assigneeId, f.assigneeId) : undefined,
     f.tag ? sql`${f.tag} = ANY(${tickets.tags})` : undefined,
     f.q

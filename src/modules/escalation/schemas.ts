@@ -256,6 +256,7 @@ export const TicketListQuery = z.strictObject({
   status: z.enum(TICKET_STATUSES).optional(),
   level: z.enum(TICKET_LEVELS).optional(),
   priority: z.enum(TICKET_PRIORITIES).optional(),
+  locale: Locale.optional(),
   assigneeId: z.uuid().optional(),
   tag: z.string().max(50).optional(),
   q: z.string().trim().max(200).optional().describe('Words of the subject or the reference.'),
