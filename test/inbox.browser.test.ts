@@ -1,0 +1,211 @@
+import axe from 'axe-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAdminBuilt } from '../admin/build.ts';
+import { buildEscalation, KB_DOCS, listSearchSource } from './escalation-builders.ts';
+import { ADMIN, buildStaff, createTestApp, type TestApp } from './helpers.ts';
+
+let t: TestApp;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  await ensureAdminBuilt();
+  t = await createTestApp({}, { searchSource: listSearchSource(KB_DOCS), outboxWorker: false });
+  await t.app.searchIndex.settled();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address() as { port: number };
+  base = `http://127.0.0.1:${address.port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** A fresh browser profile (own cookies) in English; collects CSP violations and page errors. */
+async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: 'en-US' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(m.text());
+  });
+  return { context, page, problems };
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${base}/admin/sign-in`);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password').press('Enter');
+  await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor();
+}
+
+/** axe-core on the current page: no serious or critical violation. */
+async function expectAccessible(page: Page) {
+  // Evaluated through the DevTools protocol: the page's CSP (no inline script) rightly refuses a script tag.
+  await page.evaluate(axe.source);
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
+      }
+    ).axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+}
+
+async function escalateAsCustomer() {
+  const res = await fetch(`${base}/api/v1/escalations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(buildEscalation()),
+  });
+  expect(res.status).toBe(201);
+  const created = (await res.json()) as { ticketId: string; reference: string; customerUrl: string };
+  return { ...created, token: new URL(created.customerUrl).searchParams.get('token')! };
+}
+
+describe('agent inbox in the console', { timeout: 120_000 }, () => {
+  it('an agent opens the ticket, reads the context, inserts a suggested answer and replies', async () => {
+    const ticket = await escalateAsCustomer();
+    const agent = await buildStaff(t.app, 'agent');
+    const { context, page, problems } = await newPage();
+    await signIn(page, agent.email, 'a long enough password');
+
+    // Agents see the inbox in the navigation; the open queue lists the new ticket.
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Tickets' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: ticket.reference });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/New.*Normal.*Expert.*fr.*nobody/);
+    // Filters narrow the list (kept in the URL); an English-only filter hides this French ticket.
+    const filters = page.getByRole('form', { name: 'Ticket filters' });
+    await filters.getByLabel('Language').selectOption('en');
+    await page.getByText('No ticket in this queue.').waitFor();
+    await filters.getByLabel('Language').selectOption('');
+    await page.getByRole('navigation', { name: 'Queues' }).getByRole('link', { name: 'Unassigned' }).click();
+    await row.waitFor();
+    await expectAccessible(page);
+
+    // The ticket: customer message and the context timeline (searches, bot transcript, time spent).
+    await row.getByRole('link', { name: 'Ma box ne se connecte plus' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ma box ne se connecte plus' }).waitFor();
+    await page.getByText(/voyant de ma box clignote rouge/).waitFor();
+    const timeline = page.getByRole('region', { name: 'Path before escalating' });
+    await timeline.getByText('box voyant rouge').waitFor();
+    await timeline.getByText('internet coupé depuis ce matin').waitFor();
+    await timeline.getByText('Avez-vous redémarré votre box ?').waitFor();
+    await timeline.getByText('rated not helpful').waitFor();
+    await timeline.getByText('Time before escalating: 1 min 35 s').waitFor();
+    await timeline.getByText('Device: Firefox 128 on Linux (desktop)').waitFor();
+
+    // Assign to me.
+    await page.getByRole('button', { name: 'Assign to me' }).click();
+    await page.getByRole('button', { name: 'Unassign' }).waitFor();
+    await page.getByText('Ticket updated.').waitFor();
+
+    // An empty reply is refused next to the field.
+    await page.getByRole('button', { name: 'Send the reply' }).click();
+    await page.locator('.field-error').filter({ hasText: 'Required.' }).waitFor();
+
+    // Insert a suggested answer's link into the reply, with the keyboard.
+    const suggestions = page.getByRole('region', { name: 'Knowledge-base answers' });
+    const insert = suggestions.getByRole('button', {
+      name: 'Insert link to “Le voyant de ma box est rouge”',
+    });
+    await insert.focus();
+    await page.keyboard.press('Enter');
+    const message = page.getByLabel('Message', { exact: true });
+    const url = `${base}/fr/articles/box-red-light`;
+    await expect.poll(() => message.inputValue()).toContain(`Le voyant de ma box est rouge: ${url}`);
+    await expectAccessible(page);
+
+    // Send it as a public reply.
+    await message.press('Home');
+    await message.press('Control+Home');
+    await page.keyboard.type('Bonjour, voici la marche à suivre : ');
+    await page.getByRole('button', { name: 'Send the reply' }).click();
+    await page.getByText('Reply sent.').waitFor();
+    await page.locator('.thread .from-agent').filter({ hasText: url }).waitFor();
+    await expect(page.getByLabel('Status').inputValue()).resolves.toBe('pending_customer');
+
+    // An internal note stays in the inbox.
+    await page.getByLabel('Internal note').check();
+    await message.fill('Client VIP, rappeler si besoin.');
+    await page.getByRole('button', { name: 'Add the note' }).click();
+    await page.getByText('Note added.').waitFor();
+    await page.locator('.thread .internal').filter({ hasText: 'Client VIP' }).waitFor();
+
+    // The customer reads the public reply (and not the note) through the secure link's API.
+    const view = await fetch(`${base}/api/v1/customer/ticket`, {
+      headers: { 'x-relais-ticket-token': ticket.token },
+    });
+    expect(view.status).toBe(200);
+    const customer = (await view.json()) as {
+      status: string;
+      messages: Array<{ author: string; body: string }>;
+    };
+    expect(customer.status).toBe('pending_customer');
+    const fromAgent = customer.messages.filter((m) => m.author === 'agent').map((m) => m.body);
+    expect(fromAgent).toEqual([expect.stringContaining(`Bonjour, voici la marche à suivre`)]);
+    expect(fromAgent[0]).toContain(url);
+    expect(JSON.stringify(customer)).not.toContain('Client VIP');
+
+    // Agents cannot write content: "This should be an article" prepares the draft for an editor.
+    await page.getByRole('button', { name: 'This should be an article' }).click();
+    await page.getByText('Draft prepared').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('an admin turns a ticket into a draft article and opens it in the editor', async () => {
+    const ticket = await escalateAsCustomer();
+    const { context, page, problems } = await newPage();
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto(`${base}/admin/inbox/${ticket.ticketId}`);
+    await page.getByRole('heading', { level: 1, name: 'Ma box ne se connecte plus' }).waitFor();
+    await page.getByRole('button', { name: 'This should be an article' }).click();
+    await page.getByText('Draft “Ma box ne se connecte plus” created in the knowledge base.').waitFor();
+    await page.getByRole('link', { name: 'Open the draft in the editor' }).click();
+    await expect.poll(() => page.url()).toMatch(/\/admin\/content\/[0-9a-f-]{36}$/);
+    await expect
+      .poll(() =>
+        page
+          .getByLabel('Question title')
+          .inputValue()
+          .catch(() => ''),
+      )
+      .toBe('Ma box ne se connecte plus');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps the inbox out of reach of roles without tickets:read', async () => {
+    const editor = await buildStaff(t.app, 'editor');
+    const { context, page } = await newPage();
+    await signIn(page, editor.email, 'a long enough password');
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Content' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Tickets' }).count()).toBe(0);
+    await page.goto(`${base}/admin/inbox`);
+    await page.getByRole('heading', { level: 1, name: 'Access denied' }).waitFor();
+    await context.close();
+  });
+});
