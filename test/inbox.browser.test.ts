@@ -119,6 +119,7 @@ describe('agent inbox in the console', { timeout: 120_000 }, () => {
     // Assign to me.
     await page.getByRole('button', { name: 'Assign to me' }).click();
     await page.getByRole('button', { name: 'Unassign' }).waitFor();
+    await page.getByText('Assigned to: you').waitFor();
     await page.getByText('Ticket updated.').waitFor();
 
     // An empty reply is refused next to the field.

@@ -130,7 +130,7 @@ function Controls({ ticket }: { ticket: AgentTicket }) {
         </SelectField>
         <div className={errors.fields.assigneeId ? 'field field-invalid' : 'field'}>
           <span className="label">
-            {t('inbox.assignee')} : <strong>{assigneeLabel(t, ticket.assigneeId, me)}</strong>
+            {t('ticket.assignedTo', { who: assigneeLabel(t, ticket.assigneeId, me) })}
           </span>
           {ticket.assigneeId === me ? (
             <button
