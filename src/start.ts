@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import { loadDemoContent } from './demo/load.ts';
 import { ensureFirstAdmin } from './modules/staff/service.ts';
 import { buildApp } from './server/app.ts';
 
@@ -13,7 +14,7 @@ export interface Started {
 
 /**
  * Everything between configuration and listening, shared by `npm start` and the tests:
- * open the database, migrate, create the first admin, build the app.
+ * open the database, migrate, create the first admin, load the demo content, build the app.
  */
 export async function startRelais(
   config: Config,
@@ -23,6 +24,8 @@ export async function startRelais(
   try {
     await database.migrate();
     const { setupToken } = await ensureFirstAdmin(database.db, config.admin);
+    // Only a knowledge base that is still empty gets the demo: restarts and real content are left alone.
+    if (config.demo) await loadDemoContent(database.db);
     const app = await buildApp({ config, database, ...options });
     await app.ready();
     return setupToken ? { app, setupToken } : { app };

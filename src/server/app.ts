@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { appliedMigrationCount, type Database, expectedMigrationCount } from '../db/client.ts';
 import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
+import kbRoutes from '../modules/kb/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
@@ -77,6 +78,7 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(staffRoutes);
   await app.register(apiKeyRoutes);
   await app.register(auditRoutes);
+  await app.register(kbRoutes);
 
   return app;
 }
