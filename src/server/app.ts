@@ -7,6 +7,8 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.ts';
 import { appliedMigrationCount, type Database, expectedMigrationCount } from '../db/client.ts';
+import analyticsJobs from '../modules/analytics/plugin.ts';
+import analyticsRoutes from '../modules/analytics/routes.ts';
 import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
 import kbRoutes from '../modules/kb/routes.ts';
@@ -79,6 +81,8 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(apiKeyRoutes);
   await app.register(auditRoutes);
   await app.register(kbRoutes);
+  await app.register(analyticsJobs);
+  await app.register(analyticsRoutes);
 
   return app;
 }
