@@ -72,5 +72,6 @@ describe('the relais process', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  });
+    // waitReady alone may poll for 30 s: on a loaded 2-core runner (browser tests in parallel) start-up is slow.
+  }, 60_000);
 });

@@ -73,7 +73,9 @@ export function createSemanticLayer(
       }
       const vecs = await embedAll(texts);
       for (const d of docs) vectors.set(d.id, []);
-      vecs.forEach((v, i) => vectors.get(owners[i]!)!.push(v));
+      vecs.forEach((v, i) => {
+        vectors.get(owners[i]!)!.push(v);
+      });
     },
     remove(ids) {
       for (const id of ids) vectors.delete(id);

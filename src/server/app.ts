@@ -13,6 +13,7 @@ import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
 import kbRoutes from '../modules/kb/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
+import adminConsole from './admin-console.ts';
 import auth from './auth.ts';
 import dbPlugin from './db-plugin.ts';
 import errors from './errors.ts';
@@ -83,6 +84,7 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(kbRoutes);
   await app.register(analyticsJobs);
   await app.register(analyticsRoutes);
+  await app.register(adminConsole);
 
   return app;
 }

@@ -1,0 +1,186 @@
+/** The console's only door to the server: JSON in and out, CSRF header on writes, problem+json errors. */
+
+export interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  field?: string;
+  errors?: Array<{ field: string; message: string }>;
+  requestId?: string;
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+  get status() {
+    return this.problem.status;
+  }
+  /** Error messages by field (problem `field` and `errors[]`), to show next to the inputs. */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) out[e.field] ??= e.message;
+    if (this.problem.field) out[this.problem.field] ??= this.problem.detail;
+    return out;
+  }
+}
+
+let csrfToken: string | undefined;
+/** Set after sign-in or /auth/me; sent back in `x-csrf-token` on every write. */
+export function setCsrfToken(token: string | undefined) {
+  csrfToken = token;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const p = (data ?? {}) as Partial<Problem>;
+    throw new ApiError({
+      status: res.status,
+      code: p.code ?? 'error',
+      detail: p.detail ?? res.statusText,
+      ...(p.field ? { field: p.field } : {}),
+      ...(p.errors ? { errors: p.errors } : {}),
+      ...(p.requestId ? { requestId: p.requestId } : {}),
+    });
+  }
+  return data as T;
+}
+
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
+export const del = <T>(path: string) => api<T>('DELETE', path);
+
+// Shapes returned by the API (see /api/v1/openapi.json).
+export type Role = 'admin' | 'editor' | 'agent' | 'analyst';
+export const ROLES: Role[] = ['admin', 'editor', 'agent', 'analyst'];
+export const PERMISSIONS = [
+  'content:read',
+  'content:write',
+  'content:publish',
+  'users:manage',
+  'api_keys:manage',
+  'audit:read',
+  'settings:manage',
+  'analytics:read',
+  'tickets:read',
+  'tickets:write',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export interface StaffUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+export interface Me {
+  user: StaffUser;
+  permissions: Permission[];
+  csrfToken: string;
+}
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Permission[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorType: 'user' | 'api_key' | 'system';
+  actorId: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  details: Record<string, unknown>;
+}
+
+export type ArticleStatus = 'draft' | 'in_review' | 'published' | 'archived';
+export const ARTICLE_STATUSES: ArticleStatus[] = ['draft', 'in_review', 'published', 'archived'];
+export type Visibility = 'public' | 'internal' | 'segment';
+export const VISIBILITIES: Visibility[] = ['public', 'internal', 'segment'];
+
+export interface Article {
+  id: string;
+  translationGroup: string;
+  locale: string;
+  slug: string;
+  url: string;
+  title: string;
+  shortAnswer: string;
+  body: string;
+  tags: string[];
+  categoryId: string | null;
+  sectionId: string | null;
+  position: number;
+  publishedAt: string | null;
+  updatedAt: string;
+  key: string | null;
+  formulations: string[];
+  visibility: Visibility;
+  segments: string[];
+  status: ArticleStatus;
+  ownerId: string | null;
+  reviewBy: string | null;
+  version: number;
+}
+export interface Section {
+  id: string;
+  categoryId: string;
+  position: number;
+  titles: Record<string, string>;
+}
+export interface Category {
+  id: string;
+  key: string | null;
+  position: number;
+  translations: Record<string, { slug: string; title: string; description: string }>;
+  sections: Section[];
+}
+export interface Version {
+  version: number;
+  note: string | null;
+  createdAt: string;
+  createdBy: string | null;
+}
+export interface Diff {
+  from: number;
+  to: number;
+  changes: Array<{ field: string; before: string; after: string; patch: string }>;
+}
+export interface Hit {
+  id: string;
+  locale: string;
+  title: string;
+  shortAnswer: string;
+  url: string;
+  confidence: number;
+  matchedFormulation?: string;
+}
+export interface AnswerResponse {
+  answered: boolean;
+  answer: Hit | null;
+  confidence: number;
+  locale: string;
+  candidates: Hit[];
+}

@@ -1,0 +1,164 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { ApiError, get, patch, post, ROLES, type Role, type StaffUser } from '../api.ts';
+import { useI18n } from '../i18n.tsx';
+import { useSession } from '../session.tsx';
+import { Alert, PageTitle, QueryError, Secret, SelectField, TextField, useFormErrors } from '../ui.tsx';
+
+const USERS = ['users'] as const;
+
+function InviteForm() {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const empty = { email: '', name: '', role: 'editor' as Role };
+  const [form, setForm] = useState(empty);
+  const [invited, setInvited] = useState<{ name: string; url: string } | null>(null);
+  const errors = useFormErrors();
+  const invite = useMutation({
+    mutationFn: (body: typeof form) => post<{ user: StaffUser; inviteUrl?: string }>('/users', body),
+    onSuccess: (res) => {
+      qc.setQueryData<{ items: StaffUser[] }>(USERS, (old) => old && { items: [...old.items, res.user] });
+      setInvited({ name: res.user.name, url: res.inviteUrl ?? '' });
+      setForm(empty);
+    },
+    onError: (err) => errors.take(err, ['email', 'name', 'role']),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    setInvited(null);
+    invite.mutate(form);
+  };
+  return (
+    <section aria-labelledby="invite-title" className="panel">
+      <h2 id="invite-title">{t('users.invite')}</h2>
+      {invited && (
+        <Alert kind="success">
+          <Secret label={t('users.inviteLink', { name: invited.name })} value={invited.url} />
+        </Alert>
+      )}
+      <form onSubmit={submit} noValidate className="inline-form">
+        {errors.general && <Alert>{errors.general}</Alert>}
+        <TextField
+          label={t('users.name')}
+          name="name"
+          required
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          error={errors.fields.name}
+        />
+        <TextField
+          label={t('users.email')}
+          name="email"
+          type="email"
+          required
+          value={form.email}
+          onChange={(e) => setForm({ ...form, email: e.target.value })}
+          error={errors.fields.email}
+        />
+        <SelectField
+          label={t('users.role')}
+          name="role"
+          value={form.role}
+          onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+          error={errors.fields.role}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit" className="primary" disabled={invite.isPending}>
+          {t('users.inviteSubmit')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export function Users() {
+  const { t, formatDate } = useI18n();
+  const qc = useQueryClient();
+  const me = useSession().data;
+  const users = useQuery({ queryKey: USERS, queryFn: () => get<{ items: StaffUser[] }>('/users') });
+  const [rowError, setRowError] = useState<string | undefined>();
+
+  // Optimistic: the row changes at once and rolls back if the server refuses (e.g. the last admin).
+  const change = useMutation({
+    mutationFn: ({ id, ...body }: { id: string; role?: Role; active?: boolean }) =>
+      patch<StaffUser>(`/users/${id}`, body),
+    onMutate: async ({ id, ...body }) => {
+      setRowError(undefined);
+      await qc.cancelQueries({ queryKey: USERS });
+      const before = qc.getQueryData<{ items: StaffUser[] }>(USERS);
+      qc.setQueryData<{ items: StaffUser[] }>(
+        USERS,
+        (old) => old && { items: old.items.map((u) => (u.id === id ? { ...u, ...body } : u)) },
+      );
+      return { before };
+    },
+    onError: (err, _vars, ctx) => {
+      if (ctx?.before) qc.setQueryData(USERS, ctx.before);
+      setRowError(err instanceof ApiError ? err.problem.detail : String(err));
+    },
+    onSettled: () => qc.invalidateQueries({ queryKey: USERS }),
+  });
+
+  return (
+    <section>
+      <PageTitle title={t('users.title')}>{t('users.title')}</PageTitle>
+      <InviteForm />
+      <h2>{t('users.list')}</h2>
+      {rowError && <Alert>{rowError}</Alert>}
+      {users.isPending && <p>{t('common.loading')}</p>}
+      {users.error && <QueryError error={users.error} />}
+      {users.data && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('users.name')}</th>
+              <th scope="col">{t('users.email')}</th>
+              <th scope="col">{t('users.role')}</th>
+              <th scope="col">{t('users.status')}</th>
+              <th scope="col">{t('users.lastLogin')}</th>
+              <th scope="col">{t('common.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data.items.map((u) => (
+              <tr key={u.id} className={u.active ? undefined : 'muted'}>
+                <th scope="row">{u.name}</th>
+                <td>{u.email}</td>
+                <td>
+                  <select
+                    aria-label={t('users.roleOf', { name: u.name })}
+                    value={u.role}
+                    disabled={u.id === me?.user.id}
+                    onChange={(e) => change.mutate({ id: u.id, role: e.target.value as Role })}
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {t(`role.${r}`)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>{u.active ? t('users.active') : t('users.inactive')}</td>
+                <td>{u.lastLoginAt ? formatDate(u.lastLoginAt) : t('common.never')}</td>
+                <td>
+                  {u.id !== me?.user.id && (
+                    <button type="button" onClick={() => change.mutate({ id: u.id, active: !u.active })}>
+                      {u.active ? t('users.deactivate') : t('users.reactivate')}
+                      <span className="visually-hidden"> {u.name}</span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import type { RouteObject } from 'react-router';
+import { ApiKeys } from './pages/ApiKeys.tsx';
+import { ArticleEditor } from './pages/ArticleEditor.tsx';
+import { AuditLog } from './pages/AuditLog.tsx';
+import { Categories } from './pages/Categories.tsx';
+import { ContentList } from './pages/ContentList.tsx';
+import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
+import { Analytics, Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import { Users } from './pages/Users.tsx';
+
+/** Client routes under /admin; the server answers every /admin/* path with index.html. */
+export const routes: RouteObject[] = [
+  { path: '/sign-in', element: <SignIn /> },
+  { path: '/setup', element: <Setup /> },
+  { path: '/accept-invite', element: <AcceptInvite /> },
+  {
+    path: '/',
+    element: <Shell />,
+    children: [
+      { index: true, element: <Home /> },
+      {
+        path: 'content',
+        element: <RequirePermission needs="content:read" />,
+        children: [
+          { index: true, element: <ContentList /> },
+          { path: 'categories', element: <Categories /> },
+          { path: 'new', element: <ArticleEditor /> },
+          { path: ':id', element: <ArticleEditor /> },
+        ],
+      },
+      {
+        path: 'analytics',
+        element: (
+          <RequirePermission needs="analytics:read">
+            <Analytics />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'settings/users',
+        element: (
+          <RequirePermission needs="users:manage">
+            <Users />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'settings/api-keys',
+        element: (
+          <RequirePermission needs="api_keys:manage">
+            <ApiKeys />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'settings/audit',
+        element: (
+          <RequirePermission needs="audit:read">
+            <AuditLog />
+          </RequirePermission>
+        ),
+      },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+];
