@@ -162,7 +162,7 @@ describe('dashboard access, masking, export and purge', () => {
       ['rappelez-moi au 06 12 34 56 78', 'fr'],
       ['send the invoice to jane.doe@example.com', 'en'],
       ['=HYPERLINK("http://evil")', 'en'],
-    ]) {
+    ] as Array<[string, string]>) {
       await recordEvent(t.app.db, {
         type: 'search.performed',
         channel: 'helpcentre',

@@ -31,8 +31,9 @@ const TAGS = ['analytics'];
 
 function filtersOf(q: z.infer<typeof S.AnalyticsQuery>): Filters {
   const def = lastDays(30);
-  const to = q.to ?? (q.from && q.from > def.to ? q.from : def.to);
-  const from = q.from ?? (to < def.from ? to : def.from);
+  // ISO days sort as strings: a lone `from` in the future or a lone `to` in the past still makes a range.
+  const to = q.to ?? [def.to, q.from ?? def.to].sort().at(-1)!;
+  const from = q.from ?? [to, def.from].sort()[0]!;
   if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > 366) {
     throw new ValidationError('The range may not exceed 366 days.', 'from');
   }
