@@ -312,6 +312,9 @@ export const analyticsSessions = pgTable(
     /** First escalation (ticket, callback, live chat, bot handoff) in the session. */
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     escalationPage: text('escalation_page'),
+    /** First escalation of the same visitor (any session; this one without a visitor id) at or after
+     *  `attempt_at`: deflection becomes a column test instead of a join at read time. */
+    nextEscalationAt: timestamp('next_escalation_at', { withTimezone: true }),
   },
   (t) => [
     index('analytics_sessions_day_idx').on(t.day),

@@ -26,7 +26,8 @@ CREATE TABLE "analytics_sessions" (
 	"answered" boolean DEFAULT false NOT NULL,
 	"negative" boolean DEFAULT false NOT NULL,
 	"escalated_at" timestamp with time zone,
-	"escalation_page" text
+	"escalation_page" text,
+	"next_escalation_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "analytics_state" (

@@ -90,6 +90,18 @@ async function foldRange(tx: DbOrTx, lo: number, hi: number) {
         AND (s.escalated_at IS NULL OR excluded.escalated_at < s.escalated_at)
         THEN excluded.escalation_page ELSE s.escalation_page END,
       escalated_at = least(s.escalated_at, excluded.escalated_at)`);
+
+  // Next escalation after the attempt, for the sessions of every visitor (or session) this range touched.
+  await tx.execute(sql`
+    WITH touched AS (SELECT DISTINCT visitor_id, session_id FROM events
+                     WHERE id > ${lo} AND id <= ${hi} AND session_id IS NOT NULL)
+    UPDATE analytics_sessions s SET next_escalation_at = CASE
+      WHEN s.visitor_id IS NULL THEN CASE WHEN s.escalated_at >= s.attempt_at THEN s.escalated_at END
+      ELSE (SELECT min(e.escalated_at) FROM analytics_sessions e
+            WHERE e.visitor_id = s.visitor_id AND e.escalated_at >= s.attempt_at) END
+    WHERE s.attempt_at IS NOT NULL AND (
+      s.visitor_id IN (SELECT visitor_id FROM touched WHERE visitor_id IS NOT NULL)
+      OR s.session_id IN (SELECT session_id FROM touched))`);
 }
 
 export interface RefreshOptions {
@@ -98,6 +110,8 @@ export interface RefreshOptions {
   lagSeconds?: number;
   /** Events folded per transaction. */
   batchSize?: number;
+  /** Stop after this many batches (a request must not carry a large backlog; the minute job does). */
+  maxBatches?: number;
 }
 
 /**
@@ -108,7 +122,7 @@ export async function refreshRollups(db: Db, opts: RefreshOptions = {}): Promise
   const lag = opts.lagSeconds ?? 5;
   const batch = opts.batchSize ?? 500_000;
   let folded = 0;
-  for (;;) {
+  for (let round = 0; round < (opts.maxBatches ?? Number.POSITIVE_INFINITY); round++) {
     const step = await db.transaction(async (tx) => {
       const [lock] = await rows<{ ok: boolean }>(
         tx,
@@ -139,6 +153,7 @@ export async function refreshRollups(db: Db, opts: RefreshOptions = {}): Promise
     folded += step;
     if (!step) return folded;
   }
+  return folded;
 }
 
 /** Deletes events and rollup rows older than `before`, in chunks so no lock is held for long. */
@@ -222,11 +237,7 @@ const SELF_SERVICE = sql.raw('s.attempt_at IS NOT NULL');
 const ESCALATED_AFTER = sql.raw('s.escalated_at >= s.attempt_at');
 
 function deflected(windowHours: number) {
-  const end = sql`s.attempt_at + make_interval(hours => ${windowHours})`;
-  // The session's own first escalation, then any other session of the same visitor within the window.
-  return sql`(NOT coalesce(s.escalated_at >= s.attempt_at AND s.escalated_at < ${end}, false)
-    AND NOT EXISTS (SELECT 1 FROM analytics_sessions e WHERE s.visitor_id IS NOT NULL
-      AND e.visitor_id = s.visitor_id AND e.escalated_at >= s.attempt_at AND e.escalated_at < ${end}))`;
+  return sql`(s.next_escalation_at IS NULL OR s.next_escalation_at >= s.attempt_at + make_interval(hours => ${windowHours}))`;
 }
 
 function sessionColumns(windowHours: number) {

@@ -152,7 +152,7 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
   // ── dashboard (analysts and admins) ──
 
   /** Rollups move forward on read too, so the dashboard is at most a few seconds behind. */
-  const fresh = () => refreshRollups(app.db);
+  const fresh = () => refreshRollups(app.db, { batchSize: 100_000, maxBatches: 1 });
 
   app.get(
     '/api/v1/analytics/dashboard',
