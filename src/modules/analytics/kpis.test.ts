@@ -247,3 +247,29 @@ describe('KPIs on a known set of sessions', () => {
     expect(d.kpis.find((x) => x.key === 'selfServiceSessions')!.value).toBe(8);
   });
 });
+
+describe('events recorded without a session id (widget)', () => {
+  it('counts one session per visitor and day, and `search.abstained` as an abstained search', async () => {
+    const at = new Date('2025-04-01T10:00:00Z');
+    await recordEvent(db, {
+      type: 'search.abstained',
+      channel: 'widget',
+      visitorId: 'widget-visitor-1',
+      at,
+      data: { site: 'nuvia', query: 'box au japon', abstained: true },
+    });
+    await recordEvent(db, {
+      type: 'article.viewed',
+      channel: 'widget',
+      visitorId: 'widget-visitor-1',
+      subjectType: 'article',
+      subjectId: ARTICLE,
+      at: new Date('2025-04-01T10:01:00Z'),
+      data: { site: 'nuvia' },
+    });
+    await refreshRollups(db, { lagSeconds: 0 });
+    const d = await computeDashboard(db, { from: '2025-04-01', to: '2025-04-01' });
+    const k = Object.fromEntries(d.kpis.map((x) => [x.key, x.value]));
+    expect(k).toMatchObject({ selfServiceSessions: 1, resolutionRate: 1, searches: 1, abstainRate: 1 });
+  });
+});

@@ -26,11 +26,26 @@ const isFalse = (field: string) => sql.raw(`(data->'${field}' = 'false'::jsonb)`
 const normalizedQuery = sql.raw(`left(regexp_replace(lower(trim(data->>'query')), '\\s+', ' ', 'g'), 200)`);
 
 /**
+ * Events (lo, hi] as the rollups read them: `search.abstained` (recorded by the widget) is a search with
+ * `abstained: true`; events without a session id but with a visitor id get one session per visitor and
+ * UTC day, so that they still count as self-service sessions.
+ */
+function range(lo: number, hi: number) {
+  return sql`ev AS (
+    SELECT id, at, channel, locale, subject_id, visitor_id,
+      CASE WHEN type = 'search.abstained' THEN 'search.performed' ELSE type END AS type,
+      CASE WHEN type = 'search.abstained' THEN data || '{"abstained": true}'::jsonb ELSE data END AS data,
+      coalesce(session_id, 'v:' || visitor_id || ':' || (at AT TIME ZONE 'UTC')::date) AS session_id
+    FROM events WHERE id > ${lo} AND id <= ${hi})`;
+}
+
+/**
  * Folds events (lo, hi] into the daily and session rollups. Idempotent per range only together with
  * the high-water mark update: callers run it in the transaction that moves the mark.
  */
 async function foldRange(tx: DbOrTx, lo: number, hi: number) {
   await tx.execute(sql`
+    WITH ${range(lo, hi)}
     INSERT INTO analytics_daily AS d (day, type, channel, locale, segment, subject, dim, n, flag_a, flag_b, total)
     SELECT (at AT TIME ZONE 'UTC')::date, type, channel, coalesce(locale, ''),
       left(coalesce(data->>'segment', ''), 100), left(coalesce(subject_id, ''), 100),
@@ -54,13 +69,14 @@ async function foldRange(tx: DbOrTx, lo: number, hi: number) {
         WHEN type = 'flow.step_reached' THEN ${num('stepIndex')}
         WHEN type IN ('search.performed', 'bot.answered', 'bot.abstained') THEN ${num('confidence')}
       END), 0)
-    FROM events WHERE id > ${lo} AND id <= ${hi}
+    FROM ev
     GROUP BY 1, 2, 3, 4, 5, 6, 7
     ON CONFLICT (day, type, channel, locale, segment, subject, dim) DO UPDATE SET
       n = d.n + excluded.n, flag_a = d.flag_a + excluded.flag_a,
       flag_b = d.flag_b + excluded.flag_b, total = d.total + excluded.total`);
 
   await tx.execute(sql`
+    WITH ${range(lo, hi)}
     INSERT INTO analytics_sessions AS s (session_id, visitor_id, day, channel, locale, segment, first_at, last_at,
       attempt_at, answered, negative, escalated_at, escalation_page)
     SELECT session_id, max(visitor_id), (min(at) AT TIME ZONE 'UTC')::date,
@@ -73,7 +89,7 @@ async function foldRange(tx: DbOrTx, lo: number, hi: number) {
       coalesce(bool_or(type = 'feedback.given' AND ${isFalse('helpful')}), false),
       min(at) FILTER (WHERE type IN (${list(ESCALATION_TYPES)})),
       (array_agg(left(data->>'page', 300) ORDER BY at, id) FILTER (WHERE type IN (${list(ESCALATION_TYPES)})))[1]
-    FROM events WHERE id > ${lo} AND id <= ${hi} AND session_id IS NOT NULL
+    FROM ev WHERE session_id IS NOT NULL
     GROUP BY session_id
     ON CONFLICT (session_id) DO UPDATE SET
       visitor_id = coalesce(s.visitor_id, excluded.visitor_id),
@@ -93,8 +109,7 @@ async function foldRange(tx: DbOrTx, lo: number, hi: number) {
 
   // Next escalation after the attempt, for the sessions of every visitor (or session) this range touched.
   await tx.execute(sql`
-    WITH touched AS (SELECT DISTINCT visitor_id, session_id FROM events
-                     WHERE id > ${lo} AND id <= ${hi} AND session_id IS NOT NULL)
+    WITH ${range(lo, hi)}, touched AS (SELECT DISTINCT visitor_id, session_id FROM ev WHERE session_id IS NOT NULL)
     UPDATE analytics_sessions s SET next_escalation_at = CASE
       WHEN s.visitor_id IS NULL THEN CASE WHEN s.escalated_at >= s.attempt_at THEN s.escalated_at END
       ELSE (SELECT min(e.escalated_at) FROM analytics_sessions e
@@ -356,7 +371,7 @@ export async function gapQueries(db: DbOrTx, f: Filters, limit = 5000): Promise<
         WHERE at >= ${f.from}::date AND at < ${f.to}::date + 1 ${sql.join(extra, sql` `)}
           AND data ? 'query' AND (
             (type = 'search.performed' AND (${isTrue('abstained')} OR ${num('resultCount')} = 0))
-            OR type = 'bot.abstained'
+            OR type IN ('bot.abstained', 'search.abstained')
             OR (type = 'bot.answered' AND ${num('confidence')} < ${LOW_CONFIDENCE})
             OR (type = 'feedback.given' AND ${isFalse('helpful')}))
         GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT ${limit}`,
