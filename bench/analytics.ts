@@ -5,6 +5,7 @@
  *   npm run bench:analytics                      # PGlite (embedded), 1 million events by default
  *   DATABASE_URL=postgres://… npm run bench:analytics   # PostgreSQL, 10 million; uses database relais_bench_analytics
  *   BENCH_EVENTS=2000000 npm run bench:analytics # another size
+ *   BENCH_REUSE=1 DATABASE_URL=… npm run bench:analytics # time the queries again on the last generated database
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ import {
 const server = process.env.DATABASE_URL;
 const total = Number(process.env.BENCH_EVENTS ?? (server ? 10_000_000 : 1_000_000));
 const runs = Number(process.env.BENCH_RUNS ?? 40);
+const reuse = process.env.BENCH_REUSE === '1' && Boolean(server);
 
 async function open() {
   if (!server) {
@@ -38,8 +40,10 @@ async function open() {
   const name = 'relais_bench_analytics';
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
+  if (!reuse) {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  }
   await admin.end();
   const url = new URL(server);
   url.pathname = `/${name}`;
@@ -107,7 +111,7 @@ async function main() {
   const sessions = Math.ceil(total / 6);
   const step = server ? 1_000_000 : 250_000;
   let t0 = performance.now();
-  for (let from = 0; from < total; from += step) {
+  for (let from = 0; from < (reuse ? 0 : total); from += step) {
     await db.execute(batch(from, Math.min(total, from + step), sessions));
     process.stderr.write(`  inserted ${Math.min(total, from + step).toLocaleString('en')}\r`);
   }
@@ -119,7 +123,7 @@ async function main() {
   if (database.kind === 'postgres')
     await db.execute(sql`ANALYZE analytics_daily; ANALYZE analytics_sessions`);
   // Incremental refresh after 10 000 new events: what the minute job costs on a live system.
-  await db.execute(batch(total, total + 10_000, sessions));
+  if (!reuse) await db.execute(batch(total, total + 10_000, sessions));
   t0 = performance.now();
   await refreshRollups(db, { lagSeconds: 0 });
   const incrementalMs = performance.now() - t0;

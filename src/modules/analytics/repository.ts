@@ -279,15 +279,14 @@ export async function sessionCounts(
   f: Filters,
   windowHours: number,
 ): Promise<{ days: SessionDay[]; total: SessionDay }> {
-  const days = await rows<Record<string, unknown>>(
+  // One scan: a row per day plus the grand total (day null), the median included.
+  const all = await rows<Record<string, unknown>>(
     db,
     sql`SELECT s.day::text AS day, ${sessionColumns(windowHours)}
-        FROM analytics_sessions s WHERE ${where(f, 's')} GROUP BY s.day`,
+        FROM analytics_sessions s WHERE ${where(f, 's')} GROUP BY GROUPING SETS ((s.day), ())`,
   );
-  const [total] = await rows<Record<string, unknown>>(
-    db,
-    sql`SELECT ${sessionColumns(windowHours)} FROM analytics_sessions s WHERE ${where(f, 's')}`,
-  );
+  const days = all.filter((r) => r.day !== null);
+  const total = all.find((r) => r.day === null) ?? {};
   return { days: days.map(toSessionDay), total: toSessionDay({ ...total, day: '' }) };
 }
 
