@@ -107,16 +107,23 @@ async function foldRange(tx: DbOrTx, lo: number, hi: number) {
         THEN excluded.escalation_page ELSE s.escalation_page END,
       escalated_at = least(s.escalated_at, excluded.escalated_at)`);
 
-  // Next escalation after the attempt, for the sessions of every visitor (or session) this range touched.
-  await tx.execute(sql`
-    WITH ${range(lo, hi)}, touched AS (SELECT DISTINCT visitor_id, session_id FROM ev WHERE session_id IS NOT NULL)
-    UPDATE analytics_sessions s SET next_escalation_at = CASE
+  // Next escalation after the attempt: for the sessions this range touched, then for every session of
+  // the visitors who escalated in it. Both are driven by small sets (primary key, visitor index).
+  const next = sql`CASE
       WHEN s.visitor_id IS NULL THEN CASE WHEN s.escalated_at >= s.attempt_at THEN s.escalated_at END
       ELSE (SELECT min(e.escalated_at) FROM analytics_sessions e
-            WHERE e.visitor_id = s.visitor_id AND e.escalated_at >= s.attempt_at) END
-    WHERE s.attempt_at IS NOT NULL AND (
-      s.visitor_id IN (SELECT visitor_id FROM touched WHERE visitor_id IS NOT NULL)
-      OR s.session_id IN (SELECT session_id FROM touched))`);
+            WHERE e.visitor_id = s.visitor_id AND e.escalated_at >= s.attempt_at) END`;
+  await tx.execute(sql`
+    WITH ${range(lo, hi)}
+    UPDATE analytics_sessions s SET next_escalation_at = ${next}
+    FROM (SELECT DISTINCT session_id FROM ev WHERE session_id IS NOT NULL) t
+    WHERE s.session_id = t.session_id AND s.attempt_at IS NOT NULL`);
+  await tx.execute(sql`
+    WITH ${range(lo, hi)}
+    UPDATE analytics_sessions s SET next_escalation_at = ${next}
+    FROM (SELECT DISTINCT visitor_id FROM ev
+          WHERE visitor_id IS NOT NULL AND type IN (${list(ESCALATION_TYPES)})) v
+    WHERE s.visitor_id = v.visitor_id AND s.attempt_at IS NOT NULL`);
 }
 
 export interface RefreshOptions {
