@@ -1,11 +1,12 @@
 import type { RouteObject } from 'react-router';
+import { Analytics } from './pages/Analytics.tsx';
 import { ApiKeys } from './pages/ApiKeys.tsx';
 import { ArticleEditor } from './pages/ArticleEditor.tsx';
 import { AuditLog } from './pages/AuditLog.tsx';
 import { Categories } from './pages/Categories.tsx';
 import { ContentList } from './pages/ContentList.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
-import { Analytics, Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
+import { Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Users } from './pages/Users.tsx';
 

@@ -15,6 +15,8 @@ export interface EventInput {
   locale?: string | null | undefined;
   subjectType?: string | null | undefined;
   subjectId?: string | null | undefined;
+  /** When it happened; defaults to now. For imports, backfills and tests — never a browser's clock. */
+  at?: Date | undefined;
   /** Free-form facts (query text, confidence, step…); strings are masked for personal data. */
   data?: Record<string, unknown> | undefined;
 }
@@ -25,6 +27,7 @@ export interface EventInput {
  */
 export async function recordEvent(db: DbOrTx, input: EventInput): Promise<void> {
   await db.insert(events).values({
+    ...(input.at ? { at: input.at } : {}),
     type: input.type,
     channel: input.channel,
     visitorId: input.visitorId ?? null,
