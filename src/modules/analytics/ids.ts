@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE, VISITOR_COOKIE } from '../events/service.ts';
 import type { AnalyticsSettings } from './settings.ts';
 
-export const VISITOR_COOKIE = 'relais_vid';
-export const SESSION_COOKIE = 'relais_sid';
+export { SESSION_COOKIE, VISITOR_COOKIE };
+
 /** 13 months: the longest an audience-measurement id may live under the CNIL's guidance. */
 const VISITOR_MAX_AGE_S = 395 * 86_400;
 /** A self-service session ends after 30 minutes without activity. */

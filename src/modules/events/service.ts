@@ -38,3 +38,40 @@ export async function recordEvent(db: DbOrTx, input: EventInput): Promise<void> 
     data: maskDeep(input.data ?? {}),
   });
 }
+
+/** First-party analytics cookies (set by src/modules/analytics/ids.ts). */
+export const VISITOR_COOKIE = 'relais_vid';
+export const SESSION_COOKIE = 'relais_sid';
+
+/**
+ * The anonymous analytics ids a request already carries (first-party cookies set by the analytics
+ * module with the visitor's consent); never creates one. Server-side recorders pass them on.
+ */
+export function requestIds(req: { cookies: Record<string, string | undefined> }): {
+  visitorId: string | null;
+  sessionId: string | null;
+} {
+  const valid = (v: string | undefined) => (v && /^[A-Za-z0-9_-]{16,64}$/.test(v) ? v : null);
+  return { visitorId: valid(req.cookies[VISITOR_COOKIE]), sessionId: valid(req.cookies[SESSION_COOKIE]) };
+}
+
+/** What a search recorded for analytics says: enough for zero-result, abstain and gap reports. */
+export function searchEvent(
+  channel: Channel,
+  ids: { visitorId: string | null; sessionId: string | null },
+  query: string,
+  result: { locale: string; abstain: boolean; confidence: number; resultCount: number },
+): EventInput {
+  return {
+    type: 'search.performed',
+    channel,
+    ...ids,
+    locale: result.locale,
+    data: {
+      query,
+      resultCount: result.resultCount,
+      confidence: Math.round(result.confidence * 1000) / 1000,
+      abstained: result.abstain,
+    },
+  };
+}
