@@ -143,7 +143,7 @@ describe('content gaps end to end', () => {
     expect(denied.statusCode).toBe(403);
     const before = createEngine();
     before.upsert(await listIndexableArticles(t.app.db));
-    expect(before.match(CHEAPER[1]!, { locale: 'fr' }).abstain).toBe(true);
+    const confidenceBefore = (q: string) => before.match(q, { locale: 'fr' }).confidence;
 
     const res = await t.app.inject({
       method: 'POST',
@@ -163,6 +163,7 @@ describe('content gaps end to end', () => {
       const r = after.match(q, { locale: 'fr' });
       expect(r.abstain, q).toBe(false);
       expect(r.candidates[0]?.id).toBe(planId);
+      expect(r.confidence, q).toBeGreaterThanOrEqual(confidenceBefore(q));
     }
   });
 
