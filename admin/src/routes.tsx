@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
+import { Analytics } from './pages/Analytics.tsx';
 import { ApiKeys } from './pages/ApiKeys.tsx';
 import { ArticleEditor } from './pages/ArticleEditor.tsx';
 import { AuditLog } from './pages/AuditLog.tsx';
@@ -6,7 +7,7 @@ import { Categories } from './pages/Categories.tsx';
 import { ContentList } from './pages/ContentList.tsx';
 import { Inbox } from './pages/Inbox.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
-import { Analytics, Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
+import { Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Ticket } from './pages/Ticket.tsx';
 import { Users } from './pages/Users.tsx';

@@ -8,6 +8,8 @@ import type { DestinationStream } from 'pino';
 import type { Config } from '../config.ts';
 import { appliedMigrationCount, type Database, expectedMigrationCount } from '../db/client.ts';
 import demoLineTest from '../demo/line-test.ts';
+import analyticsJobs from '../modules/analytics/plugin.ts';
+import analyticsRoutes from '../modules/analytics/routes.ts';
 import apiKeyRoutes from '../modules/api-keys/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
 import botFlowRoutes from '../modules/bot/flow-routes.ts';
@@ -113,6 +115,8 @@ export async function buildApp({
   });
   await app.register(searchRoutes);
   await app.register(helpCentre);
+  await app.register(analyticsJobs);
+  await app.register(analyticsRoutes);
   await app.register(adminConsole);
   await app.register(widgetRoutes);
   await app.register(botRoutes);

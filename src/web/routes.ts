@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { recordEvent, requestIds, searchEvent } from '../modules/events/service.ts';
 import { EMBED_HOSTS } from '../modules/kb/markdown.ts';
 import * as kb from '../modules/kb/service.ts';
 import { AppError } from '../server/errors.ts';
@@ -195,6 +196,11 @@ export default async function helpCentre(app: FastifyInstance) {
           'public',
         );
         unsure = match.abstain;
+        const event = searchEvent('helpcentre', requestIds(req), query, {
+          ...match,
+          resultCount: results.length,
+        });
+        await recordEvent(app.db, event);
       }
       return sendPage(reply, searchPage(s, locale, { query, results, unsure }));
     },
@@ -250,6 +256,15 @@ export default async function helpCentre(app: FastifyInstance) {
           : [],
       ]);
       views.set(article.id, (views.get(article.id) ?? 0) + 1);
+      await recordEvent(app.db, {
+        type: 'article.viewed',
+        channel: 'helpcentre',
+        ...requestIds(req),
+        locale,
+        subjectType: 'article',
+        subjectId: article.id,
+        data: {},
+      });
       return sendPage(
         reply,
         articlePage(s, {
@@ -277,7 +292,10 @@ export default async function helpCentre(app: FastifyInstance) {
       const helpful = body.helpful === 'yes' ? true : body.helpful === 'no' ? false : undefined;
       if (helpful === undefined) return reply.redirect(`${kb.articlePath(article)}#feedback`, 303);
       const comment = typeof body.comment === 'string' ? body.comment.slice(0, 1000) : undefined;
-      await kb.recordFeedback(app.db, req.actor, article.id, helpful, comment);
+      await kb.recordFeedback(app.db, req.actor, article.id, helpful, comment, {
+        channel: 'helpcentre',
+        ...requestIds(req),
+      });
       return reply.redirect(`${kb.articlePath(article)}?feedback=sent#feedback`, 303);
     },
   );

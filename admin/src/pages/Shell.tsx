@@ -117,13 +117,3 @@ export function Home() {
     </section>
   );
 }
-
-export function Analytics() {
-  const { t } = useI18n();
-  return (
-    <section>
-      <PageTitle title={t('analytics.title')}>{t('analytics.title')}</PageTitle>
-      <p>{t('analytics.soon')}</p>
-    </section>
-  );
-}

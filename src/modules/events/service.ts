@@ -15,6 +15,8 @@ export interface EventInput {
   locale?: string | null | undefined;
   subjectType?: string | null | undefined;
   subjectId?: string | null | undefined;
+  /** When it happened; defaults to now. For imports, backfills and tests — never a browser's clock. */
+  at?: Date | undefined;
   /** Free-form facts (query text, confidence, step…); strings are masked for personal data. */
   data?: Record<string, unknown> | undefined;
 }
@@ -25,6 +27,7 @@ export interface EventInput {
  */
 export async function recordEvent(db: DbOrTx, input: EventInput): Promise<void> {
   await db.insert(events).values({
+    ...(input.at ? { at: input.at } : {}),
     type: input.type,
     channel: input.channel,
     visitorId: input.visitorId ?? null,
@@ -34,4 +37,41 @@ export async function recordEvent(db: DbOrTx, input: EventInput): Promise<void> 
     subjectId: input.subjectId ?? null,
     data: maskDeep(input.data ?? {}),
   });
+}
+
+/** First-party analytics cookies (set by src/modules/analytics/ids.ts). */
+export const VISITOR_COOKIE = 'relais_vid';
+export const SESSION_COOKIE = 'relais_sid';
+
+/**
+ * The anonymous analytics ids a request already carries (first-party cookies set by the analytics
+ * module with the visitor's consent); never creates one. Server-side recorders pass them on.
+ */
+export function requestIds(req: { cookies: Record<string, string | undefined> }): {
+  visitorId: string | null;
+  sessionId: string | null;
+} {
+  const valid = (v: string | undefined) => (v && /^[A-Za-z0-9_-]{16,64}$/.test(v) ? v : null);
+  return { visitorId: valid(req.cookies[VISITOR_COOKIE]), sessionId: valid(req.cookies[SESSION_COOKIE]) };
+}
+
+/** What a search recorded for analytics says: enough for zero-result, abstain and gap reports. */
+export function searchEvent(
+  channel: Channel,
+  ids: { visitorId: string | null; sessionId: string | null },
+  query: string,
+  result: { locale: string; abstain: boolean; confidence: number; resultCount: number },
+): EventInput {
+  return {
+    type: 'search.performed',
+    channel,
+    ...ids,
+    locale: result.locale,
+    data: {
+      query,
+      resultCount: result.resultCount,
+      confidence: Math.round(result.confidence * 1000) / 1000,
+      abstained: result.abstain,
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorize, can } from '../../server/access.ts';
+import { requestIds } from '../events/service.ts';
 import { renderMarkdown } from './markdown.ts';
 import { articleRules } from './policies.ts';
 import { presentArticle, presentCategory, presentSection, presentVersion } from './presenter.ts';
@@ -451,7 +452,10 @@ const kbRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      await kb.recordFeedback(app.db, req.actor, req.params.id, req.body.helpful, req.body.comment);
+      await kb.recordFeedback(app.db, req.actor, req.params.id, req.body.helpful, req.body.comment, {
+        channel: 'api',
+        ...requestIds(req),
+      });
       return reply.status(204).send(null);
     },
   );

@@ -6,6 +6,7 @@ import type { EngineDocument } from '../../engine/types.ts';
 import { type Actor, actorRef, authorize } from '../../server/access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
+import { type Channel, recordEvent } from '../events/service.ts';
 import { announceContentChange } from '../search/changes.ts';
 import { readSetting } from '../settings/repository.ts';
 import { articleRules } from './policies.ts';
@@ -574,12 +575,22 @@ export async function recordFeedback(
   actor: Actor,
   articleId: string,
   helpful: boolean,
-  comment?: string,
+  comment: string | undefined,
+  context: { channel: Channel; visitorId: string | null; sessionId: string | null },
 ) {
   return db.transaction(async (tx) => {
     const a = await repo.findArticle(tx, articleId);
     if (!a || !articleRules.feedback(actor, a)) throw new NotFoundError('Article');
     await repo.insertFeedback(tx, articleId, helpful, comment?.trim() || null);
+    // The comment stays in article_feedback (it may hold personal data); analytics gets the vote.
+    await recordEvent(tx, {
+      type: 'feedback.given',
+      ...context,
+      locale: a.locale,
+      subjectType: 'article',
+      subjectId: articleId,
+      data: { helpful },
+    });
   });
 }
 

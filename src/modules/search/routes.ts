@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MatchOptions, MatchResult } from '../../engine/types.ts';
-import { type Actor, can } from '../../server/access.ts';
+import { type Actor, can, isStaff } from '../../server/access.ts';
+import { recordEvent, requestIds, searchEvent } from '../events/service.ts';
 import type { SearchSource } from './plugin.ts';
 import { listSynonyms, replaceSynonyms } from './synonyms.ts';
 
@@ -99,7 +100,15 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       const filters = filtersFor(req.actor, audience, segments?.split(',').filter(Boolean));
       const options = { ...filters, limit, prefix };
       const result = await app.searchIndex.match(q, locale ? { ...options, locale } : options);
-      return present(app.searchSource, result, filters.audience);
+      const shown = await present(app.searchSource, result, filters.audience);
+      // Customers' searches feed analytics (as-you-type keystrokes and staff playground tests do not).
+      if (!prefix && !isStaff(req.actor)) {
+        await recordEvent(
+          app.db,
+          searchEvent('api', requestIds(req), q, { ...result, resultCount: shown.results.length }),
+        );
+      }
+      return shown;
     },
   );
 
@@ -133,6 +142,10 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       const options = { ...filters, limit: 3 };
       const result = await app.searchIndex.match(question, locale ? { ...options, locale } : options);
       const shown = await present(app.searchSource, result, filters.audience);
+      if (!isStaff(req.actor)) {
+        const resultCount = shown.results.length;
+        await recordEvent(app.db, searchEvent('api', requestIds(req), question, { ...result, resultCount }));
+      }
       const best = shown.results[0];
       const answered = !result.abstain && best !== undefined;
       return {

@@ -205,3 +205,49 @@ describe.runIf(process.env.DATABASE_URL)('several Relais nodes on one PostgreSQL
     }
   });
 });
+
+describe('what self-service records for analytics', () => {
+  async function eventsOf(type: string) {
+    const { events } = await import('../../db/schema.ts');
+    const { eq } = await import('drizzle-orm');
+    return t.app.db.select().from(events).where(eq(events.type, type));
+  }
+
+  it('records customers’ searches (masked), not keystrokes nor staff tests', async () => {
+    const before = (await eventsOf('search.performed')).length;
+    await search('mot de passe oublié, mon mail est jean.dupont@exemple.fr', '&locale=fr');
+    await search('mot de pa', '&locale=fr&prefix=true');
+    await search('mot de passe', '&locale=fr', admin.headers);
+    await answer('recette de crêpes', { locale: 'fr' });
+    const rows = (await eventsOf('search.performed')).slice(before);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.data).toMatchObject({
+      query: 'mot de passe oublié, mon mail est [email]',
+      abstained: false,
+    });
+    expect(rows[1]!.data).toMatchObject({ query: 'recette de crêpes', abstained: true });
+  });
+
+  it('records help-centre searches, article views and feedback votes', async () => {
+    const page = await t.app.inject({ method: 'GET', url: '/fr/search?q=code%20puk' });
+    expect(page.statusCode).toBe(200);
+    const hc = (await eventsOf('search.performed')).filter((e) => e.channel === 'helpcentre');
+    expect(hc.at(-1)?.data).toMatchObject({ query: 'code puk' });
+
+    const found = (await search('code puk', '&locale=fr')).json().results[0];
+    expect((await t.app.inject({ method: 'GET', url: found.url })).statusCode).toBe(200);
+    const views = await eventsOf('article.viewed');
+    expect(views.at(-1)).toMatchObject({ subjectId: found.id, channel: 'helpcentre', locale: 'fr' });
+
+    const vote = await t.app.inject({
+      method: 'POST',
+      url: `${found.url}/feedback`,
+      payload: 'helpful=no&comment=appelez moi au 0612345678',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(vote.statusCode).toBe(303);
+    const votes = await eventsOf('feedback.given');
+    expect(votes.at(-1)).toMatchObject({ subjectId: found.id, data: { helpful: false } });
+    expect(JSON.stringify(votes.at(-1))).not.toContain('0612345678');
+  });
+});

@@ -1,0 +1,168 @@
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { createEngine } from '../../engine/index.ts';
+import type { Actor } from '../../server/access.ts';
+import { NotFoundError, ValidationError } from '../../server/errors.ts';
+import { createArticle, findArticle, listIndexableArticles, updateArticle } from '../kb/service.ts';
+import { clusterGaps, type GapCluster, type Suggestion, suggestAnswer } from './gaps.ts';
+import * as repo from './repository.ts';
+
+/**
+ * Content intelligence: gaps (what customers ask that Relais cannot answer), their one-click fixes
+ * through the knowledge base's service, stale content and the weekly digest.
+ */
+
+export interface Gap extends GapCluster {
+  suggestion: (Suggestion & { title: string }) | null;
+}
+
+/** Unanswered, low-confidence and "not helpful" queries of the period, clustered by meaning. */
+export async function listContentGaps(db: DbOrTx, f: repo.Filters, limit = 50): Promise<Gap[]> {
+  const queries = await repo.gapQueries(db, f);
+  const clusters = clusterGaps(queries).slice(0, limit);
+  if (!clusters.length) return [];
+  const docs = await listIndexableArticles(db);
+  const engine = createEngine();
+  engine.upsert(docs);
+  const titles = new Map(docs.map((d) => [d.id, d.title]));
+  return clusters.map((c) => {
+    const s = engine.size ? suggestAnswer(engine, c) : null;
+    return { ...c, suggestion: s ? { ...s, title: titles.get(s.articleId) ?? '' } : null };
+  });
+}
+
+const cleanQueries = (queries: string[]) => [
+  ...new Set(queries.map((q) => q.trim().replace(/\s+/g, ' ')).filter((q) => q && !q.includes('['))),
+];
+
+/**
+ * One-click fix: the gap's queries become formulations of an existing answer (a new version; the
+ * search index picks it up through kb's change notification). Masked queries (`[email]`…) are skipped.
+ */
+export async function addGapFormulations(db: Db, actor: Actor, articleId: string, queries: string[]) {
+  const article = await findArticle(db, articleId).catch(() => {
+    throw new NotFoundError('Article');
+  });
+  const known = new Set(article.formulations.map((f) => f.toLowerCase()));
+  const added = cleanQueries(queries).filter((q) => !known.has(q.toLowerCase()));
+  if (!added.length) throw new ValidationError('These queries are already formulations.', 'queries');
+  const updated = await updateArticle(
+    db,
+    actor,
+    articleId,
+    { formulations: [...article.formulations, ...added] },
+    `Content gap: ${added.length} formulation(s) added from analytics`,
+  );
+  return { article: updated, added };
+}
+
+/** One-click fix: a draft answer whose formulations are the gap's queries, for an editor to write. */
+export async function draftArticleFromGap(
+  db: Db,
+  actor: Actor,
+  input: { locale: string; title: string; queries: string[] },
+) {
+  const formulations = cleanQueries(input.queries);
+  const slug = `${input.title
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60)}-${Date.now().toString(36)}`;
+  return createArticle(db, actor, {
+    locale: input.locale,
+    slug,
+    title: input.title,
+    shortAnswer: input.locale === 'fr' ? 'Réponse à rédiger.' : 'Answer to be written.',
+    formulations,
+    note: 'Drafted from a content gap in analytics',
+  });
+}
+
+export interface StaleArticle {
+  articleId: string;
+  title: string;
+  locale: string;
+  ownerId: string | null;
+  ownerName: string | null;
+  reviewBy: string | null;
+  views: number;
+  helpfulness: number | null;
+  reasons: Array<'review_overdue' | 'unhelpful' | 'not_viewed'>;
+}
+
+const DAY = 86_400_000;
+export const STALE_MIN_VOTES = 5;
+export const STALE_UNVIEWED_DAYS = 90;
+
+export async function listStaleContent(db: DbOrTx, now = new Date()) {
+  const today = now.toISOString().slice(0, 10);
+  const since = new Date(now.getTime() - STALE_UNVIEWED_DAYS * DAY).toISOString().slice(0, 10);
+  const r = await repo.staleArticles(db, today, since, STALE_MIN_VOTES);
+  return r.map((a) => {
+    const votes = a.helpfulYes + a.helpfulNo;
+    const reasons: StaleArticle['reasons'] = [];
+    if (a.reviewBy && a.reviewBy < today) reasons.push('review_overdue');
+    if (votes >= STALE_MIN_VOTES && a.helpfulYes * 2 < votes) reasons.push('unhelpful');
+    if (a.views === 0) reasons.push('not_viewed');
+    return {
+      article: {
+        articleId: a.id,
+        title: a.title,
+        locale: a.locale,
+        ownerId: a.ownerId,
+        ownerName: a.ownerName,
+        reviewBy: a.reviewBy,
+        views: a.views,
+        helpfulness: votes ? a.helpfulYes / votes : null,
+        reasons,
+      } satisfies StaleArticle,
+      ownerEmail: a.ownerEmail,
+    };
+  });
+}
+
+export interface Digest {
+  ownerId: string;
+  /** Where the mail goes (staff e-mail); never shown by the API. */
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * The weekly digest: for each article owner, their stale articles, plus the week's top content gaps.
+ * Sending is left to the mail transport (see docs/metrics.md); this builds the messages.
+ */
+export async function buildWeeklyDigest(db: DbOrTx, now = new Date()): Promise<Digest[]> {
+  const to = now.toISOString().slice(0, 10);
+  const from = new Date(now.getTime() - 6 * DAY).toISOString().slice(0, 10);
+  const [stale, gaps] = await Promise.all([
+    listStaleContent(db, now),
+    repo.gapQueries(db, { from, to }, 2000),
+  ]);
+  const topGaps = clusterGaps(gaps).slice(0, 5);
+  const byOwner = new Map<string, { email: string; name: string; items: StaleArticle[] }>();
+  for (const s of stale) {
+    if (!s.article.ownerId || !s.ownerEmail) continue;
+    const o = byOwner.get(s.article.ownerId) ?? {
+      email: s.ownerEmail,
+      name: s.article.ownerName ?? '',
+      items: [],
+    };
+    o.items.push(s.article);
+    byOwner.set(s.article.ownerId, o);
+  }
+  return [...byOwner].map(([ownerId, o]) => {
+    const lines = [
+      `Bonjour ${o.name},`,
+      '',
+      `${o.items.length} article(s) to review / à revoir:`,
+      ...o.items.map((a) => `- ${a.title} (${a.locale}): ${a.reasons.join(', ')}`),
+      '',
+      `Top unanswered questions this week / questions sans réponse (${from} → ${to}):`,
+      ...(topGaps.length ? topGaps.map((g) => `- "${g.label}" × ${g.volume}`) : ['- none / aucune']),
+    ];
+    return { ownerId, to: o.email, subject: `Relais — weekly content digest ${to}`, text: lines.join('\n') };
+  });
+}
