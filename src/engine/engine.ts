@@ -44,25 +44,30 @@ export const TUNING = {
   stopMaxDf: 0.8,
   /** Query weight of adjacent-term pairs (indexed in titles and formulations). */
   bigramWeight: 0.3,
+  /** Query weight of typo corrections (distance 1; ×0.75 at distance 2). */
+  typoWeight: 0.8,
+  typoSameFirst: true,
 };
 
 export const DEFAULT_FUSION: FusionWeights = {
-  bm25: 0.6,
+  bm25: 0.55,
   knnWord: 0,
   knnChar: 0,
-  charDoc: 0.1,
+  charDoc: 0.15,
   prior: 0.02,
 };
 
 /** Logistic calibration of the confidence: features → P(top candidate is right). See NOTES.md. */
-export const CALIBRATION = { bias: -2.41, top: 1.09, margin: 20.4, coverage: 1.84 };
-export const DEFAULT_ABSTAIN_THRESHOLD = 0.43;
+export const CALIBRATION = { bias: -2.45, top: 1.24, margin: 19.9, coverage: 1.87 };
+export const DEFAULT_ABSTAIN_THRESHOLD = 0.44;
 
 const GRAM_BITS = 20;
 const GRAM_MASK = (1 << GRAM_BITS) - 1;
 /** Documents re-ranked with answer-level character n-grams, and with formulation-level signals. */
-const RERANK = 100;
-const FINE = 20;
+const RERANK = 50;
+const FINE = 10;
+/** Length of highlighted snippets of long fields (short answer, body). */
+const SNIPPET = 220;
 
 class Term {
   /** Documents containing the term (live), and units (formulations/titles) containing it. */
@@ -118,6 +123,28 @@ interface Scratch {
 
 /** 1 + ln(tf) for small term frequencies. */
 const LOG_TF = Float64Array.from({ length: 256 }, (_, i) => (i > 0 ? 1 + Math.log(i) : 0));
+
+/** First index ≥ `from` whose value is ≥ `x` in the sorted array `a` (exponential search). */
+function gallop(a: Int32Array, x: number, from: number): number {
+  const n = a.length;
+  if (from >= n || a[from]! >= x) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < n && a[hi]! < x) {
+    lo = hi;
+    step <<= 1;
+    hi = from + step;
+  }
+  if (hi > n) hi = n;
+  // a[lo] < x, and a[hi] >= x or hi === n
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < x) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
 
 /** Value of the k-th largest of the first n entries of `a` (reorders `a`). Quickselect. */
 function kthLargest(a: Float64Array, n: number, k: number): number {
@@ -544,8 +571,7 @@ export class LocaleIndex {
           let j = 0;
           for (let i = 0; i < qk.length && j < g.length; i++) {
             const a = qk[i]!;
-            // Galloping-free merge: doc grams are sorted.
-            while (j < g.length && g[j]! < a) j++;
+            j = gallop(g, a, j);
             if (j < g.length && g[j] === a) {
               const tf = gt[j]!;
               sum += (qd[i]! * tf) / (tf + lnorm);
@@ -594,7 +620,7 @@ export class LocaleIndex {
           let j = 0;
           for (let i = 0; i < qk.length && j < g.length; i++) {
             const a = qk[i]!;
-            while (j < g.length && g[j]! < a) j++;
+            j = gallop(g, a, j);
             if (j < g.length && g[j] === a) dot += qv[i]! * LOG_TF[gt[j]!]!;
           }
           const cc = dot / (qn * unit.gnorm);
@@ -741,7 +767,7 @@ export class MatchEngine implements Engine {
     if (!idx || idx.docCount === 0) return empty;
 
     const tokens = tokenize(query, locale);
-    const { qterms, display, extraTokens, coverage } = this.queryTerms(
+    const { qterms, display, extraTokens, coverage, content } = this.queryTerms(
       idx,
       tokens,
       query,
@@ -762,7 +788,7 @@ export class MatchEngine implements Engine {
     const top = scored.slice(0, limit);
     const s1 = scored[0]?.score ?? 0;
     const s2 = scored[1]?.score ?? 0;
-    const termSet = new Set(display);
+    const termSet = new Set(content);
     const candidates: Candidate[] = top.map((c, i) => {
       const other = i === 0 ? s2 : s1;
       const confidence = calibrate(c.score, c.score - other, coverage);
@@ -777,7 +803,7 @@ export class MatchEngine implements Engine {
     tokens: Token[],
     query: string,
     prefix: boolean,
-  ): { qterms: QueryTerm[]; display: string[]; extraTokens: Token[]; coverage: number } {
+  ): { qterms: QueryTerm[]; display: string[]; extraTokens: Token[]; coverage: number; content: string[] } {
     const weights = new Map<string, number>();
     const add = (term: string, w: number): void => {
       if (!term) return;
@@ -840,13 +866,16 @@ export class MatchEngine implements Engine {
         return;
       }
       if (!this.typos || /\d/.test(t.folded)) return;
-      const cs = idx.vocab.corrections(t.folded, maxEdits(t.folded.length), 3);
+      // Typos rarely hit the first letter; requiring it avoids "vois" → "mois" or "fille" → "ville".
+      const cs = idx.vocab
+        .corrections(t.folded, maxEdits(t.folded.length), 6)
+        .filter((c) => !TUNING.typoSameFirst || c.word[0] === t.folded[0]);
       if (cs.length === 0) return;
       const bestD = cs[0]!.distance;
       found += 0.5;
       for (const c of cs) {
         if (c.distance !== bestD) break;
-        add(idx.surfaceTerm.get(c.word) ?? '', bestD === 1 ? 0.8 : 0.6);
+        add(idx.surfaceTerm.get(c.word) ?? '', TUNING.typoWeight * (bestD === 1 ? 1 : 0.75));
       }
     });
     const qterms: QueryTerm[] = [];
@@ -856,9 +885,10 @@ export class MatchEngine implements Engine {
     }
     // Content terms first: frequent stop words then only score documents already found.
     qterms.sort((a, b) => Number(a.stop) - Number(b.stop));
-    const content = tokens.filter((t) => !t.stop && t.term).length;
-    const coverage = content > 0 ? found / content : stopTerms.size > 0 ? 0.5 : 0;
-    return { qterms, display: [...weights.keys()], extraTokens, coverage };
+    const contentCount = tokens.filter((t) => !t.stop && t.term).length;
+    const coverage = contentCount > 0 ? found / contentCount : stopTerms.size > 0 ? 0.5 : 0;
+    const content = [...weights.keys()].filter((t) => !stopTerms.has(t) && !t.includes('_'));
+    return { qterms, display: [...weights.keys()], extraTokens, coverage, content };
   }
 
   private explain(idx: LocaleIndex, c: ScoredDoc, confidence: number, terms: Set<string>): Candidate {
@@ -868,27 +898,33 @@ export class MatchEngine implements Engine {
     const highlights: Highlight[] = [];
     const hl = (field: Highlight['field'], text: string | undefined, snippet: boolean): void => {
       if (!text) return;
-      const toks = tokenize(text, idx.locale);
+      let base = 0;
+      let src = text;
+      if (snippet && text.length > SNIPPET) {
+        // Long text: locate the first plausible match on the folded text (stems are mostly
+        // prefixes of the words), then analyse only a window around it.
+        const folded = fold(text);
+        let first = -1;
+        for (const t of stems) {
+          const at = folded.indexOf(t);
+          if (at >= 0 && (first < 0 || at < first)) first = at;
+        }
+        if (first < 0) return;
+        base = Math.max(0, first - 60);
+        while (base > 0 && /[\p{L}\p{N}]/u.test(text[base - 1]!)) base--;
+        src = text.slice(base, base + SNIPPET);
+      }
       const ranges: Array<[number, number]> = [];
-      for (const t of toks) {
+      for (const t of tokenize(src, idx.locale)) {
         if (!t.stop && terms.has(t.term)) {
           ranges.push([t.start, t.end]);
           matched.add(t.term);
         }
       }
       if (ranges.length === 0) return;
-      if (snippet && text.length > 200) {
-        const from = Math.max(0, ranges[0]![0] - 60);
-        const to = Math.min(text.length, from + 200);
-        const cut = text.slice(from, to);
-        const shifted = ranges
-          .filter(([s, t]) => s >= from && t <= to)
-          .map(([s, t]): [number, number] => [s - from, t - from]);
-        highlights.push({ field, text: cut, ranges: shifted });
-        return;
-      }
-      highlights.push({ field, text, ranges });
+      highlights.push({ field, text: src, ranges });
     };
+    const stems = [...terms].filter((t) => t.length >= 2);
     hl('title', doc.title, false);
     const unit = c.bestUnit >= 0 ? idx.unit(c.bestUnit) : undefined;
     const matchedFormulation =
