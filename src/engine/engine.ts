@@ -70,35 +70,18 @@ const FINE = 10;
 const SNIPPET = 220;
 
 class Term {
-  /** Documents containing the term (live), and units (formulations/titles) containing it. */
+  /** Live documents containing the term. */
   df = 0;
-  udf = 0;
   /** Flattened (slot, packed field tfs) pairs. */
   docs: number[] = [];
-  /** Flattened (unit, tf) pairs. */
-  units: number[] = [];
   deadDocs = 0;
-  deadUnits = 0;
   constructor(readonly text: string) {}
-}
-
-interface Unit {
-  slot: number;
-  /** Index in doc.formulations, or -1 for the title. */
-  source: number;
-  terms: Term[];
-  tfs: number[];
-  norm: number;
-  grams: Int32Array;
-  gramTf: Uint8Array;
-  gnorm: number;
 }
 
 interface DocEntry {
   doc: EngineDocument;
   slot: number;
   terms: Term[];
-  units: number[];
   surfaces: string[];
   vis: number;
   segments: Set<string> | null;
@@ -120,6 +103,8 @@ interface Scratch {
   state: Uint8Array;
   sel: Float64Array;
 }
+
+const EMPTY_GRAMS = new Map<number, number>();
 
 /** 1 + ln(tf) for small term frequencies. */
 const LOG_TF = Float64Array.from({ length: 256 }, (_, i) => (i > 0 ? 1 + Math.log(i) : 0));
@@ -179,7 +164,8 @@ export interface ScoredDoc {
   knnWord: number;
   knnChar: number;
   charDoc: number;
-  bestUnit: number;
+  /** Best matching formulation: index in `formulations`, -1 title, -2 none. */
+  bestSource: number;
   score: number;
 }
 
@@ -222,20 +208,15 @@ function gramWords(tokens: Token[]): string[] {
 
 export class LocaleIndex {
   readonly slots: (DocEntry | undefined)[] = [];
-  readonly units: (Unit | undefined)[] = [];
   readonly terms = new Map<string, Term>();
   readonly vocab = new Vocabulary();
   /** Folded surface word → indexed term (so "activee" finds the stem of "activée"). */
   readonly surfaceTerm = new Map<string, string>();
-  readonly gramDf = new Int32Array(1 << GRAM_BITS);
   readonly docGramDf = new Int32Array(1 << GRAM_BITS);
   docGramLenSum = 0;
   readonly fieldLenSum = new Float64Array(NF);
   readonly fieldLens: number[][] = FIELDS.map(() => []);
   docCount = 0;
-  unitCount = 0;
-  private changedSinceNorms = 0;
-  private normsAt = 0;
   private scratch: Scratch | null = null;
 
   constructor(readonly locale: Locale) {}
@@ -309,37 +290,9 @@ export class LocaleIndex {
       terms.push(term);
     }
     for (const s of surfaces) this.vocab.add(s);
-    const units: number[] = [];
     const merged = new Map<number, number>();
-    for (const { source, tokens } of unitTokens) {
-      const utf = new Map<Term, number>();
-      for (const t of tokens) {
-        if (!t.term) continue;
-        const term = this.term(t.term);
-        utf.set(term, (utf.get(term) ?? 0) + 1);
-      }
-      const grams = fnvGrams(gramWords(tokens));
-      if (utf.size === 0 && grams.size === 0) continue;
-      for (const [g, n] of grams) merged.set(g, (merged.get(g) ?? 0) + n);
-      const id = this.units.length;
-      const keys = Int32Array.from(grams.keys()).sort();
-      const gtf = new Uint8Array(keys.length);
-      for (let i = 0; i < keys.length; i++) {
-        gtf[i] = Math.min(255, grams.get(keys[i]!)!);
-        this.gramDf[keys[i]!]!++;
-      }
-      const uterms: Term[] = [];
-      const tfs: number[] = [];
-      for (const [term, n] of utf) {
-        term.udf++;
-        term.units.push(id, n);
-        uterms.push(term);
-        tfs.push(n);
-      }
-      const unit: Unit = { slot, source, terms: uterms, tfs, norm: 0, grams: keys, gramTf: gtf, gnorm: 0 };
-      this.units.push(unit);
-      units.push(id);
-      this.unitCount++;
+    for (const { tokens } of unitTokens) {
+      for (const [g, n] of fnvGrams(gramWords(tokens))) merged.set(g, (merged.get(g) ?? 0) + n);
     }
     const dkeys = Int32Array.from(merged.keys()).sort();
     const dtf = new Uint16Array(dkeys.length);
@@ -359,7 +312,6 @@ export class LocaleIndex {
       doc,
       slot,
       terms,
-      units,
       surfaces: [...surfaces],
       vis,
       segments: vis === 2 ? new Set(doc.segments ?? []) : null,
@@ -369,8 +321,6 @@ export class LocaleIndex {
       gramLen,
     };
     this.docCount++;
-    this.changedSinceNorms += units.length;
-    if (this.normsAt > 0) for (const u of units) this.computeNorm(this.units[u]!);
     if (this.docCount <= 2000) {
       learnLocaleProfile(loc, [doc.title, ...(doc.formulations ?? []).slice(0, 3)].join(' '));
     }
@@ -386,49 +336,13 @@ export class LocaleIndex {
       t.df--;
       t.deadDocs++;
     }
-    for (const u of e.units) {
-      const unit = this.units[u]!;
-      for (const t of unit.terms) {
-        t.udf--;
-        t.deadUnits++;
-      }
-      for (const g of unit.grams) this.gramDf[g]!--;
-      this.units[u] = undefined;
-      this.unitCount--;
-    }
     for (const g of e.grams) this.docGramDf[g]!--;
     this.docGramLenSum -= e.gramLen;
-    for (const t of e.terms) if (t.df <= 0 && t.udf <= 0) this.terms.delete(t.text);
+    for (const t of e.terms) if (t.df <= 0) this.terms.delete(t.text);
     for (const s of e.surfaces) {
       this.vocab.release(s);
       if (!this.vocab.has(s)) this.surfaceTerm.delete(s);
     }
-    this.changedSinceNorms += e.units.length;
-  }
-
-  private computeNorm(u: Unit): void {
-    const nu = Math.max(1, this.unitCount);
-    let s = 0;
-    for (let i = 0; i < u.terms.length; i++) {
-      const t = u.terms[i]!;
-      const w = (1 + Math.log(u.tfs[i]!)) * Math.log(1 + nu / Math.max(1, t.udf));
-      s += w * w;
-    }
-    u.norm = Math.sqrt(s) || 1;
-    let g = 0;
-    for (let i = 0; i < u.grams.length; i++) {
-      const w = (1 + Math.log(u.gramTf[i]!)) * Math.log(1 + nu / Math.max(1, this.gramDf[u.grams[i]!]!));
-      g += w * w;
-    }
-    u.gnorm = Math.sqrt(g) || 1;
-  }
-
-  /** Recomputes formulation norms when the statistics drifted (lazy, amortised). */
-  private refreshNorms(): void {
-    if (this.normsAt > 0 && this.changedSinceNorms <= 0.02 * this.unitCount) return;
-    for (const u of this.units) if (u) this.computeNorm(u);
-    this.changedSinceNorms = 0;
-    this.normsAt = this.unitCount || 1;
   }
 
   private compact(t: Term): void {
@@ -438,13 +352,6 @@ export class LocaleIndex {
         if (this.slots[t.docs[i]!]) d.push(t.docs[i]!, t.docs[i + 1]!);
       t.docs = d;
       t.deadDocs = 0;
-    }
-    if (t.deadUnits > 8 && t.deadUnits * 4 > t.units.length / 2) {
-      const d: number[] = [];
-      for (let i = 0; i < t.units.length; i += 2)
-        if (this.units[t.units[i]!]) d.push(t.units[i]!, t.units[i + 1]!);
-      t.units = d;
-      t.deadUnits = 0;
     }
   }
 
@@ -470,12 +377,11 @@ export class LocaleIndex {
     allowed: (e: DocEntry) => boolean,
     fieldWeights: number[],
     fusion: FusionWeights,
+    limit = FINE,
   ): ScoredDoc[] {
-    this.refreshNorms();
     const { acc, state, sel } = this.getScratch();
     const touched: number[] = [];
     const N = Math.max(1, this.docCount);
-    const NU = Math.max(1, this.unitCount);
     const fieldLens = this.fieldLens;
     // Per-field constants: w_f / (1 - b) and w_f * b / avg_f, so the inner loop is one division.
     const cA = new Float64Array(NF);
@@ -543,7 +449,7 @@ export class LocaleIndex {
         knnWord: 0,
         knnChar: 0,
         charDoc: 0,
-        bestUnit: -1,
+        bestSource: -2,
         score: fusion.bm25 * bm,
       });
     }
@@ -584,65 +490,75 @@ export class LocaleIndex {
     }
     for (const c of cands) c.score += fusion.prior * this.slots[c.slot]!.prior;
     cands.sort((a, b) => b.score - a.score);
-    // Formulation level (nearest neighbour) on the best few: char n-gram and word cosines.
-    const fine = Math.min(cands.length, FINE);
+    // Formulation level (nearest neighbour) on the best few, analysed on the fly (nothing stored
+    // per formulation): character n-gram and word TF-IDF cosines, answer-level document frequencies.
+    // Without formulation-level weights this only explains: the returned candidates suffice.
+    const fine = Math.min(
+      cands.length,
+      fusion.knnChar > 0 || fusion.knnWord > 0 ? Math.max(FINE, limit) : limit,
+    );
     if (fine > 0) {
-      const qv = new Float64Array(qk.length);
+      const qg = new Map<number, number>();
       let qn = 0;
-      for (let i = 0; i < qk.length; i++) {
-        const df = this.gramDf[qk[i]!]!;
-        const idf = df > 0 ? Math.log(1 + NU / df) : 0;
-        const w = (1 + Math.log(queryGrams.get(qk[i]!)!)) * idf;
-        qv[i] = w * idf;
+      for (const [g, tf] of queryGrams) {
+        const df = this.docGramDf[g]!;
+        if (df <= 0) continue;
+        const w = LOG_TF[Math.min(255, tf)]! * Math.log(1 + N / df);
+        qg.set(g, w);
         qn += w * w;
       }
       qn = Math.sqrt(qn) || 1;
-      const qw = new Map<Term, number>();
+      const qw = new Map<string, number>();
       let qwn = 0;
       for (const { term, weight } of qterms) {
-        const w = weight * Math.log(1 + NU / Math.max(1, term.udf));
-        qw.set(term, w);
+        const w = weight * Math.log(1 + N / Math.max(1, term.df));
+        qw.set(term.text, w);
         qwn += w * w;
       }
       qwn = Math.sqrt(qwn) || 1;
       for (let r = 0; r < fine; r++) {
         const c = cands[r]!;
-        const e = this.slots[c.slot]!;
+        const doc = this.slots[c.slot]!.doc;
         let bestC = 0;
         let bestW = 0;
-        let bestU = -1;
         let bestBoth = -1;
-        for (const uid of e.units) {
-          const unit = this.units[uid]!;
-          const g = unit.grams;
-          const gt = unit.gramTf;
+        const texts = [doc.title, ...(doc.formulations ?? [])];
+        for (let k = 0; k < texts.length; k++) {
+          const text = texts[k];
+          if (!text?.trim()) continue;
+          const tokens = tokenize(text, this.locale);
           let dot = 0;
-          let j = 0;
-          for (let i = 0; i < qk.length && j < g.length; i++) {
-            const a = qk[i]!;
-            j = gallop(g, a, j);
-            if (j < g.length && g[j] === a) dot += qv[i]! * LOG_TF[gt[j]!]!;
+          let un = 0;
+          const ug = fusion.knnChar > 0 ? fnvGrams(gramWords(tokens)) : EMPTY_GRAMS;
+          for (const [g, tf] of ug) {
+            const df = this.docGramDf[g]!;
+            const w = LOG_TF[Math.min(255, tf)]! * Math.log(1 + N / Math.max(1, df));
+            un += w * w;
+            const q = qg.get(g);
+            if (q !== undefined) dot += q * w;
           }
-          const cc = dot / (qn * unit.gnorm);
+          const cc = un > 0 ? dot / (qn * Math.sqrt(un)) : 0;
+          const utf = new Map<string, number>();
+          for (const t of tokens) if (t.term) utf.set(t.term, (utf.get(t.term) ?? 0) + 1);
           let wd = 0;
-          for (let k = 0; k < unit.terms.length; k++) {
-            const q = qw.get(unit.terms[k]!);
-            if (q !== undefined) {
-              wd +=
-                q * LOG_TF[Math.min(255, unit.tfs[k]!)]! * Math.log(1 + NU / Math.max(1, unit.terms[k]!.udf));
-            }
+          let wn = 0;
+          for (const [term, tf] of utf) {
+            const w =
+              LOG_TF[Math.min(255, tf)]! * Math.log(1 + N / Math.max(1, this.terms.get(term)?.df ?? 1));
+            wn += w * w;
+            const q = qw.get(term);
+            if (q !== undefined) wd += q * w;
           }
-          const wc = wd / (qwn * unit.norm);
+          const wc = wn > 0 ? wd / (qwn * Math.sqrt(wn)) : 0;
           if (cc > bestC) bestC = cc;
           if (wc > bestW) bestW = wc;
           if (cc + wc > bestBoth) {
             bestBoth = cc + wc;
-            bestU = uid;
+            c.bestSource = k - 1;
           }
         }
         c.knnChar = bestC;
         c.knnWord = bestW;
-        c.bestUnit = bestU;
         c.score += fusion.knnChar * bestC + fusion.knnWord * bestW;
       }
       // Only the first `fine` scores changed, and only upwards: re-sort that head.
@@ -654,10 +570,6 @@ export class LocaleIndex {
 
   entry(slot: number): DocEntry | undefined {
     return this.slots[slot];
-  }
-
-  unit(id: number): Unit | undefined {
-    return this.units[id];
   }
 }
 
@@ -784,7 +696,7 @@ export class MatchEngine implements Engine {
       return false;
     };
     const grams = queryGrams([...tokens, ...extraTokens]);
-    const scored = idx.score(qterms, grams, allowed, this.fieldWeights, this.fusion);
+    const scored = idx.score(qterms, grams, allowed, this.fieldWeights, this.fusion, limit);
     const top = scored.slice(0, limit);
     const s1 = scored[0]?.score ?? 0;
     const s2 = scored[1]?.score ?? 0;
@@ -926,10 +838,9 @@ export class MatchEngine implements Engine {
     };
     const stems = [...terms].filter((t) => t.length >= 2);
     hl('title', doc.title, false);
-    const unit = c.bestUnit >= 0 ? idx.unit(c.bestUnit) : undefined;
     const matchedFormulation =
-      unit && unit.source >= 0 ? doc.formulations[unit.source] : unit ? doc.title : undefined;
-    if (unit && unit.source >= 0) hl('formulation', matchedFormulation, false);
+      c.bestSource >= 0 ? doc.formulations[c.bestSource] : c.bestSource === -1 ? doc.title : undefined;
+    if (c.bestSource >= 0) hl('formulation', matchedFormulation, false);
     hl('shortAnswer', doc.shortAnswer, true);
     hl('body', doc.body, true);
     hl('tags', doc.tags?.join(', '), false);
