@@ -44,6 +44,9 @@ export const TUNING = {
   stopMaxDf: 0.8,
   /** Query weight of adjacent-term pairs (indexed in titles and formulations). */
   bigramWeight: 0.3,
+  /** Terms in more than max(commonMin, commonDf × N) answers never create candidates on their own. */
+  commonDf: 0.05,
+  commonMin: 5000,
   /** Query weight of typo corrections (distance 1; ×0.75 at distance 2). */
   typoWeight: 0.8,
   typoSameFirst: true,
@@ -72,10 +75,21 @@ const SNIPPET = 220;
 class Term {
   /** Live documents containing the term. */
   df = 0;
-  /** Flattened (slot, packed field tfs) pairs. */
-  docs: number[] = [];
+  /** Postings: (slot, packed field tfs) pairs in slot order; `n` entries used. */
+  docs = new Int32Array(4);
+  n = 0;
   deadDocs = 0;
   constructor(readonly text: string) {}
+
+  push(slot: number, packed: number): void {
+    if (this.n + 2 > this.docs.length) {
+      const next = new Int32Array(this.docs.length * 2);
+      next.set(this.docs);
+      this.docs = next;
+    }
+    this.docs[this.n++] = slot;
+    this.docs[this.n++] = packed;
+  }
 }
 
 interface DocEntry {
@@ -286,7 +300,7 @@ export class LocaleIndex {
       let packed = 0;
       for (let f = 0; f < NF; f++) packed |= Math.min(arr[f]!, TF_MAX) << (f * TF_BITS);
       term.df++;
-      term.docs.push(slot, packed);
+      term.push(slot, packed);
       terms.push(term);
     }
     for (const s of surfaces) this.vocab.add(s);
@@ -346,11 +360,17 @@ export class LocaleIndex {
   }
 
   private compact(t: Term): void {
-    if (t.deadDocs > 8 && t.deadDocs * 4 > t.docs.length / 2) {
-      const d: number[] = [];
-      for (let i = 0; i < t.docs.length; i += 2)
-        if (this.slots[t.docs[i]!]) d.push(t.docs[i]!, t.docs[i + 1]!);
-      t.docs = d;
+    if (t.deadDocs > 8 && t.deadDocs * 4 > t.n / 2) {
+      const d = t.docs;
+      let w = 0;
+      for (let i = 0; i < t.n; i += 2) {
+        if (this.slots[d[i]!]) {
+          d[w++] = d[i]!;
+          d[w++] = d[i + 1]!;
+        }
+      }
+      t.n = w;
+      if (d.length > 64 && w < d.length / 4) t.docs = d.slice(0, Math.max(4, w * 2));
       t.deadDocs = 0;
     }
   }
@@ -395,7 +415,11 @@ export class LocaleIndex {
     const k1 = TUNING.k1;
     let maxBm25 = 0;
     const hasContent = qterms.some((q) => !q.stop);
-    for (const { term, weight, stop } of qterms) {
+    // At scale, frequent terms only add to documents found through rarer ones (bounded candidates).
+    const common = Math.max(TUNING.commonMin, TUNING.commonDf * N);
+    const hasRare = qterms.some((q) => !q.stop && q.term.df > 0 && q.term.df <= common);
+    const ordered = [...qterms].sort((a, b) => Number(a.stop) - Number(b.stop) || a.term.df - b.term.df);
+    for (const { term, weight, stop } of ordered) {
       if (term.df <= 0) continue;
       // Very frequent stop words carry almost no evidence but cost a full posting scan.
       if (stop && hasContent && term.df > TUNING.stopMaxDf * N && N > 50) continue;
@@ -403,9 +427,10 @@ export class LocaleIndex {
       const idf = Math.log(1 + (N - term.df + 0.5) / (term.df + 0.5));
       const wi = weight * idf;
       maxBm25 += wi;
-      const onlyTouched = stop && hasContent;
+      const onlyTouched = (stop && hasContent) || (hasRare && term.df > common);
       const d = term.docs;
-      for (let i = 0; i < d.length; i += 2) {
+      const dn = term.n;
+      for (let i = 0; i < dn; i += 2) {
         const slot = d[i]!;
         let st = state[slot]!;
         if (st === 0) {
