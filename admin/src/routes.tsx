@@ -2,6 +2,7 @@ import type { RouteObject } from 'react-router';
 import { ApiKeys } from './pages/ApiKeys.tsx';
 import { ArticleEditor } from './pages/ArticleEditor.tsx';
 import { AuditLog } from './pages/AuditLog.tsx';
+import { Branding } from './pages/Branding.tsx';
 import { Categories } from './pages/Categories.tsx';
 import { ContentList } from './pages/ContentList.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
@@ -50,6 +51,14 @@ export const routes: RouteObject[] = [
         element: (
           <RequirePermission needs="api_keys:manage">
             <ApiKeys />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'settings/branding',
+        element: (
+          <RequirePermission needs="settings:manage">
+            <Branding />
           </RequirePermission>
         ),
       },
