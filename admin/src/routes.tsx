@@ -5,6 +5,7 @@ import { AuditLog } from './pages/AuditLog.tsx';
 import { Branding } from './pages/Branding.tsx';
 import { Categories } from './pages/Categories.tsx';
 import { ContentList } from './pages/ContentList.tsx';
+import { FlowEditor, FlowList } from './pages/Flows.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
 import { Analytics, Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
@@ -28,6 +29,15 @@ export const routes: RouteObject[] = [
           { path: 'categories', element: <Categories /> },
           { path: 'new', element: <ArticleEditor /> },
           { path: ':id', element: <ArticleEditor /> },
+        ],
+      },
+      {
+        path: 'flows',
+        element: <RequirePermission needs="content:write" />,
+        children: [
+          { index: true, element: <FlowList /> },
+          { path: 'new', element: <FlowEditor /> },
+          { path: ':id', element: <FlowEditor /> },
         ],
       },
       {
