@@ -10,6 +10,7 @@ import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
 import { Analytics, Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Users } from './pages/Users.tsx';
+import { WidgetSiteEditor, WidgetSites } from './pages/WidgetSites.tsx';
 
 /** Client routes under /admin; the server answers every /admin/* path with index.html. */
 export const routes: RouteObject[] = [
@@ -71,6 +72,14 @@ export const routes: RouteObject[] = [
             <Branding />
           </RequirePermission>
         ),
+      },
+      {
+        path: 'settings/widget',
+        element: <RequirePermission needs="settings:manage" />,
+        children: [
+          { index: true, element: <WidgetSites /> },
+          { path: ':key', element: <WidgetSiteEditor /> },
+        ],
       },
       {
         path: 'settings/audit',

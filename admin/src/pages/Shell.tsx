@@ -31,6 +31,7 @@ const NAV: Array<{ to: string; label: MessageKey; needs?: Permission; end?: bool
   { to: '/settings/api-keys', label: 'nav.apiKeys', needs: 'api_keys:manage' },
   { to: '/settings/audit', label: 'nav.audit', needs: 'audit:read' },
   { to: '/settings/branding', label: 'nav.branding', needs: 'settings:manage' },
+  { to: '/settings/widget', label: 'nav.widget', needs: 'settings:manage' },
 ];
 
 /** The signed-in frame: skip link, role-aware navigation, language, sign-out. */
