@@ -382,7 +382,7 @@ function FlowPreviewPanel({ parsed }: { parsed: Parsed }) {
               {r.transcript.map((m, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: a transcript is append-only
                 <li key={i} className={`from-${m.from}`}>
-                  <strong>{m.from === 'bot' ? t('flows.bot') : t('flows.customer')} :</strong> {m.text}
+                  <strong>{m.from === 'bot' ? t('flows.bot') : t('flows.customer')}</strong> {m.text}
                   {m.quickReplies && m.quickReplies.length > 0 && (
                     <span className="hint"> [{m.quickReplies.map((q) => q.label).join(' · ')}]</span>
                   )}
