@@ -4,7 +4,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt } from '../admin/build.ts';
 import { startRelais } from '../src/start.ts';
-import { ADMIN, scratchDatabaseUrl, testConfig } from './helpers.ts';
+import { ADMIN, buildStaff, scratchDatabaseUrl, testConfig } from './helpers.ts';
 
 let app: FastifyInstance;
 let base: string;
@@ -148,6 +148,30 @@ describe('console: branding, flows, widget rules', { timeout: 180_000 }, () => {
     await expectAccessible(page);
 
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('gives editors the flows without publishing, and keeps the settings screens from them', async () => {
+    const editor = await buildStaff(app, 'editor');
+    const context = await browser.newContext({ locale: 'en-US' });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    await page.goto(`${base}/admin/sign-in`);
+    await page.getByLabel('E-mail address').fill(editor.email);
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await expect(nav.getByRole('link', { name: 'Guided flows' }).count()).resolves.toBe(1);
+    for (const hidden of ['Branding & locales', 'Widget']) {
+      await expect(nav.getByRole('link', { name: hidden }).count()).resolves.toBe(0);
+    }
+    await nav.getByRole('link', { name: 'Guided flows' }).click();
+    await page.getByRole('link', { name: 'My internet is down' }).click();
+    await page.getByRole('button', { name: 'Save a new version' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Publish the latest version' }).count()).resolves.toBe(0);
+    await page.goto(`${base}/admin/settings/branding`);
+    await page.getByRole('heading', { level: 1, name: 'Access denied' }).waitFor();
     await context.close();
   });
 });
