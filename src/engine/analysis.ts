@@ -405,7 +405,9 @@ export function tokenize(text: string, locale: Locale): Token[] {
   const rt = runtime(locale);
   const src = normalize(text);
   const out: Token[] = [];
-  const re = new RegExp(TOKEN_RE.source, 'gu');
+  // Not re-entrant: nothing below calls tokenize() again.
+  const re = TOKEN_RE;
+  re.lastIndex = 0;
   for (let m = re.exec(src); m; m = re.exec(src)) {
     const start = m.index;
     const raw = m[0];

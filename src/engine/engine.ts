@@ -44,56 +44,58 @@ export const TUNING = {
   stopMaxDf: 0.8,
   /** Query weight of adjacent-term pairs (indexed in titles and formulations). */
   bigramWeight: 0.3,
+  /** Terms in more than max(commonMin, commonDf × N) answers never create candidates on their own. */
+  commonDf: 0.05,
+  commonMin: 5000,
+  /** Query weight of typo corrections (distance 1; ×0.75 at distance 2). */
+  typoWeight: 0.8,
+  typoSameFirst: true,
 };
 
 export const DEFAULT_FUSION: FusionWeights = {
-  bm25: 0.6,
+  bm25: 0.55,
   knnWord: 0,
   knnChar: 0,
-  charDoc: 0.1,
+  charDoc: 0.15,
   prior: 0.02,
 };
 
 /** Logistic calibration of the confidence: features → P(top candidate is right). See NOTES.md. */
-export const CALIBRATION = { bias: -2.41, top: 1.09, margin: 20.4, coverage: 1.84 };
-export const DEFAULT_ABSTAIN_THRESHOLD = 0.43;
+export const CALIBRATION = { bias: -2.45, top: 1.24, margin: 19.9, coverage: 1.87 };
+export const DEFAULT_ABSTAIN_THRESHOLD = 0.44;
 
 const GRAM_BITS = 20;
 const GRAM_MASK = (1 << GRAM_BITS) - 1;
 /** Documents re-ranked with answer-level character n-grams, and with formulation-level signals. */
-const RERANK = 100;
-const FINE = 20;
+const RERANK = 50;
+const FINE = 10;
+/** Length of highlighted snippets of long fields (short answer, body). */
+const SNIPPET = 220;
 
 class Term {
-  /** Documents containing the term (live), and units (formulations/titles) containing it. */
+  /** Live documents containing the term. */
   df = 0;
-  udf = 0;
-  /** Flattened (slot, packed field tfs) pairs. */
-  docs: number[] = [];
-  /** Flattened (unit, tf) pairs. */
-  units: number[] = [];
+  /** Postings: (slot, packed field tfs) pairs in slot order; `n` entries used. */
+  docs = new Int32Array(4);
+  n = 0;
   deadDocs = 0;
-  deadUnits = 0;
   constructor(readonly text: string) {}
-}
 
-interface Unit {
-  slot: number;
-  /** Index in doc.formulations, or -1 for the title. */
-  source: number;
-  terms: Term[];
-  tfs: number[];
-  norm: number;
-  grams: Int32Array;
-  gramTf: Uint8Array;
-  gnorm: number;
+  push(slot: number, packed: number): void {
+    if (this.n + 2 > this.docs.length) {
+      const next = new Int32Array(this.docs.length * 2);
+      next.set(this.docs);
+      this.docs = next;
+    }
+    this.docs[this.n++] = slot;
+    this.docs[this.n++] = packed;
+  }
 }
 
 interface DocEntry {
   doc: EngineDocument;
   slot: number;
   terms: Term[];
-  units: number[];
   surfaces: string[];
   vis: number;
   segments: Set<string> | null;
@@ -116,8 +118,32 @@ interface Scratch {
   sel: Float64Array;
 }
 
+const EMPTY_GRAMS = new Map<number, number>();
+
 /** 1 + ln(tf) for small term frequencies. */
 const LOG_TF = Float64Array.from({ length: 256 }, (_, i) => (i > 0 ? 1 + Math.log(i) : 0));
+
+/** First index ≥ `from` whose value is ≥ `x` in the sorted array `a` (exponential search). */
+function gallop(a: Int32Array, x: number, from: number): number {
+  const n = a.length;
+  if (from >= n || a[from]! >= x) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < n && a[hi]! < x) {
+    lo = hi;
+    step <<= 1;
+    hi = from + step;
+  }
+  if (hi > n) hi = n;
+  // a[lo] < x, and a[hi] >= x or hi === n
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < x) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
 
 /** Value of the k-th largest of the first n entries of `a` (reorders `a`). Quickselect. */
 function kthLargest(a: Float64Array, n: number, k: number): number {
@@ -152,7 +178,8 @@ export interface ScoredDoc {
   knnWord: number;
   knnChar: number;
   charDoc: number;
-  bestUnit: number;
+  /** Best matching formulation: index in `formulations`, -1 title, -2 none. */
+  bestSource: number;
   score: number;
 }
 
@@ -195,20 +222,15 @@ function gramWords(tokens: Token[]): string[] {
 
 export class LocaleIndex {
   readonly slots: (DocEntry | undefined)[] = [];
-  readonly units: (Unit | undefined)[] = [];
   readonly terms = new Map<string, Term>();
   readonly vocab = new Vocabulary();
   /** Folded surface word → indexed term (so "activee" finds the stem of "activée"). */
   readonly surfaceTerm = new Map<string, string>();
-  readonly gramDf = new Int32Array(1 << GRAM_BITS);
   readonly docGramDf = new Int32Array(1 << GRAM_BITS);
   docGramLenSum = 0;
   readonly fieldLenSum = new Float64Array(NF);
   readonly fieldLens: number[][] = FIELDS.map(() => []);
   docCount = 0;
-  unitCount = 0;
-  private changedSinceNorms = 0;
-  private normsAt = 0;
   private scratch: Scratch | null = null;
 
   constructor(readonly locale: Locale) {}
@@ -278,41 +300,13 @@ export class LocaleIndex {
       let packed = 0;
       for (let f = 0; f < NF; f++) packed |= Math.min(arr[f]!, TF_MAX) << (f * TF_BITS);
       term.df++;
-      term.docs.push(slot, packed);
+      term.push(slot, packed);
       terms.push(term);
     }
     for (const s of surfaces) this.vocab.add(s);
-    const units: number[] = [];
     const merged = new Map<number, number>();
-    for (const { source, tokens } of unitTokens) {
-      const utf = new Map<Term, number>();
-      for (const t of tokens) {
-        if (!t.term) continue;
-        const term = this.term(t.term);
-        utf.set(term, (utf.get(term) ?? 0) + 1);
-      }
-      const grams = fnvGrams(gramWords(tokens));
-      if (utf.size === 0 && grams.size === 0) continue;
-      for (const [g, n] of grams) merged.set(g, (merged.get(g) ?? 0) + n);
-      const id = this.units.length;
-      const keys = Int32Array.from(grams.keys()).sort();
-      const gtf = new Uint8Array(keys.length);
-      for (let i = 0; i < keys.length; i++) {
-        gtf[i] = Math.min(255, grams.get(keys[i]!)!);
-        this.gramDf[keys[i]!]!++;
-      }
-      const uterms: Term[] = [];
-      const tfs: number[] = [];
-      for (const [term, n] of utf) {
-        term.udf++;
-        term.units.push(id, n);
-        uterms.push(term);
-        tfs.push(n);
-      }
-      const unit: Unit = { slot, source, terms: uterms, tfs, norm: 0, grams: keys, gramTf: gtf, gnorm: 0 };
-      this.units.push(unit);
-      units.push(id);
-      this.unitCount++;
+    for (const { tokens } of unitTokens) {
+      for (const [g, n] of fnvGrams(gramWords(tokens))) merged.set(g, (merged.get(g) ?? 0) + n);
     }
     const dkeys = Int32Array.from(merged.keys()).sort();
     const dtf = new Uint16Array(dkeys.length);
@@ -332,7 +326,6 @@ export class LocaleIndex {
       doc,
       slot,
       terms,
-      units,
       surfaces: [...surfaces],
       vis,
       segments: vis === 2 ? new Set(doc.segments ?? []) : null,
@@ -342,8 +335,6 @@ export class LocaleIndex {
       gramLen,
     };
     this.docCount++;
-    this.changedSinceNorms += units.length;
-    if (this.normsAt > 0) for (const u of units) this.computeNorm(this.units[u]!);
     if (this.docCount <= 2000) {
       learnLocaleProfile(loc, [doc.title, ...(doc.formulations ?? []).slice(0, 3)].join(' '));
     }
@@ -359,65 +350,28 @@ export class LocaleIndex {
       t.df--;
       t.deadDocs++;
     }
-    for (const u of e.units) {
-      const unit = this.units[u]!;
-      for (const t of unit.terms) {
-        t.udf--;
-        t.deadUnits++;
-      }
-      for (const g of unit.grams) this.gramDf[g]!--;
-      this.units[u] = undefined;
-      this.unitCount--;
-    }
     for (const g of e.grams) this.docGramDf[g]!--;
     this.docGramLenSum -= e.gramLen;
-    for (const t of e.terms) if (t.df <= 0 && t.udf <= 0) this.terms.delete(t.text);
+    for (const t of e.terms) if (t.df <= 0) this.terms.delete(t.text);
     for (const s of e.surfaces) {
       this.vocab.release(s);
       if (!this.vocab.has(s)) this.surfaceTerm.delete(s);
     }
-    this.changedSinceNorms += e.units.length;
-  }
-
-  private computeNorm(u: Unit): void {
-    const nu = Math.max(1, this.unitCount);
-    let s = 0;
-    for (let i = 0; i < u.terms.length; i++) {
-      const t = u.terms[i]!;
-      const w = (1 + Math.log(u.tfs[i]!)) * Math.log(1 + nu / Math.max(1, t.udf));
-      s += w * w;
-    }
-    u.norm = Math.sqrt(s) || 1;
-    let g = 0;
-    for (let i = 0; i < u.grams.length; i++) {
-      const w = (1 + Math.log(u.gramTf[i]!)) * Math.log(1 + nu / Math.max(1, this.gramDf[u.grams[i]!]!));
-      g += w * w;
-    }
-    u.gnorm = Math.sqrt(g) || 1;
-  }
-
-  /** Recomputes formulation norms when the statistics drifted (lazy, amortised). */
-  private refreshNorms(): void {
-    if (this.normsAt > 0 && this.changedSinceNorms <= 0.02 * this.unitCount) return;
-    for (const u of this.units) if (u) this.computeNorm(u);
-    this.changedSinceNorms = 0;
-    this.normsAt = this.unitCount || 1;
   }
 
   private compact(t: Term): void {
-    if (t.deadDocs > 8 && t.deadDocs * 4 > t.docs.length / 2) {
-      const d: number[] = [];
-      for (let i = 0; i < t.docs.length; i += 2)
-        if (this.slots[t.docs[i]!]) d.push(t.docs[i]!, t.docs[i + 1]!);
-      t.docs = d;
+    if (t.deadDocs > 8 && t.deadDocs * 4 > t.n / 2) {
+      const d = t.docs;
+      let w = 0;
+      for (let i = 0; i < t.n; i += 2) {
+        if (this.slots[d[i]!]) {
+          d[w++] = d[i]!;
+          d[w++] = d[i + 1]!;
+        }
+      }
+      t.n = w;
+      if (d.length > 64 && w < d.length / 4) t.docs = d.slice(0, Math.max(4, w * 2));
       t.deadDocs = 0;
-    }
-    if (t.deadUnits > 8 && t.deadUnits * 4 > t.units.length / 2) {
-      const d: number[] = [];
-      for (let i = 0; i < t.units.length; i += 2)
-        if (this.units[t.units[i]!]) d.push(t.units[i]!, t.units[i + 1]!);
-      t.units = d;
-      t.deadUnits = 0;
     }
   }
 
@@ -443,12 +397,11 @@ export class LocaleIndex {
     allowed: (e: DocEntry) => boolean,
     fieldWeights: number[],
     fusion: FusionWeights,
+    limit = FINE,
   ): ScoredDoc[] {
-    this.refreshNorms();
     const { acc, state, sel } = this.getScratch();
     const touched: number[] = [];
     const N = Math.max(1, this.docCount);
-    const NU = Math.max(1, this.unitCount);
     const fieldLens = this.fieldLens;
     // Per-field constants: w_f / (1 - b) and w_f * b / avg_f, so the inner loop is one division.
     const cA = new Float64Array(NF);
@@ -462,7 +415,11 @@ export class LocaleIndex {
     const k1 = TUNING.k1;
     let maxBm25 = 0;
     const hasContent = qterms.some((q) => !q.stop);
-    for (const { term, weight, stop } of qterms) {
+    // At scale, frequent terms only add to documents found through rarer ones (bounded candidates).
+    const common = Math.max(TUNING.commonMin, TUNING.commonDf * N);
+    const hasRare = qterms.some((q) => !q.stop && q.term.df > 0 && q.term.df <= common);
+    const ordered = [...qterms].sort((a, b) => Number(a.stop) - Number(b.stop) || a.term.df - b.term.df);
+    for (const { term, weight, stop } of ordered) {
       if (term.df <= 0) continue;
       // Very frequent stop words carry almost no evidence but cost a full posting scan.
       if (stop && hasContent && term.df > TUNING.stopMaxDf * N && N > 50) continue;
@@ -470,9 +427,10 @@ export class LocaleIndex {
       const idf = Math.log(1 + (N - term.df + 0.5) / (term.df + 0.5));
       const wi = weight * idf;
       maxBm25 += wi;
-      const onlyTouched = stop && hasContent;
+      const onlyTouched = (stop && hasContent) || (hasRare && term.df > common);
       const d = term.docs;
-      for (let i = 0; i < d.length; i += 2) {
+      const dn = term.n;
+      for (let i = 0; i < dn; i += 2) {
         const slot = d[i]!;
         let st = state[slot]!;
         if (st === 0) {
@@ -516,7 +474,7 @@ export class LocaleIndex {
         knnWord: 0,
         knnChar: 0,
         charDoc: 0,
-        bestUnit: -1,
+        bestSource: -2,
         score: fusion.bm25 * bm,
       });
     }
@@ -544,8 +502,7 @@ export class LocaleIndex {
           let j = 0;
           for (let i = 0; i < qk.length && j < g.length; i++) {
             const a = qk[i]!;
-            // Galloping-free merge: doc grams are sorted.
-            while (j < g.length && g[j]! < a) j++;
+            j = gallop(g, a, j);
             if (j < g.length && g[j] === a) {
               const tf = gt[j]!;
               sum += (qd[i]! * tf) / (tf + lnorm);
@@ -558,65 +515,75 @@ export class LocaleIndex {
     }
     for (const c of cands) c.score += fusion.prior * this.slots[c.slot]!.prior;
     cands.sort((a, b) => b.score - a.score);
-    // Formulation level (nearest neighbour) on the best few: char n-gram and word cosines.
-    const fine = Math.min(cands.length, FINE);
+    // Formulation level (nearest neighbour) on the best few, analysed on the fly (nothing stored
+    // per formulation): character n-gram and word TF-IDF cosines, answer-level document frequencies.
+    // Without formulation-level weights this only explains: the returned candidates suffice.
+    const fine = Math.min(
+      cands.length,
+      fusion.knnChar > 0 || fusion.knnWord > 0 ? Math.max(FINE, limit) : limit,
+    );
     if (fine > 0) {
-      const qv = new Float64Array(qk.length);
+      const qg = new Map<number, number>();
       let qn = 0;
-      for (let i = 0; i < qk.length; i++) {
-        const df = this.gramDf[qk[i]!]!;
-        const idf = df > 0 ? Math.log(1 + NU / df) : 0;
-        const w = (1 + Math.log(queryGrams.get(qk[i]!)!)) * idf;
-        qv[i] = w * idf;
+      for (const [g, tf] of queryGrams) {
+        const df = this.docGramDf[g]!;
+        if (df <= 0) continue;
+        const w = LOG_TF[Math.min(255, tf)]! * Math.log(1 + N / df);
+        qg.set(g, w);
         qn += w * w;
       }
       qn = Math.sqrt(qn) || 1;
-      const qw = new Map<Term, number>();
+      const qw = new Map<string, number>();
       let qwn = 0;
       for (const { term, weight } of qterms) {
-        const w = weight * Math.log(1 + NU / Math.max(1, term.udf));
-        qw.set(term, w);
+        const w = weight * Math.log(1 + N / Math.max(1, term.df));
+        qw.set(term.text, w);
         qwn += w * w;
       }
       qwn = Math.sqrt(qwn) || 1;
       for (let r = 0; r < fine; r++) {
         const c = cands[r]!;
-        const e = this.slots[c.slot]!;
+        const doc = this.slots[c.slot]!.doc;
         let bestC = 0;
         let bestW = 0;
-        let bestU = -1;
         let bestBoth = -1;
-        for (const uid of e.units) {
-          const unit = this.units[uid]!;
-          const g = unit.grams;
-          const gt = unit.gramTf;
+        const texts = [doc.title, ...(doc.formulations ?? [])];
+        for (let k = 0; k < texts.length; k++) {
+          const text = texts[k];
+          if (!text?.trim()) continue;
+          const tokens = tokenize(text, this.locale);
           let dot = 0;
-          let j = 0;
-          for (let i = 0; i < qk.length && j < g.length; i++) {
-            const a = qk[i]!;
-            while (j < g.length && g[j]! < a) j++;
-            if (j < g.length && g[j] === a) dot += qv[i]! * LOG_TF[gt[j]!]!;
+          let un = 0;
+          const ug = fusion.knnChar > 0 ? fnvGrams(gramWords(tokens)) : EMPTY_GRAMS;
+          for (const [g, tf] of ug) {
+            const df = this.docGramDf[g]!;
+            const w = LOG_TF[Math.min(255, tf)]! * Math.log(1 + N / Math.max(1, df));
+            un += w * w;
+            const q = qg.get(g);
+            if (q !== undefined) dot += q * w;
           }
-          const cc = dot / (qn * unit.gnorm);
+          const cc = un > 0 ? dot / (qn * Math.sqrt(un)) : 0;
+          const utf = new Map<string, number>();
+          for (const t of tokens) if (t.term) utf.set(t.term, (utf.get(t.term) ?? 0) + 1);
           let wd = 0;
-          for (let k = 0; k < unit.terms.length; k++) {
-            const q = qw.get(unit.terms[k]!);
-            if (q !== undefined) {
-              wd +=
-                q * LOG_TF[Math.min(255, unit.tfs[k]!)]! * Math.log(1 + NU / Math.max(1, unit.terms[k]!.udf));
-            }
+          let wn = 0;
+          for (const [term, tf] of utf) {
+            const w =
+              LOG_TF[Math.min(255, tf)]! * Math.log(1 + N / Math.max(1, this.terms.get(term)?.df ?? 1));
+            wn += w * w;
+            const q = qw.get(term);
+            if (q !== undefined) wd += q * w;
           }
-          const wc = wd / (qwn * unit.norm);
+          const wc = wn > 0 ? wd / (qwn * Math.sqrt(wn)) : 0;
           if (cc > bestC) bestC = cc;
           if (wc > bestW) bestW = wc;
           if (cc + wc > bestBoth) {
             bestBoth = cc + wc;
-            bestU = uid;
+            c.bestSource = k - 1;
           }
         }
         c.knnChar = bestC;
         c.knnWord = bestW;
-        c.bestUnit = bestU;
         c.score += fusion.knnChar * bestC + fusion.knnWord * bestW;
       }
       // Only the first `fine` scores changed, and only upwards: re-sort that head.
@@ -628,10 +595,6 @@ export class LocaleIndex {
 
   entry(slot: number): DocEntry | undefined {
     return this.slots[slot];
-  }
-
-  unit(id: number): Unit | undefined {
-    return this.units[id];
   }
 }
 
@@ -741,7 +704,7 @@ export class MatchEngine implements Engine {
     if (!idx || idx.docCount === 0) return empty;
 
     const tokens = tokenize(query, locale);
-    const { qterms, display, extraTokens, coverage, content } = this.queryTerms(
+    const { qterms, display, extraTokens, coverage, content, contentCount } = this.queryTerms(
       idx,
       tokens,
       query,
@@ -758,14 +721,14 @@ export class MatchEngine implements Engine {
       return false;
     };
     const grams = queryGrams([...tokens, ...extraTokens]);
-    const scored = idx.score(qterms, grams, allowed, this.fieldWeights, this.fusion);
+    const scored = idx.score(qterms, grams, allowed, this.fieldWeights, this.fusion, limit);
     const top = scored.slice(0, limit);
     const s1 = scored[0]?.score ?? 0;
     const s2 = scored[1]?.score ?? 0;
-    const termSet = new Set(display);
+    const termSet = new Set(content);
     const candidates: Candidate[] = top.map((c, i) => {
       const other = i === 0 ? s2 : s1;
-      const support = contentSupport(idx.entry(c.slot)?.terms, qterms, content);
+      const support = contentSupport(idx.entry(c.slot)?.terms, qterms, contentCount);
       const confidence = calibrate(c.score, c.score - other, coverage) * supportFactor(support);
       return this.explain(idx, c, confidence, termSet);
     });
@@ -778,7 +741,14 @@ export class MatchEngine implements Engine {
     tokens: Token[],
     query: string,
     prefix: boolean,
-  ): { qterms: QueryTerm[]; display: string[]; extraTokens: Token[]; coverage: number; content: number } {
+  ): {
+    qterms: QueryTerm[];
+    display: string[];
+    extraTokens: Token[];
+    coverage: number;
+    content: string[];
+    contentCount: number;
+  } {
     const weights = new Map<string, number>();
     const add = (term: string, w: number): void => {
       if (!term) return;
@@ -841,13 +811,16 @@ export class MatchEngine implements Engine {
         return;
       }
       if (!this.typos || /\d/.test(t.folded)) return;
-      const cs = idx.vocab.corrections(t.folded, maxEdits(t.folded.length), 3);
+      // Typos rarely hit the first letter; requiring it avoids "vois" → "mois" or "fille" → "ville".
+      const cs = idx.vocab
+        .corrections(t.folded, maxEdits(t.folded.length), 6)
+        .filter((c) => !TUNING.typoSameFirst || c.word[0] === t.folded[0]);
       if (cs.length === 0) return;
       const bestD = cs[0]!.distance;
       found += 0.5;
       for (const c of cs) {
         if (c.distance !== bestD) break;
-        add(idx.surfaceTerm.get(c.word) ?? '', bestD === 1 ? 0.8 : 0.6);
+        add(idx.surfaceTerm.get(c.word) ?? '', TUNING.typoWeight * (bestD === 1 ? 1 : 0.75));
       }
     });
     const qterms: QueryTerm[] = [];
@@ -857,9 +830,10 @@ export class MatchEngine implements Engine {
     }
     // Content terms first: frequent stop words then only score documents already found.
     qterms.sort((a, b) => Number(a.stop) - Number(b.stop));
-    const content = tokens.filter((t) => !t.stop && t.term).length;
-    const coverage = content > 0 ? found / content : stopTerms.size > 0 ? 0.5 : 0;
-    return { qterms, display: [...weights.keys()], extraTokens, coverage, content };
+    const contentCount = tokens.filter((t) => !t.stop && t.term).length;
+    const coverage = contentCount > 0 ? found / contentCount : stopTerms.size > 0 ? 0.5 : 0;
+    const content = [...weights.keys()].filter((t) => !stopTerms.has(t) && !t.includes('_'));
+    return { qterms, display: [...weights.keys()], extraTokens, coverage, content, contentCount };
   }
 
   private explain(idx: LocaleIndex, c: ScoredDoc, confidence: number, terms: Set<string>): Candidate {
@@ -869,32 +843,37 @@ export class MatchEngine implements Engine {
     const highlights: Highlight[] = [];
     const hl = (field: Highlight['field'], text: string | undefined, snippet: boolean): void => {
       if (!text) return;
-      const toks = tokenize(text, idx.locale);
+      let base = 0;
+      let src = text;
+      if (snippet && text.length > SNIPPET) {
+        // Long text: locate the first plausible match on the folded text (stems are mostly
+        // prefixes of the words), then analyse only a window around it.
+        const folded = fold(text);
+        let first = -1;
+        for (const t of stems) {
+          const at = folded.indexOf(t);
+          if (at >= 0 && (first < 0 || at < first)) first = at;
+        }
+        if (first < 0) return;
+        base = Math.max(0, first - 60);
+        while (base > 0 && /[\p{L}\p{N}]/u.test(text[base - 1]!)) base--;
+        src = text.slice(base, base + SNIPPET);
+      }
       const ranges: Array<[number, number]> = [];
-      for (const t of toks) {
+      for (const t of tokenize(src, idx.locale)) {
         if (!t.stop && terms.has(t.term)) {
           ranges.push([t.start, t.end]);
           matched.add(t.term);
         }
       }
       if (ranges.length === 0) return;
-      if (snippet && text.length > 200) {
-        const from = Math.max(0, ranges[0]![0] - 60);
-        const to = Math.min(text.length, from + 200);
-        const cut = text.slice(from, to);
-        const shifted = ranges
-          .filter(([s, t]) => s >= from && t <= to)
-          .map(([s, t]): [number, number] => [s - from, t - from]);
-        highlights.push({ field, text: cut, ranges: shifted });
-        return;
-      }
-      highlights.push({ field, text, ranges });
+      highlights.push({ field, text: src, ranges });
     };
+    const stems = [...terms].filter((t) => t.length >= 2);
     hl('title', doc.title, false);
-    const unit = c.bestUnit >= 0 ? idx.unit(c.bestUnit) : undefined;
     const matchedFormulation =
-      unit && unit.source >= 0 ? doc.formulations[unit.source] : unit ? doc.title : undefined;
-    if (unit && unit.source >= 0) hl('formulation', matchedFormulation, false);
+      c.bestSource >= 0 ? doc.formulations[c.bestSource] : c.bestSource === -1 ? doc.title : undefined;
+    if (c.bestSource >= 0) hl('formulation', matchedFormulation, false);
     hl('shortAnswer', doc.shortAnswer, true);
     hl('body', doc.body, true);
     hl('tags', doc.tags?.join(', '), false);

@@ -46,6 +46,21 @@ export function loadSets(names: string[], k = 10): DevSet[] {
   const out: DevSet[] = [];
   for (const n of names) {
     if (n === 'banking') out.push(fewShot('banking77', csv(`${DS}/banking77/train.csv`), k, [], 2));
+    if (n === 'bankingtypo') {
+      const base = fewShot('banking77-typo', csv(`${DS}/banking77/train.csv`), k, [], 4);
+      let seed = 7;
+      const rnd = () => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return seed / 0x7fffffff;
+      };
+      const typo = (q: string) =>
+        q.replace(/[a-z]{5,}/gi, (w) => {
+          if (rnd() > 0.5) return w;
+          const i = 1 + Math.floor(rnd() * (w.length - 2));
+          return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+        });
+      out.push({ ...base, queries: base.queries.map((r) => ({ ...r, text: typo(r.text) })) });
+    }
     if (n === 'clinc') out.push(fewShot('clinc150', csv(`${DS}/clinc150/train.csv`), k, [], 4));
     if (n === 'clincval') {
       const train = fewShot('clinc150-val', csv(`${DS}/clinc150/train.csv`), k);

@@ -109,3 +109,27 @@ if (mode === 'k1full') {
     full(`b3=${b}`);
   }
 }
+if (mode === 'typo') {
+  for (const [w, f] of [
+    [0.8, false],
+    [0.8, true],
+    [0.5, true],
+    [0.001, true],
+  ] as const) {
+    TUNING.typoWeight = w;
+    TUNING.typoSameFirst = f;
+    full(`typo w=${w} sameFirst=${f}`);
+  }
+}
+if (mode === 'typo2') {
+  for (const [w, f] of [
+    [0.8, true],
+    [0.8, false],
+    [1, true],
+    [0.001, true],
+  ] as const) {
+    TUNING.typoWeight = w;
+    TUNING.typoSameFirst = f;
+    full(`typo w=${w} sameFirst=${f}`);
+  }
+}
