@@ -6,6 +6,7 @@ import { AuditLog } from './pages/AuditLog.tsx';
 import { Categories } from './pages/Categories.tsx';
 import { ContentList } from './pages/ContentList.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
+import { SearchTuning } from './pages/SearchTuning.tsx';
 import { Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Users } from './pages/Users.tsx';
@@ -29,6 +30,14 @@ export const routes: RouteObject[] = [
           { path: 'new', element: <ArticleEditor /> },
           { path: ':id', element: <ArticleEditor /> },
         ],
+      },
+      {
+        path: 'search-tuning',
+        element: (
+          <RequirePermission needs="content:read">
+            <SearchTuning />
+          </RequirePermission>
+        ),
       },
       {
         path: 'analytics',

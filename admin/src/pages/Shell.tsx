@@ -25,6 +25,7 @@ export function LanguageSwitch() {
 const NAV: Array<{ to: string; label: MessageKey; needs?: Permission; end?: boolean }> = [
   { to: '/', label: 'nav.home', end: true },
   { to: '/content', label: 'nav.content', needs: 'content:read' },
+  { to: '/search-tuning', label: 'nav.tuning', needs: 'content:read' },
   { to: '/analytics', label: 'nav.analytics', needs: 'analytics:read' },
   { to: '/settings/users', label: 'nav.users', needs: 'users:manage' },
   { to: '/settings/api-keys', label: 'nav.apiKeys', needs: 'api_keys:manage' },
