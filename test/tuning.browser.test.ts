@@ -101,10 +101,11 @@ describe('search tuning', { timeout: 120_000 }, () => {
           await results.waitFor();
           return (await first.getByRole('heading', { level: 3 }).textContent()) ?? '';
         },
-        { timeout: 20_000, intervals: [500] },
+        { timeout: 20_000, interval: 500 },
       )
       .toMatch(/oublié mon mot de passe/);
-    await page.getByText('Termes analysés :').waitFor();
+    // The analysed terms show the rewrite (zorglub → mot de passe).
+    expect(await page.getByText('Termes analysés :').innerText()).toMatch(/pass/);
     const why = await first.locator('dl.why').innerText();
     expect(why).toMatch(/Formulation la plus proche\s+« .+ »/);
     expect(why).toMatch(/Confiance\s+\d+ %/);
