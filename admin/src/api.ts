@@ -184,3 +184,51 @@ export interface AnswerResponse {
   locale: string;
   candidates: Hit[];
 }
+
+export interface Branding {
+  name: string;
+  primaryColor: string;
+  accentColor: string;
+  logoUrl: string | null;
+}
+
+export interface FlowSummary {
+  id: string;
+  key: string;
+  title: string;
+  locale: string;
+  latestVersion: number;
+  publishedVersion: number | null;
+  updatedAt: string;
+}
+export interface FlowDetail extends FlowSummary {
+  version: number;
+  definition: Record<string, unknown>;
+  versions: Array<{ version: number; createdAt: string; publishedAt: string | null }>;
+  articleIds: string[];
+}
+export interface FlowIssues {
+  valid: boolean;
+  issues: Array<{ field: string; message: string }>;
+}
+export interface FlowPreview {
+  transcript: Array<{
+    from: 'bot' | 'customer';
+    text: string;
+    quickReplies?: Array<{ id: string; label: string }>;
+  }>;
+  path: string[];
+  waitingOn: string | null;
+  exit: 'end' | 'escalate' | null;
+}
+
+export interface WidgetSite {
+  key: string;
+  name: string;
+  allowedOrigins: string[];
+  contactUrl: string | null;
+  strings: Record<string, Record<string, string>>;
+  statusBanner: Record<string, string> | null;
+  rules: unknown[];
+  updatedAt: string;
+}

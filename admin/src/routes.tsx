@@ -3,13 +3,16 @@ import { Analytics } from './pages/Analytics.tsx';
 import { ApiKeys } from './pages/ApiKeys.tsx';
 import { ArticleEditor } from './pages/ArticleEditor.tsx';
 import { AuditLog } from './pages/AuditLog.tsx';
+import { Branding } from './pages/Branding.tsx';
 import { Categories } from './pages/Categories.tsx';
 import { ContentList } from './pages/ContentList.tsx';
+import { FlowEditor, FlowList } from './pages/Flows.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
 import { SearchTuning } from './pages/SearchTuning.tsx';
 import { Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Users } from './pages/Users.tsx';
+import { WidgetSiteEditor, WidgetSites } from './pages/WidgetSites.tsx';
 
 /** Client routes under /admin; the server answers every /admin/* path with index.html. */
 export const routes: RouteObject[] = [
@@ -40,6 +43,15 @@ export const routes: RouteObject[] = [
         ),
       },
       {
+        path: 'flows',
+        element: <RequirePermission needs="content:write" />,
+        children: [
+          { index: true, element: <FlowList /> },
+          { path: 'new', element: <FlowEditor /> },
+          { path: ':id', element: <FlowEditor /> },
+        ],
+      },
+      {
         path: 'analytics',
         element: (
           <RequirePermission needs="analytics:read">
@@ -62,6 +74,22 @@ export const routes: RouteObject[] = [
             <ApiKeys />
           </RequirePermission>
         ),
+      },
+      {
+        path: 'settings/branding',
+        element: (
+          <RequirePermission needs="settings:manage">
+            <Branding />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'settings/widget',
+        element: <RequirePermission needs="settings:manage" />,
+        children: [
+          { index: true, element: <WidgetSites /> },
+          { path: ':key', element: <WidgetSiteEditor /> },
+        ],
       },
       {
         path: 'settings/audit',

@@ -181,3 +181,30 @@ export function Secret({ label, value }: { label: string; value: string }) {
     </div>
   );
 }
+
+/**
+ * A failed request in full: the detail, then every field the server named (problem `field` and
+ * `errors[]`), e.g. `definition.nodes.restart.next` — for JSON editors with no input per field.
+ */
+export function ProblemDetails({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (!(error instanceof ApiError)) return <QueryError error={error} />;
+  const fields = Object.entries(error.fieldErrors());
+  return (
+    <Alert>
+      <p className="problem-detail">{error.problem.detail}</p>
+      {fields.length > 0 && (
+        <>
+          <p className="problem-detail">{t('problem.fields')}</p>
+          <ul className="issues">
+            {fields.map(([field, message]) => (
+              <li key={field}>
+                <code>{field}</code> — {message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Alert>
+  );
+}

@@ -22,6 +22,7 @@ import { registerOutbox } from '../modules/outbox/worker.ts';
 import { embeddingProviderFrom } from '../modules/search/embeddings.ts';
 import searchPlugin, { type SearchSource } from '../modules/search/plugin.ts';
 import searchRoutes from '../modules/search/routes.ts';
+import settingsRoutes from '../modules/settings/routes.ts';
 import staffRoutes from '../modules/staff/routes.ts';
 import widgetRoutes from '../modules/widget/routes.ts';
 import contactPages from '../web/contact.ts';
@@ -105,6 +106,7 @@ export async function buildApp({
   await app.register(apiKeyRoutes);
   await app.register(auditRoutes);
   await app.register(kbRoutes);
+  await app.register(settingsRoutes);
   await app.register(searchPlugin, {
     // Tests may index a fixed list of documents instead of the knowledge base.
     source: searchSource ?? {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordEvent, requestIds, searchEvent } from '../modules/events/service.ts';
 import { EMBED_HOSTS } from '../modules/kb/markdown.ts';
 import * as kb from '../modules/kb/service.ts';
+import { settingsGeneration } from '../modules/settings/changes.ts';
 import { AppError } from '../server/errors.ts';
 import { negotiateLocale } from './i18n.ts';
 import type { Site } from './layout.ts';
@@ -47,12 +48,16 @@ export default async function helpCentre(app: FastifyInstance) {
   const { publicUrl } = app.config;
 
   // Branding and locales change a few times a year: a few seconds of staleness saves two queries per page.
-  let cached: { site: Site; at: number } | undefined;
+  // A write on this node (PUT /api/v1/settings/…) bumps the generation and drops the copy at once.
+  let cached: { site: Site; at: number; generation: number } | undefined;
   async function site(): Promise<Site> {
-    if (cached && Date.now() - cached.at < SETTINGS_TTL_MS) return cached.site;
+    const generation = settingsGeneration();
+    if (cached && cached.generation === generation && Date.now() - cached.at < SETTINGS_TTL_MS) {
+      return cached.site;
+    }
     const [branding, locales] = await Promise.all([kb.readBranding(app.db), kb.listLocales(app.db)]);
     const themeVersion = createHash('sha256').update(JSON.stringify(branding)).digest('hex').slice(0, 10);
-    cached = { site: { branding, locales, publicUrl, themeVersion }, at: Date.now() };
+    cached = { site: { branding, locales, publicUrl, themeVersion }, at: Date.now(), generation };
     return cached.site;
   }
 

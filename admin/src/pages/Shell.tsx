@@ -26,10 +26,13 @@ const NAV: Array<{ to: string; label: MessageKey; needs?: Permission; end?: bool
   { to: '/', label: 'nav.home', end: true },
   { to: '/content', label: 'nav.content', needs: 'content:read' },
   { to: '/search-tuning', label: 'nav.tuning', needs: 'content:read' },
+  { to: '/flows', label: 'nav.flows', needs: 'content:write' },
   { to: '/analytics', label: 'nav.analytics', needs: 'analytics:read' },
   { to: '/settings/users', label: 'nav.users', needs: 'users:manage' },
   { to: '/settings/api-keys', label: 'nav.apiKeys', needs: 'api_keys:manage' },
   { to: '/settings/audit', label: 'nav.audit', needs: 'audit:read' },
+  { to: '/settings/branding', label: 'nav.branding', needs: 'settings:manage' },
+  { to: '/settings/widget', label: 'nav.widget', needs: 'settings:manage' },
 ];
 
 /** The signed-in frame: skip link, role-aware navigation, language, sign-out. */

@@ -1,0 +1,176 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type Branding as BrandingShape, get, put } from '../api.ts';
+import { useI18n } from '../i18n.tsx';
+import { Alert, PageTitle, QueryError, TextField, useFormErrors } from '../ui.tsx';
+
+const BRANDING = ['settings', 'branding'] as const;
+const LOCALES = ['locales'] as const;
+const HEX = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
+
+/** Settings → Branding & locales (admins): what the help centre shows, with a live preview. */
+export function Branding() {
+  const { t } = useI18n();
+  const branding = useQuery({ queryKey: BRANDING, queryFn: () => get<BrandingShape>('/settings/branding') });
+  const locales = useQuery({ queryKey: LOCALES, queryFn: () => get<{ items: string[] }>('/locales') });
+  return (
+    <section>
+      <PageTitle title={t('branding.title')}>{t('branding.title')}</PageTitle>
+      {branding.error && <QueryError error={branding.error} />}
+      {branding.isPending && <p>{t('common.loading')}</p>}
+      {branding.data && <BrandingForm initial={branding.data} />}
+      {locales.error && <QueryError error={locales.error} />}
+      {locales.data && <LocalesForm initial={locales.data.items} />}
+    </section>
+  );
+}
+
+function BrandingForm({ initial }: { initial: BrandingShape }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [name, setName] = useState(initial.name);
+  const [primaryColor, setPrimary] = useState(initial.primaryColor);
+  const [accentColor, setAccent] = useState(initial.accentColor);
+  const [logoUrl, setLogoUrl] = useState(initial.logoUrl ?? '');
+  const errors = useFormErrors();
+  const preview = useRef<HTMLDivElement>(null);
+
+  // Custom properties through the CSSOM: the console's CSP forbids style attributes, not this.
+  useEffect(() => {
+    const el = preview.current;
+    if (!el) return;
+    if (HEX.test(primaryColor)) el.style.setProperty('--preview-brand', primaryColor);
+    if (HEX.test(accentColor)) el.style.setProperty('--preview-accent', accentColor);
+  }, [primaryColor, accentColor]);
+
+  const save = useMutation({
+    mutationFn: () =>
+      put<BrandingShape>('/settings/branding', {
+        name,
+        primaryColor,
+        accentColor,
+        logoUrl: logoUrl.trim() ? logoUrl.trim() : null,
+      }),
+    onSuccess: (saved) => qc.setQueryData(BRANDING, saved),
+    onError: (err) => errors.take(err, ['name', 'primaryColor', 'accentColor', 'logoUrl']),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    save.reset();
+    save.mutate();
+  };
+  const showLogo = /^(https:\/\/|\/)/.test(logoUrl.trim());
+
+  return (
+    <section className="panel" aria-labelledby="branding-section">
+      <h2 id="branding-section">{t('branding.section')}</h2>
+      <div className="two-columns">
+        <form onSubmit={submit} noValidate>
+          {errors.general && <Alert>{errors.general}</Alert>}
+          {save.isSuccess && <Alert kind="success">{t('branding.saved')}</Alert>}
+          <TextField
+            label={t('branding.name')}
+            name="name"
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={errors.fields.name}
+          />
+          <TextField
+            label={t('branding.primary')}
+            name="primaryColor"
+            className="mono"
+            value={primaryColor}
+            onChange={(e) => setPrimary(e.target.value)}
+            hint={t('branding.colorHint')}
+            error={errors.fields.primaryColor}
+          />
+          <TextField
+            label={t('branding.accent')}
+            name="accentColor"
+            className="mono"
+            value={accentColor}
+            onChange={(e) => setAccent(e.target.value)}
+            hint={t('branding.colorHint')}
+            error={errors.fields.accentColor}
+          />
+          <TextField
+            label={t('branding.logo')}
+            name="logoUrl"
+            value={logoUrl}
+            onChange={(e) => setLogoUrl(e.target.value)}
+            hint={t('branding.logoHint')}
+            error={errors.fields.logoUrl}
+          />
+          <button type="submit" className="primary" disabled={save.isPending}>
+            {t('common.save')}
+          </button>
+        </form>
+        <div>
+          <h3>{t('branding.preview')}</h3>
+          <div className="brand-preview" ref={preview} data-testid="brand-preview">
+            <div className="brand-preview-header">
+              {showLogo && <img src={logoUrl.trim()} alt="" />}
+              <span>{name}</span>
+            </div>
+            <div className="brand-preview-body">
+              <span className="brand-preview-button">{t('branding.previewButton')}</span>
+              <span className="brand-preview-link">{t('branding.previewLink')}</span>
+              <span className="swatches" aria-hidden="true">
+                <span className="swatch swatch-brand" />
+                <span className="swatch swatch-accent" />
+              </span>
+            </div>
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function LocalesForm({ initial }: { initial: string[] }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [text, setText] = useState(initial.join(', '));
+  const errors = useFormErrors();
+  const save = useMutation({
+    mutationFn: (locales: string[]) => put<{ locales: string[] }>('/settings/locales', { locales }),
+    onSuccess: (saved) => {
+      qc.setQueryData(LOCALES, { items: saved.locales });
+      setText(saved.locales.join(', '));
+    },
+    onError: (err) => errors.take(err, ['locales']),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    save.reset();
+    save.mutate(
+      text
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
+  };
+  return (
+    <section className="panel" aria-labelledby="locales-section">
+      <h2 id="locales-section">{t('locales.section')}</h2>
+      <form onSubmit={submit} noValidate className="inline-form">
+        <TextField
+          label={t('locales.label')}
+          name="locales"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          hint={t('locales.hint')}
+          error={errors.fields.locales}
+        />
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {t('common.save')}
+        </button>
+      </form>
+      {errors.general && <Alert>{errors.general}</Alert>}
+      {save.isSuccess && <Alert kind="success">{t('locales.saved')}</Alert>}
+    </section>
+  );
+}

@@ -1,0 +1,400 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import {
+  type FlowDetail,
+  type FlowIssues,
+  type FlowPreview,
+  type FlowSummary,
+  get,
+  post,
+  put,
+} from '../api.ts';
+import { useI18n } from '../i18n.tsx';
+import { useCan } from '../session.tsx';
+import { Alert, PageTitle, ProblemDetails, QueryError, TextArea } from '../ui.tsx';
+
+const FLOWS = ['flows'] as const;
+
+/** Guided flows: key, title, locale, latest and published versions. */
+export function FlowList() {
+  const { t, formatDate } = useI18n();
+  const can = useCan();
+  const flows = useQuery({ queryKey: FLOWS, queryFn: () => get<{ items: FlowSummary[] }>('/flows') });
+  return (
+    <section>
+      <PageTitle title={t('flows.title')}>{t('flows.title')}</PageTitle>
+      {can('content:write') && (
+        <p>
+          <Link className="button primary" to="/flows/new">
+            {t('flows.new')}
+          </Link>
+        </p>
+      )}
+      {flows.isPending && <p>{t('common.loading')}</p>}
+      {flows.error && <QueryError error={flows.error} />}
+      {flows.data?.items.length === 0 && <p>{t('flows.none')}</p>}
+      {flows.data && flows.data.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('flows.name')}</th>
+              <th scope="col">{t('flows.key')}</th>
+              <th scope="col">{t('flows.locale')}</th>
+              <th scope="col">{t('flows.latest')}</th>
+              <th scope="col">{t('flows.published')}</th>
+              <th scope="col">{t('content.updated')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {flows.data.items.map((f) => (
+              <tr key={f.id}>
+                <th scope="row">
+                  <Link to={`/flows/${f.id}`}>{f.title}</Link>
+                </th>
+                <td>
+                  <code>{f.key}</code>
+                </td>
+                <td>{f.locale}</td>
+                <td>{f.latestVersion}</td>
+                <td>{f.publishedVersion ?? t('flows.unpublished')}</td>
+                <td>{formatDate(f.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const NEW_FLOW = {
+  key: 'new-flow',
+  title: 'New flow',
+  locale: 'fr',
+  start: 'hello',
+  nodes: {
+    hello: { type: 'message', text: 'Bonjour !', next: 'done' },
+    done: { type: 'end' },
+  },
+};
+
+/** The flow editor: JSON definition, validation naming the node, versions, publication, graph and preview. */
+export function FlowEditor() {
+  const { id } = useParams();
+  const { t } = useI18n();
+  const detail = useQuery({
+    queryKey: ['flow', id],
+    queryFn: () => get<FlowDetail>(`/flows/${id}`),
+    enabled: Boolean(id),
+  });
+  if (id && detail.isPending) return <p>{t('common.loading')}</p>;
+  if (id && detail.error) return <QueryError error={detail.error} />;
+  return <FlowForm key={`${id ?? 'new'}`} flow={id ? detail.data : undefined} />;
+}
+
+type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
+
+function parseDefinition(text: string, t: ReturnType<typeof useI18n>['t']): Parsed {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      return { ok: false, error: t('flows.notObject') };
+    }
+    return { ok: true, value: value as Record<string, unknown> };
+  } catch (err) {
+    return { ok: false, error: t('flows.badJson', { detail: (err as Error).message }) };
+  }
+}
+
+function FlowForm({ flow }: { flow: FlowDetail | undefined }) {
+  const { t } = useI18n();
+  const can = useCan();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const [text, setText] = useState(() => JSON.stringify(flow?.definition ?? NEW_FLOW, null, 2));
+  const [localError, setLocalError] = useState<string | null>(null);
+  const parsed = useMemo(() => parseDefinition(text, t), [text, t]);
+  const writable = can('content:write');
+
+  const withDefinition = <R,>(run: (definition: Record<string, unknown>) => R): R | undefined => {
+    setLocalError(null);
+    if (!parsed.ok) {
+      setLocalError(parsed.error);
+      return undefined;
+    }
+    return run(parsed.value);
+  };
+
+  const validate = useMutation({
+    mutationFn: (definition: Record<string, unknown>) => post<FlowIssues>('/flows/validate', { definition }),
+  });
+  const save = useMutation({
+    mutationFn: (definition: Record<string, unknown>) =>
+      flow
+        ? put<FlowSummary>(`/flows/${flow.id}`, { definition })
+        : post<FlowSummary>('/flows', { definition }),
+    onSuccess: (saved) => {
+      void qc.invalidateQueries({ queryKey: FLOWS });
+      qc.removeQueries({ queryKey: ['flow', saved.id] });
+      if (!flow) navigate(`/flows/${saved.id}`, { replace: true });
+    },
+  });
+  const publish = useMutation({
+    mutationFn: (action: 'publish' | 'unpublish') =>
+      post<FlowSummary>(`/flows/${flow?.id}/${action}`, action === 'publish' ? {} : undefined),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: FLOWS }),
+  });
+  const published = publish.data?.publishedVersion ?? flow?.publishedVersion ?? null;
+  const latest = save.data?.latestVersion ?? flow?.latestVersion;
+
+  const title = flow ? t('flows.editTitle', { title: flow.title }) : t('flows.newTitle');
+  const clear = () => {
+    validate.reset();
+    save.reset();
+    publish.reset();
+  };
+
+  return (
+    <section>
+      <p>
+        <Link to="/flows">{t('common.back')}</Link>
+      </p>
+      <PageTitle title={title}>{title}</PageTitle>
+      {!writable && <Alert kind="info">{t('flows.readOnly')}</Alert>}
+      {flow && (
+        <p>
+          {t('flows.latest')}: {latest} · {t('flows.published')}: {published ?? t('flows.unpublished')}
+        </p>
+      )}
+      <div className="two-columns">
+        <form
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault();
+            clear();
+            withDefinition((d) => save.mutate(d));
+          }}
+        >
+          <TextArea
+            label={t('flows.definition')}
+            name="definition"
+            className="code"
+            spellCheck={false}
+            value={text}
+            readOnly={!writable}
+            onChange={(e) => setText(e.target.value)}
+            hint={t('flows.definitionHint')}
+            error={localError ?? undefined}
+          />
+          <div className="buttons">
+            <button
+              type="button"
+              onClick={() => {
+                clear();
+                withDefinition((d) => validate.mutate(d));
+              }}
+              disabled={validate.isPending}
+            >
+              {t('flows.validate')}
+            </button>
+            {writable && (
+              <button type="submit" className="primary" disabled={save.isPending}>
+                {t('flows.save')}
+              </button>
+            )}
+            {flow && can('content:publish') && (
+              <>
+                <button type="button" onClick={() => publish.mutate('publish')} disabled={publish.isPending}>
+                  {t('flows.publish')}
+                </button>
+                {published !== null && (
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => publish.mutate('unpublish')}
+                    disabled={publish.isPending}
+                  >
+                    {t('flows.unpublish')}
+                  </button>
+                )}
+              </>
+            )}
+          </div>
+          <div aria-live="polite" className="results">
+            {validate.data?.valid && <Alert kind="success">{t('flows.valid')}</Alert>}
+            {validate.data && !validate.data.valid && (
+              <Alert>
+                <p className="problem-detail">{t('flows.invalid', { count: validate.data.issues.length })}</p>
+                <ul className="issues">
+                  {validate.data.issues.map((i) => (
+                    <li key={`${i.field}:${i.message}`}>
+                      <code>{i.field}</code> — {i.message}
+                    </li>
+                  ))}
+                </ul>
+              </Alert>
+            )}
+            {validate.error && <ProblemDetails error={validate.error} />}
+            {save.error && <ProblemDetails error={save.error} />}
+            {save.data && (
+              <Alert kind="success">{t('flows.saved', { version: save.data.latestVersion })}</Alert>
+            )}
+            {publish.error && <ProblemDetails error={publish.error} />}
+            {publish.data && (
+              <Alert kind="success">
+                {publish.data.publishedVersion
+                  ? t('flows.publishedNow', { version: publish.data.publishedVersion })
+                  : t('flows.unpublishedNow')}
+              </Alert>
+            )}
+          </div>
+        </form>
+        <FlowGraph parsed={parsed} />
+      </div>
+      <FlowPreviewPanel parsed={parsed} />
+    </section>
+  );
+}
+
+interface Edge {
+  label: string;
+  to: string;
+}
+
+/** Where a node may go next, read from the JSON without trusting its shape. */
+function edgesOf(node: Record<string, unknown>): Edge[] {
+  const edges: Edge[] = [];
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const add = (label: string, to: unknown) => {
+    const target = str(to);
+    if (target) edges.push({ label, to: target });
+  };
+  add('next', node.next);
+  if (Array.isArray(node.choices)) {
+    for (const c of node.choices as Array<Record<string, unknown>>) {
+      add(`“${str(c?.label) ?? str(c?.value) ?? '?'}”`, c?.next);
+    }
+  }
+  if (node.input && typeof node.input === 'object')
+    add('input', (node.input as Record<string, unknown>).next);
+  if (Array.isArray(node.branches)) {
+    for (const [i, b] of (node.branches as Array<Record<string, unknown>>).entries()) {
+      add(`branch ${i + 1}`, b?.next);
+    }
+  }
+  add('otherwise', node.otherwise);
+  add('onFailure', node.onFailure);
+  return edges;
+}
+
+function FlowGraph({ parsed }: { parsed: Parsed }) {
+  const { t } = useI18n();
+  const nodes =
+    parsed.ok && parsed.value.nodes && typeof parsed.value.nodes === 'object'
+      ? Object.entries(parsed.value.nodes as Record<string, Record<string, unknown>>)
+      : null;
+  const start = parsed.ok ? parsed.value.start : undefined;
+  return (
+    <section aria-labelledby="graph-title">
+      <h2 id="graph-title">{t('flows.graph')}</h2>
+      {!nodes && <p>{t('flows.graphUnavailable')}</p>}
+      {nodes && (
+        <ul className="graph">
+          {nodes.map(([nodeId, node]) => {
+            const edges = node && typeof node === 'object' ? edgesOf(node) : [];
+            return (
+              <li key={nodeId} id={`node-${nodeId}`}>
+                <code>{nodeId}</code> <span className="badge">{String(node?.type ?? '?')}</span>
+                {nodeId === start && <span className="badge status-published">{t('flows.start')}</span>}
+                {edges.length === 0 ? (
+                  <span className="hint"> → {t('flows.noEdges')}</span>
+                ) : (
+                  <ul className="edges">
+                    {edges.map((e) => (
+                      <li key={`${e.label}-${e.to}`}>
+                        {e.label} → <code>{e.to}</code>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function FlowPreviewPanel({ parsed }: { parsed: Parsed }) {
+  const { t } = useI18n();
+  const [answers, setAnswers] = useState('');
+  const [failActions, setFailActions] = useState(false);
+  const [localError, setLocalError] = useState<string | null>(null);
+  const run = useMutation({
+    mutationFn: (definition: Record<string, unknown>) =>
+      post<FlowPreview>('/flows/preview', {
+        definition,
+        answers: answers
+          .split('\n')
+          .map((a) => a.trim())
+          .filter(Boolean),
+        failActions,
+      }),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setLocalError(null);
+    run.reset();
+    if (!parsed.ok) setLocalError(parsed.error);
+    else run.mutate(parsed.value);
+  };
+  const r = run.data;
+  return (
+    <section className="panel" aria-labelledby="preview-title">
+      <h2 id="preview-title">{t('flows.preview')}</h2>
+      <form onSubmit={submit}>
+        <TextArea
+          label={t('flows.answers')}
+          name="answers"
+          className="code small"
+          value={answers}
+          onChange={(e) => setAnswers(e.target.value)}
+          hint={t('flows.answersHint')}
+        />
+        <label className="check">
+          <input type="checkbox" checked={failActions} onChange={(e) => setFailActions(e.target.checked)} />{' '}
+          {t('flows.failActions')}
+        </label>
+        <p>
+          <button type="submit" disabled={run.isPending}>
+            {t('flows.run')}
+          </button>
+        </p>
+      </form>
+      <div aria-live="polite">
+        {localError && <Alert>{localError}</Alert>}
+        {run.error && <ProblemDetails error={run.error} />}
+        {r && (
+          <>
+            <h3>{t('flows.transcript')}</h3>
+            <ol className="transcript">
+              {r.transcript.map((m, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a transcript is append-only
+                <li key={i} className={`from-${m.from}`}>
+                  <strong>{m.from === 'bot' ? t('flows.bot') : t('flows.customer')}</strong> {m.text}
+                  {m.quickReplies && m.quickReplies.length > 0 && (
+                    <span className="hint"> [{m.quickReplies.map((q) => q.label).join(' · ')}]</span>
+                  )}
+                </li>
+              ))}
+            </ol>
+            <p>{t('flows.path', { path: r.path.join(' → ') })}</p>
+            {r.waitingOn && <p>{t('flows.waiting', { node: r.waitingOn })}</p>}
+            {r.exit && <p>{t('flows.exit', { exit: r.exit })}</p>}
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
