@@ -9,6 +9,7 @@ import { ContentList } from './pages/ContentList.tsx';
 import { FlowEditor, FlowList } from './pages/Flows.tsx';
 import { Inbox } from './pages/Inbox.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
+import { SearchTuning } from './pages/SearchTuning.tsx';
 import { Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Ticket } from './pages/Ticket.tsx';
@@ -42,6 +43,14 @@ export const routes: RouteObject[] = [
           { index: true, element: <Inbox /> },
           { path: ':id', element: <Ticket /> },
         ],
+      },
+      {
+        path: 'search-tuning',
+        element: (
+          <RequirePermission needs="content:read">
+            <SearchTuning />
+          </RequirePermission>
+        ),
       },
       {
         path: 'flows',

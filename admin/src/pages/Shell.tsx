@@ -26,6 +26,7 @@ const NAV: Array<{ to: string; label: MessageKey; needs?: Permission; end?: bool
   { to: '/', label: 'nav.home', end: true },
   { to: '/inbox', label: 'nav.inbox', needs: 'tickets:read' },
   { to: '/content', label: 'nav.content', needs: 'content:read' },
+  { to: '/search-tuning', label: 'nav.tuning', needs: 'content:read' },
   { to: '/flows', label: 'nav.flows', needs: 'content:write' },
   { to: '/analytics', label: 'nav.analytics', needs: 'analytics:read' },
   { to: '/settings/users', label: 'nav.users', needs: 'users:manage' },
