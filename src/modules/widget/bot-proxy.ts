@@ -7,10 +7,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../server/errors.ts';
+import { presentConversation } from '../bot/presenter.ts';
+import * as botRepo from '../bot/repository.ts';
 import { botDeps, present } from '../bot/routes.ts';
 import {
-  CONVERSATION_TOKEN_HEADER,
   ChoiceBody,
+  CONVERSATION_TOKEN_HEADER,
   ConversationParams,
   ConversationView,
   CreateConversationResponse,
@@ -18,8 +20,6 @@ import {
   TurnResponse,
 } from '../bot/schemas.ts';
 import * as bot from '../bot/service.ts';
-import { presentConversation } from '../bot/presenter.ts';
-import * as botRepo from '../bot/repository.ts';
 import type { TranscriptEntry } from '../escalation/contract.ts';
 import { EscalationContextSchema, EscalationResult } from '../escalation/schemas.ts';
 import { escalate } from '../escalation/service.ts';
@@ -156,7 +156,8 @@ const widgetBotRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'public', rateLimit: turnLimit },
       schema: {
         tags,
-        summary: 'Choose a quick reply (answer, flow, option, "did this solve it?") in a widget conversation.',
+        summary:
+          'Choose a quick reply (answer, flow, option, "did this solve it?") in a widget conversation.',
         params: ConversationParams,
         querystring: SiteQuery,
         headers: TokenHeader,
