@@ -3,27 +3,12 @@
  * article view, suggestions from contextual rules, the way to a human. Plain DOM, no framework:
  * every string comes from the config (localised, overridable per site).
  */
-import { adopt } from './dom.ts';
+import { chat, type Searched, type Viewed } from './chat.ts';
+import { adopt, el } from './dom.ts';
 import { PANEL_CSS } from './styles.ts';
 import type { AppContext, Card, WidgetApp } from './types.ts';
 
 type Hit = Card & { confidence: number };
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<Record<string, string>> = {},
-  ...children: Array<Node | string>
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
-    else node.setAttribute(k, v);
-  }
-  node.append(...children);
-  return node;
-}
 
 export function mount(ctx: AppContext): WidgetApp {
   const { root, config } = ctx;
@@ -75,6 +60,24 @@ export function mount(ctx: AppContext): WidgetApp {
   let view: HTMLElement = home;
   body.append(home);
 
+  // What the visitor did here, handed to the agent if they write to us.
+  const searches: Searched[] = [];
+  const articles: Viewed[] = [];
+  const talk = chat({
+    ctx,
+    t,
+    swap,
+    home: () => {
+      swap(home);
+      input.focus();
+    },
+    searches,
+    articles,
+  });
+  const chatBtn = el('button', { type: 'button', class: 'btn cb', text: t('chatOpen') });
+  chatBtn.onclick = () => void talk.openChat(input.value.trim() || undefined);
+  form.after(chatBtn);
+
   function contact() {
     const link = el('a', {
       href: config.contactUrl,
@@ -83,11 +86,15 @@ export function mount(ctx: AppContext): WidgetApp {
       text: t('contactLink'),
     });
     link.onclick = () => ctx.event('widget.contact_clicked');
+    const write = el('button', { type: 'button', class: 'btn', text: t('formOpen') });
+    write.onclick = () => talk.openForm();
     return el(
       'section',
       { class: 'c', 'aria-labelledby': 'rl-ct' },
       el('h3', { id: 'rl-ct', text: t('contactTitle') }),
       el('p', { text: t('contactText') }),
+      write,
+      ' ',
       link,
     );
   }
@@ -146,6 +153,12 @@ export function mount(ctx: AppContext): WidgetApp {
           body: JSON.stringify({ question: q, locale: lang }),
         });
         const a = (await res.json()) as { answered: boolean; answer: Hit | null; candidates: Hit[] };
+        searches.push({
+          at: new Date().toISOString(),
+          query: q.slice(0, 500),
+          ...(a.answer ? { topAnswerId: a.answer.id } : {}),
+          abstained: !a.answered,
+        });
         if (a.answer) {
           const read = el('button', { type: 'button', class: 'lk', text: t('readArticle') });
           const answer = a.answer;
@@ -199,6 +212,7 @@ export function mount(ctx: AppContext): WidgetApp {
       return;
     }
     const a = (await res.json()) as Card & { bodyHtml: string };
+    articles.push({ at: new Date().toISOString(), articleId: a.id });
     const back = el('button', { type: 'button', class: 'lk bk', text: `← ${t('back')}` });
     const content = el('div', { class: 'md' });
     // Sanitized by the server's renderer (the help centre's), never raw HTML from the page.
@@ -229,7 +243,7 @@ export function mount(ctx: AppContext): WidgetApp {
   // ── dialog behaviour: focus trap, Escape, arrows through results ──
   const focusables = () =>
     Array.from(
-      panel.querySelectorAll<HTMLElement>('button, [href], input, [tabindex]:not([tabindex="-1"])'),
+      panel.querySelectorAll<HTMLElement>('button, [href], input, textarea, [tabindex]:not([tabindex="-1"])'),
     ).filter((x) => !x.hidden && x.offsetParent !== null);
   panel.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {

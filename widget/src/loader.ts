@@ -84,7 +84,10 @@ function store(area: 'localStorage' | 'sessionStorage') {
     return fetch(`${origin}/api/v1/widget/${path}${path.includes('?') ? '&' : '?'}${q}`, {
       credentials: 'omit',
       ...init,
-      headers: init?.body ? { 'content-type': 'application/json' } : {},
+      headers: {
+        ...(init?.body ? { 'content-type': 'application/json' } : {}),
+        ...(init?.headers as Record<string, string> | undefined),
+      },
     });
   };
   const event = (type: string, extra: Record<string, string> = {}) => {
@@ -194,6 +197,8 @@ function store(area: 'localStorage' | 'sessionStorage') {
               api,
               suggestions,
               event,
+              visitorId,
+              started,
               onClose: () => {
                 launcher.setAttribute('aria-expanded', 'false');
                 launcher.hidden = false;

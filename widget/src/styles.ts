@@ -29,4 +29,18 @@ h3{font-size:15px;margin:14px 0 6px}
 .c{margin-top:16px;padding-top:10px;border-top:1px solid #e5e7eb}
 .c p{margin:0 0 6px}
 button:focus-visible,a:focus-visible,input:focus-visible,h3:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
-.h .ic:focus-visible{outline-color:#ffbf47}`;
+.h .ic:focus-visible{outline-color:#ffbf47}
+.btn{font:inherit;font-weight:600;padding:8px 14px;border:0;border-radius:8px;background:#0b3d91;color:#fff;cursor:pointer}
+.cb{margin:10px 0 4px}
+.log{max-height:280px;overflow:auto;display:flex;flex-direction:column;gap:6px;margin:6px 0}
+.m{margin:0;padding:8px 12px;border-radius:12px;max-width:88%;white-space:pre-line}
+.bot{background:#f1f5f9;align-self:flex-start}.bot a{color:#0b3d91}
+.me{background:#0b3d91;color:#fff;align-self:flex-end}
+.qr{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0}
+.q{font:inherit;font-size:14px;padding:6px 12px;border:1px solid #0b3d91;border-radius:16px;background:#fff;color:#0b3d91;cursor:pointer}
+.row{display:flex;gap:6px}
+.fd{margin:0 0 10px}
+.f textarea{width:100%;padding:10px 12px;border:1px solid #6b7280;border-radius:8px;font:inherit;color:inherit;background:#fff}
+.f [aria-invalid=true]{border-color:#b42318}
+.er{margin:4px 0 0;color:#b42318;font-size:13px}.er:empty{display:none}
+textarea:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}`;

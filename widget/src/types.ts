@@ -43,6 +43,9 @@ export interface AppContext {
   api: (path: string, init?: RequestInit, extra?: Record<string, string>) => Promise<Response>;
   suggestions: () => Card[];
   event: (type: string, extra?: Record<string, string>) => void;
+  /** Anonymous first-party visitor id, and when this page view started (ms). */
+  visitorId: string;
+  started: number;
   /** Called when the panel closes: the loader puts focus back. */
   onClose: () => void;
 }

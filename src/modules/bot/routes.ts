@@ -50,7 +50,8 @@ export function botDeps(app: FastifyInstance): bot.BotDeps {
   };
 }
 
-function present(result: bot.TurnResult) {
+/** A turn as the public API shows it (also used by the widget's proxy). */
+export function present(result: bot.TurnResult) {
   return {
     conversationId: result.conversation.id,
     status: result.conversation.status,

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ForbiddenError } from '../../server/errors.ts';
 import widgetAssets from './assets.ts';
+import widgetBotRoutes from './bot-proxy.ts';
 import { ensureDemoSite } from './demo.ts';
 import {
   Card,
@@ -70,7 +71,7 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
     reply.header('access-control-allow-origin', origin);
     if (req.method === 'OPTIONS') {
       reply.header('access-control-allow-methods', 'GET, POST');
-      reply.header('access-control-allow-headers', 'content-type');
+      reply.header('access-control-allow-headers', 'content-type, x-conversation-token');
       reply.header('access-control-max-age', '600');
     }
   });
@@ -260,6 +261,9 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send(null);
     },
   );
+
+  // Conversations and escalation from the widget: inside this plugin, so the per-site CORS above applies.
+  await app.register(widgetBotRoutes);
 };
 
 /** Sites, secrets, strings and rules: the admins' side. */
