@@ -1,9 +1,9 @@
-import axe from 'axe-core';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt } from '../admin/build.ts';
 import { startRelais } from '../src/start.ts';
+import { expectAccessible, launchChromium, newPage, signInToConsole } from './browser.ts';
 import { ADMIN, signIn as apiSignIn, buildStaff, scratchDatabaseUrl, testConfig } from './helpers.ts';
 
 let app: FastifyInstance;
@@ -18,17 +18,7 @@ beforeAll(async () => {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   base = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   cleanups.push(
     () => browser.close(),
     () => app.close(),
@@ -39,42 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of cleanups) await c();
 });
-
-/** A fresh browser profile (own cookies) in English; collects CSP violations and page errors. */
-async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: 'en-US' });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(m.text());
-  });
-  return { context, page, problems };
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${base}/admin/sign-in`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Password').press('Enter');
-  await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor();
-}
-
-/** axe-core on the current page: no serious or critical violation. */
-async function expectAccessible(page: Page) {
-  // Evaluated through the DevTools protocol: the page's CSP (no inline script) rightly refuses a script tag.
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
-}
 
 const EDITOR = { email: 'claire@relais.test', name: 'Claire', password: 'a good long password' };
 
@@ -91,7 +45,7 @@ describe('admin console', { timeout: 120_000 }, () => {
   });
 
   it('lets an admin sign in, invite an editor, create an API key and read the audit log', async () => {
-    const { context, page, problems } = await newPage();
+    const { context, page, problems } = await newPage(browser);
     await page.goto(`${base}/admin/`);
     // Not signed in: sent to the sign-in page, which is accessible.
     await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
@@ -103,7 +57,7 @@ describe('admin console', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'Wrong e-mail or password.' }).waitFor();
 
-    await signIn(page, ADMIN.email, ADMIN.password);
+    await signInToConsole(page, base, ADMIN.email, ADMIN.password);
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     for (const link of ['Team', 'API keys', 'Audit log', 'Analytics']) {
       await expect(nav.getByRole('link', { name: link }).count()).resolves.toBe(1);
@@ -129,7 +83,7 @@ describe('admin console', { timeout: 120_000 }, () => {
     await page.getByRole('row', { name: /Claire/ }).waitFor();
 
     // The invited editor sets a password through the link (in their own browser).
-    const invited = await newPage();
+    const invited = await newPage(browser);
     await invited.page.goto(`${base}/admin/accept-invite#${inviteUrl.split('#')[1]}`);
     await invited.page.getByLabel('Password').fill('short');
     await invited.page.getByRole('button', { name: 'Set this password' }).click();
@@ -174,8 +128,8 @@ describe('admin console', { timeout: 120_000 }, () => {
   });
 
   it('keeps user management away from an editor: no link, a forbidden page, a 403 from the API', async () => {
-    const { context, page, problems } = await newPage();
-    await signIn(page, EDITOR.email, EDITOR.password);
+    const { context, page, problems } = await newPage(browser);
+    await signInToConsole(page, base, EDITOR.email, EDITOR.password);
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await expect(nav.getByRole('link', { name: 'Content' }).count()).resolves.toBe(1);
     for (const hidden of ['Team', 'API keys', 'Audit log', 'Analytics']) {
@@ -214,8 +168,8 @@ describe('admin console', { timeout: 120_000 }, () => {
     expect(category.statusCode).toBe(201);
 
     const editor = await buildStaff(app, 'editor');
-    const { context, page, problems } = await newPage();
-    await signIn(page, editor.email, 'a long enough password');
+    const { context, page, problems } = await newPage(browser);
+    await signInToConsole(page, base, editor.email, 'a long enough password');
     await page
       .getByRole('navigation', { name: 'Main navigation' })
       .getByRole('link', { name: 'Content' })
@@ -265,8 +219,8 @@ describe('admin console', { timeout: 120_000 }, () => {
     expect(problems).toEqual([]);
     await context.close();
 
-    const reviewer = await newPage();
-    await signIn(reviewer.page, ADMIN.email, ADMIN.password);
+    const reviewer = await newPage(browser);
+    await signInToConsole(reviewer.page, base, ADMIN.email, ADMIN.password);
     await reviewer.page.goto(`${base}/admin/content?status=in_review`);
     await reviewer.page.getByRole('link', { name: 'Comment changer de forfait ?' }).click();
     await reviewer.page.getByRole('heading', { level: 1, name: /^Edit: Comment changer/ }).waitFor();
@@ -305,8 +259,8 @@ describe('admin console', { timeout: 120_000 }, () => {
       headers: admin.headers,
       payload: { translations: { en: { slug: 'billing', title: 'Billing' } } },
     });
-    const { context, page, problems } = await newPage();
-    await signIn(page, ADMIN.email, ADMIN.password);
+    const { context, page, problems } = await newPage(browser);
+    await signInToConsole(page, base, ADMIN.email, ADMIN.password);
     await page.goto(`${base}/admin/content/categories`);
     await page.getByRole('heading', { level: 1, name: 'Categories and sections' }).waitFor();
     const down = page.getByRole('button', { name: 'Move Plan down' });

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt } from '../admin/build.ts';
 import { refreshRollups } from '../src/modules/analytics/service.ts';
 import { recordEvent } from '../src/modules/events/service.ts';
 import { startRelais } from '../src/start.ts';
+import { launchChromium } from './browser.ts';
 import { buildStaff, scratchDatabaseUrl, testConfig } from './helpers.ts';
 
 let app: FastifyInstance;
@@ -19,17 +20,7 @@ beforeAll(async () => {
   ({ app } = await startRelais({ ...testConfig(), databaseUrl: scratch.url }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   cleanups.push(
     () => browser.close(),
     () => app.close(),

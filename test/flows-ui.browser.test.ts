@@ -1,9 +1,9 @@
-import axe from 'axe-core';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt } from '../admin/build.ts';
 import { startRelais } from '../src/start.ts';
+import { expectAccessible, launchChromium } from './browser.ts';
 import { ADMIN, buildStaff, scratchDatabaseUrl, testConfig } from './helpers.ts';
 
 let app: FastifyInstance;
@@ -19,17 +19,7 @@ beforeAll(async () => {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   base = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   cleanups.push(
     () => browser.close(),
     () => app.close(),
@@ -40,20 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of cleanups) await c();
 });
-
-async function expectAccessible(page: Page) {
-  // Through the DevTools protocol: the console's CSP rightly refuses an injected script tag.
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
-}
 
 describe('console: branding, flows, widget rules', { timeout: 180_000 }, () => {
   it('lets an admin rebrand the help centre, validate and preview flows, and edit widget rules', async () => {

@@ -1,7 +1,7 @@
-import axe from 'axe-core';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt } from '../admin/build.ts';
+import { expectAccessible, launchChromium, newPage, signInToConsole } from './browser.ts';
 import { buildEscalation, KB_DOCS, listSearchSource } from './escalation-builders.ts';
 import { ADMIN, buildStaff, createTestApp, type TestApp } from './helpers.ts';
 
@@ -16,59 +16,13 @@ beforeAll(async () => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address() as { port: number };
   base = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-/** A fresh browser profile (own cookies) in English; collects CSP violations and page errors. */
-async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: 'en-US' });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(m.text());
-  });
-  return { context, page, problems };
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${base}/admin/sign-in`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Password').press('Enter');
-  await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor();
-}
-
-/** axe-core on the current page: no serious or critical violation. */
-async function expectAccessible(page: Page) {
-  // Evaluated through the DevTools protocol: the page's CSP (no inline script) rightly refuses a script tag.
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
-}
 
 async function escalateAsCustomer() {
   const res = await fetch(`${base}/api/v1/escalations`, {
@@ -85,8 +39,8 @@ describe('agent inbox in the console', { timeout: 120_000 }, () => {
   it('an agent opens the ticket, reads the context, inserts a suggested answer and replies', async () => {
     const ticket = await escalateAsCustomer();
     const agent = await buildStaff(t.app, 'agent');
-    const { context, page, problems } = await newPage();
-    await signIn(page, agent.email, 'a long enough password');
+    const { context, page, problems } = await newPage(browser);
+    await signInToConsole(page, base, agent.email, 'a long enough password');
 
     // Agents see the inbox in the navigation; the open queue lists the new ticket.
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
@@ -178,8 +132,8 @@ describe('agent inbox in the console', { timeout: 120_000 }, () => {
 
   it('an admin turns a ticket into a draft article and opens it in the editor', async () => {
     const ticket = await escalateAsCustomer();
-    const { context, page, problems } = await newPage();
-    await signIn(page, ADMIN.email, ADMIN.password);
+    const { context, page, problems } = await newPage(browser);
+    await signInToConsole(page, base, ADMIN.email, ADMIN.password);
     await page.goto(`${base}/admin/inbox/${ticket.ticketId}`);
     await page.getByRole('heading', { level: 1, name: 'Ma box ne se connecte plus' }).waitFor();
     await page.getByRole('button', { name: 'This should be an article' }).click();
@@ -200,8 +154,8 @@ describe('agent inbox in the console', { timeout: 120_000 }, () => {
 
   it('keeps the inbox out of reach of roles without tickets:read', async () => {
     const editor = await buildStaff(t.app, 'editor');
-    const { context, page } = await newPage();
-    await signIn(page, editor.email, 'a long enough password');
+    const { context, page } = await newPage(browser);
+    await signInToConsole(page, base, editor.email, 'a long enough password');
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Content' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Tickets' }).count()).toBe(0);

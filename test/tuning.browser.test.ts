@@ -1,7 +1,7 @@
-import axe from 'axe-core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt } from '../admin/build.ts';
+import { expectAccessible, launchChromium } from './browser.ts';
 import { buildStaff, createTestApp, type TestApp } from './helpers.ts';
 
 let t: TestApp;
@@ -12,38 +12,13 @@ beforeAll(async () => {
   await ensureAdminBuilt();
   t = await createTestApp({ RELAIS_DEMO: 'on' });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-/** axe-core on the current page: no serious or critical violation. */
-async function expectAccessible(page: Page) {
-  // Evaluated through the DevTools protocol: the page's CSP (no inline script) rightly refuses a script tag.
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
-}
 
 describe('search tuning', { timeout: 120_000 }, () => {
   it('lets an editor add a one-way synonym in French and see it rank the password article', async () => {

@@ -3,10 +3,11 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversations, tickets } from '../src/db/schema.ts';
 import { buildWidget } from '../widget/build.ts';
+import { launchChromium } from './browser.ts';
 import { ADMIN, signIn, type TestApp } from './helpers.ts';
 import { createWidgetTestApp } from './widget-helpers.ts';
 
@@ -54,16 +55,7 @@ beforeAll(async () => {
     payload: { key: 'shop', name: 'Shop', allowedOrigins: [shop] },
   });
   expect(site.statusCode).toBe(201);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

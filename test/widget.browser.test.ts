@@ -3,11 +3,12 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events } from '../src/db/schema.ts';
 import { listArticles } from '../src/modules/kb/service.ts';
 import { buildWidget } from '../widget/build.ts';
+import { launchChromium } from './browser.ts';
 import { ADMIN, signIn, type TestApp } from './helpers.ts';
 import { createWidgetTestApp } from './widget-helpers.ts';
 
@@ -106,17 +107,7 @@ beforeAll(async () => {
   });
   expect(rules.statusCode).toBe(200);
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
