@@ -1,15 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ValidationError } from '../../server/errors.ts';
+import { ConflictError, ValidationError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
-import {
-  addGapFormulations,
-  buildWeeklyDigest,
-  draftArticleFromGap,
-  listContentGaps,
-  listStaleContent,
-} from './content.ts';
+import { addGapFormulations, draftArticleFromGap, listContentGaps, listStaleContent } from './content.ts';
 import { toCsv } from './csv.ts';
+import { buildWeeklyDigest, sendWeeklyDigest } from './digest.ts';
 import { resolveIds } from './ids.ts';
 import * as S from './schemas.ts';
 import {
@@ -350,6 +345,27 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
         text,
       })),
     }),
+  );
+
+  app.post(
+    '/api/v1/analytics/digest/send',
+    {
+      config: { access: 'settings:manage' },
+      schema: {
+        tags: TAGS,
+        summary:
+          "Send this week's content digest to article owners now (queued in the outbox; also sent weekly). Refused while `digestEnabled` is off.",
+        response: { 202: z.object({ week: z.string(), ownerIds: z.array(z.string()) }) },
+      },
+    },
+    async (req, reply) => {
+      const run = await sendWeeklyDigest(app.db, { force: true, actor: req.actor });
+      if (run.status === 'disabled')
+        throw new ConflictError('The weekly digest is turned off (digestEnabled).');
+      if (run.status === 'busy') throw new ConflictError('The digest is being sent by another process.');
+      req.log.info({ week: run.week, ownerIds: run.ownerIds }, 'analytics: digest queued');
+      return reply.status(202).send({ week: run.week, ownerIds: run.ownerIds });
+    },
   );
 
   app.get(

@@ -5,7 +5,7 @@ import { outbox, ticketConnectors } from '../../db/schema.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
-/** The e-mails Relais sends to customers. */
+/** The e-mails Relais sends to customers (staff get `content_digest`, see analytics/digest.ts). */
 export type EmailTemplate = 'ticket_confirmation' | 'agent_reply';
 
 /**

@@ -2,7 +2,8 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../../db/client.ts';
-import { outbox, ticketConnectors } from '../../db/schema.ts';
+import { outbox, ticketConnectors, users } from '../../db/schema.ts';
+import { digestGreeting } from '../analytics/digest.ts';
 import * as tickets from '../escalation/repository.ts';
 import { buildConnectorRequest, webhookEvent } from './connectors.ts';
 import { composeMail, createMailer } from './mailer.ts';
@@ -167,6 +168,7 @@ export class OutboxWorker {
 
   private async sendEmail(row: OutboxRow): Promise<Attempt> {
     if (!this.mailer) return { ok: false, undeliverable: 'RELAIS_SMTP_URL is not set' };
+    if (row.payload.template === 'content_digest') return this.sendDigest(row);
     const ticket = row.ticketId ? await tickets.findTicket(this.db, row.ticketId) : undefined;
     if (!ticket?.customerEmail) return { ok: false, permanent: true, error: 'ticket or recipient gone' };
     const payload = row.payload as { template: EmailTemplate; link?: string; messageId?: number };
@@ -176,6 +178,25 @@ export class OutboxWorker {
       : undefined;
     const mail = composeMail(payload.template, ticket, payload.link, message, row.idempotencyKey);
     await this.mailer.sendMail({ from: this.opts.mailFrom, ...mail });
+    return { ok: true };
+  }
+
+  /** Weekly content digest to a staff member: the address is read now, never stored in the row. */
+  private async sendDigest(row: OutboxRow): Promise<Attempt> {
+    const p = row.payload as { ownerId: string; locale: 'fr' | 'en'; subject: string; body: string };
+    const [owner] = await this.db
+      .select({ email: users.email, name: users.name, active: users.active })
+      .from(users)
+      .where(eq(users.id, p.ownerId))
+      .limit(1);
+    if (!owner?.active) return { ok: false, permanent: true, error: 'owner gone or inactive' };
+    await this.mailer!.sendMail({
+      from: this.opts.mailFrom,
+      to: owner.email,
+      subject: p.subject,
+      text: `${digestGreeting(p.locale, owner.name)}\n\n${p.body}\n`,
+      messageId: `<${row.idempotencyKey}@relais>`,
+    });
     return { ok: true };
   }
 
