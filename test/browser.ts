@@ -33,18 +33,23 @@ export async function newPage(
   return { context, page, problems };
 }
 
-/** axe-core on the current page: no serious or critical violation. */
-export async function expectAccessible(page: Page): Promise<void> {
+/**
+ * axe-core on the current page, or only inside `scope` (a selector, e.g. the widget's host element:
+ * axe follows its open shadow root): no serious or critical violation.
+ */
+export async function expectAccessible(page: Page, scope?: string): Promise<void> {
   // Evaluated through the DevTools protocol: the page's CSP (no inline script) rightly refuses a script tag.
   await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
-      }
-    ).axe.run();
+  const violations = await page.evaluate(async (selector) => {
+    type Run = (
+      context: unknown,
+      options: unknown,
+    ) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+    const run = (window as unknown as { axe: { run: Run } }).axe.run;
+    const context = selector ? { include: [[selector]] } : document;
+    const result = await run(context, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
+  }, scope ?? null);
   expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
 }
 

@@ -135,3 +135,28 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Writes a real article through the API as `session` (an admin) and publishes it; returns its id. */
+export async function buildPublishedArticle(
+  app: FastifyInstance,
+  session: Session,
+  article: object,
+): Promise<string> {
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/v1/articles',
+    headers: session.headers,
+    payload: article,
+  });
+  if (created.statusCode !== 201)
+    throw new Error(`article not created: ${created.statusCode} ${created.body}`);
+  const id = created.json().id as string;
+  const published = await app.inject({
+    method: 'POST',
+    url: `/api/v1/articles/${id}/publish`,
+    headers: session.headers,
+  });
+  if (published.statusCode !== 200)
+    throw new Error(`article not published: ${published.statusCode} ${published.body}`);
+  return id;
+}

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
@@ -8,11 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events } from '../src/db/schema.ts';
 import { listArticles } from '../src/modules/kb/service.ts';
 import { buildWidget } from '../widget/build.ts';
-import { launchChromium } from './browser.ts';
+import { expectAccessible, launchChromium } from './browser.ts';
 import { ADMIN, signIn, type TestApp } from './helpers.ts';
 import { createWidgetTestApp } from './widget-helpers.ts';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let t: TestApp;
 let relais: string;
@@ -281,22 +277,7 @@ describe('widget on a hostile third-party page', () => {
       .getByRole('status')
       .filter({ hasText: /résultat/ })
       .waitFor();
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: {
-            run: (
-              c: unknown,
-              o: unknown,
-            ) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
-          };
-        }
-      ).axe;
-      const r = await axe.run({ include: [['relais-widget']] }, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length }));
-    });
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    await expectAccessible(page, 'relais-widget');
     await page.close();
   });
 });

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
+  buildPublishedArticle,
   buildStaff,
   createTestApp,
   type Session,
@@ -20,22 +21,7 @@ let analyst: Session;
 let fr: Awaited<ReturnType<typeof buildStaff>>;
 let en: Awaited<ReturnType<typeof buildStaff>>;
 
-async function publish(payload: object) {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/articles',
-    headers: admin.headers,
-    payload,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  const id = res.json().id as string;
-  const pub = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/articles/${id}/publish`,
-    headers: admin.headers,
-  });
-  expect(pub.statusCode, pub.body).toBe(200);
-}
+const publish = (payload: object) => buildPublishedArticle(t.app, admin, payload);
 
 const setDigest = async (on: boolean) => {
   const res = await t.app.inject({

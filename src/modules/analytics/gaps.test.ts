@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
+  buildPublishedArticle,
   buildStaff,
   createTestApp,
   type Session,
@@ -17,23 +18,7 @@ let admin: Session;
 let analyst: Session;
 let planId: string;
 
-async function publish(payload: object) {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/articles',
-    headers: admin.headers,
-    payload,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  const id = res.json().id as string;
-  const pub = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/articles/${id}/publish`,
-    headers: admin.headers,
-  });
-  expect(pub.statusCode, pub.body).toBe(200);
-  return id;
-}
+const publish = (payload: object) => buildPublishedArticle(t.app, admin, payload);
 
 const CHEAPER = [
   'passer à une offre moins chère',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
+  buildPublishedArticle,
   buildStaff,
   createTestApp,
   type Session,
@@ -23,23 +24,7 @@ const search = (q: string, extra = '', headers: Record<string, string> = {}) =>
 const answer = (question: string, more: Record<string, unknown> = {}) =>
   t.app.inject({ method: 'POST', url: '/api/v1/answer', payload: { question, ...more } });
 
-async function publish(article: Record<string, unknown>) {
-  const created = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/articles',
-    headers: admin.headers,
-    payload: article,
-  });
-  expect(created.statusCode).toBe(201);
-  const id = created.json().id as string;
-  const published = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/articles/${id}/publish`,
-    headers: admin.headers,
-  });
-  expect(published.statusCode).toBe(200);
-  return id;
-}
+const publish = (article: Record<string, unknown>) => buildPublishedArticle(t.app, admin, article);
 
 /** The index follows the database through notifications: poll until it has caught up. */
 async function eventually(check: () => Promise<boolean>) {
