@@ -17,6 +17,7 @@ import botRoutes from '../modules/bot/routes.ts';
 import escalationRoutes from '../modules/escalation/routes.ts';
 import kbRoutes from '../modules/kb/routes.ts';
 import { findArticlesForDisplay, listIndexableArticles } from '../modules/kb/service.ts';
+import articleViews from '../modules/kb/view-counter.ts';
 import outboxRoutes from '../modules/outbox/routes.ts';
 import { registerOutbox } from '../modules/outbox/worker.ts';
 import { embeddingProviderFrom } from '../modules/search/embeddings.ts';
@@ -106,6 +107,7 @@ export async function buildApp({
   await app.register(apiKeyRoutes);
   await app.register(auditRoutes);
   await app.register(kbRoutes);
+  await app.register(articleViews);
   await app.register(settingsRoutes);
   await app.register(searchPlugin, {
     // Tests may index a fixed list of documents instead of the knowledge base.

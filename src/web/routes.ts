@@ -41,7 +41,6 @@ const feedbackRateLimit = { max: 20, timeWindow: '1 minute' };
 
 type Params = { locale: string; slug?: string };
 const SETTINGS_TTL_MS = 5_000;
-const VIEWS_FLUSH_MS = 10_000;
 
 /** The public help centre: server-rendered pages, SEO files, Markdown views. Published public content only. */
 export default async function helpCentre(app: FastifyInstance) {
@@ -60,24 +59,6 @@ export default async function helpCentre(app: FastifyInstance) {
     cached = { site: { branding, locales, publicUrl, themeVersion }, at: Date.now(), generation };
     return cached.site;
   }
-
-  // Page views are counted in memory and written in one statement every few seconds, so reading an
-  // article never waits for a write (they feed the engine's popularity prior, not a live display).
-  let views = new Map<string, number>();
-  const flushViews = async () => {
-    if (!views.size) return;
-    const batch = views;
-    views = new Map();
-    await kb
-      .addViews(app.db, batch)
-      .catch((err: Error) => app.log.warn({ err }, 'could not record page views'));
-  };
-  const timer = setInterval(() => void flushViews(), VIEWS_FLUSH_MS);
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await flushViews();
-  });
 
   function sendPage(reply: FastifyReply, body: string, status = 200) {
     return reply
@@ -260,7 +241,7 @@ export default async function helpCentre(app: FastifyInstance) {
             })
           : [],
       ]);
-      views.set(article.id, (views.get(article.id) ?? 0) + 1);
+      app.articleViews.count(article.id);
       await recordEvent(app.db, {
         type: 'article.viewed',
         channel: 'helpcentre',

@@ -233,6 +233,7 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
       const site = await widget.findSite(app.db, req.query.site);
       const session = widget.sessionOf(site, req.query.token);
       const article = await widget.readArticle(app.db, session, req.params.id, app.config.publicUrl);
+      app.articleViews.count(article.id);
       await widget.recordWidgetEvent(app.db, site.key, {
         type: 'article.viewed',
         visitorId: req.query.visitor,

@@ -258,7 +258,6 @@ export async function readArticle(
     a?.status === 'published' &&
     (a.visibility === 'public' || (a.visibility === 'segment' && a.segments.some((s) => held.has(s))));
   if (!a || !visible) throw new NotFoundError('Article');
-  await kb.addViews(db, new Map([[a.id, 1]]));
   return {
     id: a.id,
     locale: a.locale,
