@@ -5,7 +5,7 @@ import { LogCapture, scratchDatabaseUrl, type TestApp, testConfig } from './help
 
 /**
  * A Relais app whose search index reads `docs` (default: the Nuvia demo content, held-out test
- * queries excluded): the search module's injection point, until the knowledge base provides one.
+ * queries excluded) through the search module's injection point, so dialogue tests control the answers.
  */
 export async function createBotTestApp(
   options: { docs?: EngineDocument[]; env?: Record<string, string> } = {},

@@ -47,7 +47,7 @@ export interface BuildOptions {
   database: Database;
   /** Where logs go (default stdout); tests pass a stream to inspect them. */
   logStream?: DestinationStream;
-  /** Knowledge-base feed of the matching engine; tests pass a list. Absent → no search routes yet. */
+  /** Feed of the matching engine; absent → the knowledge base. Tests may pass a fixed list of documents. */
   searchSource?: SearchSource;
   /** Start the outbox worker (default true); tests drive deliveries themselves. */
   outboxWorker?: boolean;

@@ -35,11 +35,8 @@ declare module 'fastify' {
 const openLimit = { max: 20, timeWindow: '1 minute' };
 const turnLimit = { max: 60, timeWindow: '1 minute' };
 
-/** The bot needs the matching engine; until the knowledge base is wired, say so instead of crashing. */
+/** What the bot's service needs from the app: the database, the matching engine and its answers. */
 export function botDeps(app: FastifyInstance): bot.BotDeps {
-  if (!app.hasDecorator('searchIndex')) {
-    throw new AppError('unavailable', 503, 'The knowledge base is not connected to the bot yet.');
-  }
   return {
     db: app.db,
     search: app.searchIndex,
