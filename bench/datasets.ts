@@ -67,3 +67,25 @@ export async function demo(locale: 'fr' | 'en'): Promise<BenchDataset | null> {
     split: `src/demo/content: ${locale}.formulations → formulations; ${locale}.testQueries + out-of-scope → queries`,
   };
 }
+
+/**
+ * Any pair of `text,label` CSVs in the eval CLI's format (first `shots` formulations per label kept),
+ * e.g. `--csv fr:train.csv:test.csv` on bench/quality.ts.
+ */
+export async function csvPair(
+  name: string,
+  locale: Locale,
+  formulations: string,
+  queries: string,
+  shots = Number.POSITIVE_INFINITY,
+): Promise<BenchDataset | null> {
+  if (!existsSync(formulations) || !existsSync(queries)) return null;
+  const rows = await loadLabelledCsv(formulations);
+  return {
+    name,
+    locale,
+    answers: answersFromFormulations(Number.isFinite(shots) ? splitFirstK(rows, shots).kept : rows, locale),
+    queries: await loadLabelledCsv(queries),
+    split: `${formulations} → formulations; ${queries} → queries`,
+  };
+}

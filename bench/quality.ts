@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { engineRanker, loadEngineModule } from '../src/evaluation/engine-ranker.ts';
 import { type EvalReport, evaluate, type Ranker } from '../src/evaluation/metrics.ts';
-import { type BenchDataset, banking77, clinc150, demo } from './datasets.ts';
+import { type BenchDataset, banking77, clinc150, csvPair, DEMO_DATA_DIR, demo } from './datasets.ts';
 import { flexSearchRanker, lunrRanker, miniSearchRanker, nlpjsRanker, oramaRanker } from './peers.ts';
 import { fixed, markdownTable, millis, pct } from './table.ts';
 
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     engines: { type: 'string' },
     datasets: { type: 'string' },
     json: { type: 'string' },
+    /** Extra dataset(s): locale:formulations.csv:queries.csv (repeatable). */
+    csv: { type: 'string', multiple: true },
   },
   strict: true,
 });
@@ -41,7 +43,25 @@ const DATASETS: Record<string, () => Promise<BenchDataset | null>> = {
   clinc150,
   'demo-fr': () => demo('fr'),
   'demo-en': () => demo('en'),
+  'faq-fr': () =>
+    csvPair('FAQ FR', 'fr', `${DEMO_DATA_DIR}/faqfr-formulations.csv`, `${DEMO_DATA_DIR}/faqfr-queries.csv`),
 };
+for (const spec of values.csv ?? []) {
+  const [locale, train, test] = spec.split(':');
+  if ((locale !== 'fr' && locale !== 'en') || !train || !test) {
+    throw new Error(`--csv wants locale:formulations.csv:queries.csv, got "${spec}"`);
+  }
+  DATASETS[spec] = () =>
+    csvPair(
+      train
+        .split('/')
+        .pop()!
+        .replace(/\.csv$/, ''),
+      locale,
+      train,
+      test,
+    );
+}
 
 function pick<T>(all: Record<string, T>, list: string | undefined, what: string): Array<[string, T]> {
   if (!list) return Object.entries(all);
@@ -54,7 +74,9 @@ function pick<T>(all: Record<string, T>, list: string | undefined, what: string)
 
 const results: Array<{ engine: string; dataset: string; report: EvalReport }> = [];
 const started = performance.now();
-for (const [key, load] of pick(DATASETS, values.datasets, 'dataset')) {
+// With --csv and no --datasets, only the given files are measured.
+const selection = values.datasets ?? values.csv?.join(',');
+for (const [key, load] of pick(DATASETS, selection, 'dataset')) {
   const ds = await load();
   if (!ds) {
     console.error(`skip ${key}: dataset files missing (run npx tsx bench/build-demo-dataset.ts)`);

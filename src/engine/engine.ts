@@ -55,7 +55,6 @@ export const TUNING = {
 export const DEFAULT_FUSION: FusionWeights = {
   bm25: 0.55,
   knnWord: 0,
-  knnChar: 0,
   charDoc: 0.15,
   prior: 0.02,
 };
@@ -68,6 +67,10 @@ const GRAM_BITS = 20;
 const GRAM_MASK = (1 << GRAM_BITS) - 1;
 /** Documents re-ranked with answer-level character n-grams, and with formulation-level signals. */
 const RERANK = 50;
+/** Postings shorter than this are scanned without checking whether they can still matter. */
+const PRUNE_MIN_DF = 512;
+/** `visOf` value of a removed slot. */
+const DEAD = 3;
 const FINE = 10;
 /** Length of highlighted snippets of long fields (short answer, body). */
 const SNIPPET = 220;
@@ -79,7 +82,10 @@ class Term {
   docs = new Int32Array(4);
   n = 0;
   deadDocs = 0;
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly id: number,
+  ) {}
 
   push(slot: number, packed: number): void {
     if (this.n + 2 > this.docs.length) {
@@ -100,6 +106,8 @@ interface DocEntry {
   vis: number;
   segments: Set<string> | null;
   prior: number;
+  /** Term ids of the title and each formulation: [source (-1 title), count, ids…]… */
+  units: Int32Array;
   /** Character n-grams of all formulations and the title merged (answer-level profile). */
   grams: Int32Array;
   gramTf: Uint16Array;
@@ -118,28 +126,28 @@ interface Scratch {
   sel: Float64Array;
 }
 
-const EMPTY_GRAMS = new Map<number, number>();
-
 /** 1 + ln(tf) for small term frequencies. */
 const LOG_TF = Float64Array.from({ length: 256 }, (_, i) => (i > 0 ? 1 + Math.log(i) : 0));
 
-/** First index ≥ `from` whose value is ≥ `x` in the sorted array `a` (exponential search). */
-function gallop(a: Int32Array, x: number, from: number): number {
-  const n = a.length;
-  if (from >= n || a[from]! >= x) return from;
+/**
+ * Exponential search: the first entry index ≥ `from` whose key is ≥ `x`, among `count` entries of
+ * `stride` values each, sorted by their first value (keys at `a[i * stride]`).
+ */
+function gallop(a: Int32Array, count: number, x: number, from: number, stride = 1): number {
+  if (from >= count || a[from * stride]! >= x) return from;
   let step = 1;
   let lo = from;
   let hi = from + 1;
-  while (hi < n && a[hi]! < x) {
+  while (hi < count && a[hi * stride]! < x) {
     lo = hi;
     step <<= 1;
     hi = from + step;
   }
-  if (hi > n) hi = n;
-  // a[lo] < x, and a[hi] >= x or hi === n
+  if (hi > count) hi = count;
+  // key(lo) < x, and key(hi) >= x or hi === count
   while (lo + 1 < hi) {
     const mid = (lo + hi) >> 1;
-    if (a[mid]! < x) lo = mid;
+    if (a[mid * stride]! < x) lo = mid;
     else hi = mid;
   }
   return hi;
@@ -176,7 +184,6 @@ export interface ScoredDoc {
   slot: number;
   bm25: number;
   knnWord: number;
-  knnChar: number;
   charDoc: number;
   /** Best matching formulation: index in `formulations`, -1 title, -2 none. */
   bestSource: number;
@@ -223,13 +230,18 @@ function gramWords(tokens: Token[]): string[] {
 export class LocaleIndex {
   readonly slots: (DocEntry | undefined)[] = [];
   readonly terms = new Map<string, Term>();
+  /** Terms by id (ids are never reused; a term whose last document went is undefined). */
+  readonly termById: (Term | undefined)[] = [];
   readonly vocab = new Vocabulary();
   /** Folded surface word → indexed term (so "activee" finds the stem of "activée"). */
   readonly surfaceTerm = new Map<string, string>();
   readonly docGramDf = new Int32Array(1 << GRAM_BITS);
   docGramLenSum = 0;
   readonly fieldLenSum = new Float64Array(NF);
-  readonly fieldLens: number[][] = FIELDS.map(() => []);
+  /** Per field, its length in each slot. */
+  fieldLens: Float32Array[] = FIELDS.map(() => new Float32Array(64));
+  /** Per slot: 0 public, 1 internal, 2 segment, DEAD removed (scanned without touching the entry). */
+  visOf = new Uint8Array(64);
   docCount = 0;
   private scratch: Scratch | null = null;
 
@@ -238,14 +250,24 @@ export class LocaleIndex {
   private term(text: string): Term {
     let t = this.terms.get(text);
     if (!t) {
-      t = new Term(text);
+      t = new Term(text, this.termById.length);
       this.terms.set(text, t);
+      this.termById.push(t);
     }
     return t;
   }
 
   add(doc: EngineDocument): void {
     const slot = this.slots.length;
+    if (slot >= this.visOf.length) {
+      const grow = <T extends Float32Array | Uint8Array>(a: T): T => {
+        const next = new (a.constructor as new (n: number) => T)(a.length * 2);
+        next.set(a);
+        return next;
+      };
+      this.visOf = grow(this.visOf);
+      this.fieldLens = this.fieldLens.map(grow);
+    }
     const loc = this.locale;
     const fieldTexts: string[][] = [
       [doc.title ?? ''],
@@ -308,6 +330,13 @@ export class LocaleIndex {
     for (const { tokens } of unitTokens) {
       for (const [g, n] of fnvGrams(gramWords(tokens))) merged.set(g, (merged.get(g) ?? 0) + n);
     }
+    const units: number[] = [];
+    for (const { source, tokens } of unitTokens) {
+      const at = units.length;
+      units.push(source, 0);
+      for (const t of tokens) if (t.term) units.push(this.term(t.term).id);
+      units[at + 1] = units.length - at - 2;
+    }
     const dkeys = Int32Array.from(merged.keys()).sort();
     const dtf = new Uint16Array(dkeys.length);
     let gramLen = 0;
@@ -319,6 +348,7 @@ export class LocaleIndex {
     }
     this.docGramLenSum += gramLen;
     const vis = doc.visibility === 'internal' ? 1 : doc.visibility === 'segment' ? 2 : 0;
+    this.visOf[slot] = vis;
     const pop = doc.popularity;
     const help = doc.helpfulness;
     const prior = (pop === undefined ? 0 : pop - 0.5) + (help === undefined ? 0 : help - 0.5);
@@ -330,6 +360,7 @@ export class LocaleIndex {
       vis,
       segments: vis === 2 ? new Set(doc.segments ?? []) : null,
       prior,
+      units: Int32Array.from(units),
       grams: dkeys,
       gramTf: dtf,
       gramLen,
@@ -344,6 +375,7 @@ export class LocaleIndex {
     const e = this.slots[slot];
     if (!e) return;
     this.slots[slot] = undefined;
+    this.visOf[slot] = DEAD;
     this.docCount--;
     for (let f = 0; f < NF; f++) this.fieldLenSum[f]! -= this.fieldLens[f]![slot] ?? 0;
     for (const t of e.terms) {
@@ -352,7 +384,11 @@ export class LocaleIndex {
     }
     for (const g of e.grams) this.docGramDf[g]!--;
     this.docGramLenSum -= e.gramLen;
-    for (const t of e.terms) if (t.df <= 0) this.terms.delete(t.text);
+    for (const t of e.terms) {
+      if (t.df > 0) continue;
+      this.terms.delete(t.text);
+      this.termById[t.id] = undefined;
+    }
     for (const s of e.surfaces) {
       this.vocab.release(s);
       if (!this.vocab.has(s)) this.surfaceTerm.delete(s);
@@ -394,7 +430,8 @@ export class LocaleIndex {
   score(
     qterms: QueryTerm[],
     queryGrams: Map<number, number>,
-    allowed: (e: DocEntry) => boolean,
+    /** Whether a live, non-public slot may be returned (public ones always may). */
+    allowed: (slot: number) => boolean,
     fieldWeights: number[],
     fusion: FusionWeights,
     limit = FINE,
@@ -402,7 +439,6 @@ export class LocaleIndex {
     const { acc, state, sel } = this.getScratch();
     const touched: number[] = [];
     const N = Math.max(1, this.docCount);
-    const fieldLens = this.fieldLens;
     // Per-field constants: w_f / (1 - b) and w_f * b / avg_f, so the inner loop is one division.
     const cA = new Float64Array(NF);
     const cB = new Float64Array(NF);
@@ -419,36 +455,79 @@ export class LocaleIndex {
     const common = Math.max(TUNING.commonMin, TUNING.commonDf * N);
     const hasRare = qterms.some((q) => !q.stop && q.term.df > 0 && q.term.df <= common);
     const ordered = [...qterms].sort((a, b) => Number(a.stop) - Number(b.stop) || a.term.df - b.term.df);
-    for (const { term, weight, stop } of ordered) {
-      if (term.df <= 0) continue;
+    // Which terms are scored, their weights, and (MaxScore) what the remaining ones can still add.
+    const m = ordered.length;
+    const wis = new Float64Array(m);
+    const bound = new Float64Array(m + 1);
+    for (let i = m - 1; i >= 0; i--) {
+      const { term, weight, stop } = ordered[i]!;
       // Very frequent stop words carry almost no evidence but cost a full posting scan.
-      if (stop && hasContent && term.df > TUNING.stopMaxDf * N && N > 50) continue;
+      const skip = term.df <= 0 || (stop && hasContent && term.df > TUNING.stopMaxDf * N && N > 50);
+      wis[i] = skip ? 0 : weight * Math.log(1 + (N - term.df + 0.5) / (term.df + 0.5));
+      bound[i] = bound[i + 1]! + wis[i]!;
+    }
+    const vis = this.visOf;
+    let allowedCount = 0;
+    // Once no untouched document can reach the best RERANK, later terms only add to touched ones,
+    // and the touched set is frozen (sorted once, so long postings are galloped instead of scanned).
+    let onlyTouched = false;
+    let frozen: Int32Array | null = null;
+    for (let qi = 0; qi < m; qi++) {
+      const { term, stop } = ordered[qi]!;
+      const wi = wis[qi]!;
+      if (wi === 0) continue;
       this.compact(term);
-      const idf = Math.log(1 + (N - term.df + 0.5) / (term.df + 0.5));
-      const wi = weight * idf;
       maxBm25 += wi;
-      const onlyTouched = (stop && hasContent) || (hasRare && term.df > common);
+      if (!onlyTouched) {
+        onlyTouched = (stop && hasContent) || (hasRare && term.df > common);
+        if (!onlyTouched && term.df >= PRUNE_MIN_DF && allowedCount >= RERANK) {
+          let k = 0;
+          for (const slot of touched) if (state[slot] === 1) sel[k++] = acc[slot]!;
+          onlyTouched = bound[qi]! <= kthLargest(sel, k, RERANK);
+        }
+      }
       const d = term.docs;
       const dn = term.n;
+      if (onlyTouched && !frozen) {
+        // Documents that cannot reach the current RERANK-th score even with every remaining term
+        // are dropped (exact: scores only grow), which leaves few to finish.
+        let k = 0;
+        for (const slot of touched) if (state[slot] === 1) sel[k++] = acc[slot]!;
+        const theta = k > RERANK ? kthLargest(sel, k, RERANK) : Number.NEGATIVE_INFINITY;
+        const rest = bound[qi]!;
+        const keep: number[] = [];
+        for (const slot of touched) {
+          if (state[slot] !== 1) continue;
+          if (acc[slot]! + rest >= theta) keep.push(slot);
+          else state[slot] = 2;
+        }
+        frozen = Int32Array.from(keep).sort();
+      }
+      if (frozen && frozen.length * 8 < dn) {
+        // Few touched documents, long postings: find each touched document by exponential search.
+        let at = 0;
+        const pairs = dn >> 1;
+        for (const slot of frozen) {
+          at = gallop(d, pairs, slot, at, 2);
+          if (at >= pairs) break;
+          if (d[at * 2] === slot)
+            acc[slot]! += wi * this.saturated(d[at * 2 + 1]!, slot, fieldWeights, cA, cB, k1);
+        }
+        continue;
+      }
       for (let i = 0; i < dn; i += 2) {
         const slot = d[i]!;
         let st = state[slot]!;
         if (st === 0) {
           if (onlyTouched) continue;
-          const e = this.slots[slot];
-          st = e && allowed(e) ? 1 : 2;
+          const v = vis[slot]!;
+          st = v !== DEAD && (v === 0 || allowed(slot)) ? 1 : 2;
+          if (st === 1) allowedCount++;
           state[slot] = st;
           touched.push(slot);
         }
         if (st !== 1) continue;
-        let packed = d[i + 1]!;
-        let tfw = 0;
-        for (let f = 0; packed !== 0; f++, packed >>>= TF_BITS) {
-          const tf = packed & TF_MAX;
-          if (tf === 0) continue;
-          tfw += (fieldWeights[f]! * tf) / (cA[f]! + cB[f]! * fieldLens[f]![slot]!);
-        }
-        acc[slot]! += (wi * tfw) / (k1 + tfw);
+        acc[slot]! += wi * this.saturated(d[i + 1]!, slot, fieldWeights, cA, cB, k1);
       }
     }
     // Keep the best RERANK allowed documents by BM25F (quickselect threshold, no full sort).
@@ -457,7 +536,7 @@ export class LocaleIndex {
       if (state[slot] === 1) {
         touched[n++] = slot;
         sel[n - 1] = acc[slot]!;
-      }
+      } else acc[slot] = 0; // not allowed, or dropped by the bound above
       state[slot] = 0;
     }
     touched.length = n;
@@ -472,7 +551,6 @@ export class LocaleIndex {
         slot,
         bm25: bm,
         knnWord: 0,
-        knnChar: 0,
         charDoc: 0,
         bestSource: -2,
         score: fusion.bm25 * bm,
@@ -502,7 +580,7 @@ export class LocaleIndex {
           let j = 0;
           for (let i = 0; i < qk.length && j < g.length; i++) {
             const a = qk[i]!;
-            j = gallop(g, a, j);
+            j = gallop(g, g.length, a, j);
             if (j < g.length && g[j] === a) {
               const tf = gt[j]!;
               sum += (qd[i]! * tf) / (tf + lnorm);
@@ -515,82 +593,82 @@ export class LocaleIndex {
     }
     for (const c of cands) c.score += fusion.prior * this.slots[c.slot]!.prior;
     cands.sort((a, b) => b.score - a.score);
-    // Formulation level (nearest neighbour) on the best few, analysed on the fly (nothing stored
-    // per formulation): character n-gram and word TF-IDF cosines, answer-level document frequencies.
-    // Without formulation-level weights this only explains: the returned candidates suffice.
-    const fine = Math.min(
-      cands.length,
-      fusion.knnChar > 0 || fusion.knnWord > 0 ? Math.max(FINE, limit) : limit,
-    );
+    // Formulation level (nearest neighbour) on the best few, from the term ids stored per
+    // formulation: word TF-IDF cosines, answer-level document frequencies. Without a formulation-level
+    // weight this only explains (the best matching formulation): the returned candidates suffice.
+    const fine = Math.min(cands.length, fusion.knnWord > 0 ? Math.max(FINE, limit) : limit);
     if (fine > 0) {
-      const qg = new Map<number, number>();
-      let qn = 0;
-      for (const [g, tf] of queryGrams) {
-        const df = this.docGramDf[g]!;
-        if (df <= 0) continue;
-        const w = LOG_TF[Math.min(255, tf)]! * Math.log(1 + N / df);
-        qg.set(g, w);
-        qn += w * w;
-      }
-      qn = Math.sqrt(qn) || 1;
-      const qw = new Map<string, number>();
+      const qw = new Map<Term, number>();
       let qwn = 0;
       for (const { term, weight } of qterms) {
         const w = weight * Math.log(1 + N / Math.max(1, term.df));
-        qw.set(term.text, w);
+        qw.set(term, w);
         qwn += w * w;
       }
       qwn = Math.sqrt(qwn) || 1;
       for (let r = 0; r < fine; r++) {
         const c = cands[r]!;
-        const doc = this.slots[c.slot]!.doc;
-        let bestC = 0;
-        let bestW = 0;
-        let bestBoth = -1;
-        const texts = [doc.title, ...(doc.formulations ?? [])];
-        for (let k = 0; k < texts.length; k++) {
-          const text = texts[k];
-          if (!text?.trim()) continue;
-          const tokens = tokenize(text, this.locale);
-          let dot = 0;
-          let un = 0;
-          const ug = fusion.knnChar > 0 ? fnvGrams(gramWords(tokens)) : EMPTY_GRAMS;
-          for (const [g, tf] of ug) {
-            const df = this.docGramDf[g]!;
-            const w = LOG_TF[Math.min(255, tf)]! * Math.log(1 + N / Math.max(1, df));
-            un += w * w;
-            const q = qg.get(g);
-            if (q !== undefined) dot += q * w;
-          }
-          const cc = un > 0 ? dot / (qn * Math.sqrt(un)) : 0;
-          const utf = new Map<string, number>();
-          for (const t of tokens) if (t.term) utf.set(t.term, (utf.get(t.term) ?? 0) + 1);
+        const u = this.slots[c.slot]!.units;
+        let bestW = -1;
+        for (let p = 0; p < u.length; ) {
+          const source = u[p]!;
+          const end = p + 2 + u[p + 1]!;
           let wd = 0;
           let wn = 0;
-          for (const [term, tf] of utf) {
-            const w =
-              LOG_TF[Math.min(255, tf)]! * Math.log(1 + N / Math.max(1, this.terms.get(term)?.df ?? 1));
+          for (let i = p + 2; i < end; i++) {
+            const id = u[i]!;
+            let seen = false;
+            for (let j = p + 2; j < i && !seen; j++) seen = u[j] === id;
+            if (seen) continue;
+            let tf = 1;
+            for (let j = i + 1; j < end; j++) if (u[j] === id) tf++;
+            const term = this.termById[id];
+            const w = LOG_TF[Math.min(255, tf)]! * Math.log(1 + N / Math.max(1, term?.df ?? 1));
             wn += w * w;
-            const q = qw.get(term);
+            const q = term && qw.get(term);
             if (q !== undefined) wd += q * w;
           }
           const wc = wn > 0 ? wd / (qwn * Math.sqrt(wn)) : 0;
-          if (cc > bestC) bestC = cc;
-          if (wc > bestW) bestW = wc;
-          if (cc + wc > bestBoth) {
-            bestBoth = cc + wc;
-            c.bestSource = k - 1;
+          if (wc > bestW) {
+            bestW = wc;
+            c.bestSource = source;
           }
+          p = end;
         }
-        c.knnChar = bestC;
-        c.knnWord = bestW;
-        c.score += fusion.knnChar * bestC + fusion.knnWord * bestW;
+        c.knnWord = Math.max(0, bestW);
+        c.score += fusion.knnWord * c.knnWord;
       }
       // Only the first `fine` scores changed, and only upwards: re-sort that head.
       const head = cands.slice(0, fine).sort((a, b) => b.score - a.score);
       for (let r = 0; r < fine; r++) cands[r] = head[r]!;
     }
     return cands;
+  }
+
+  /** BM25F term saturation tf'/(k1 + tf') of one posting (packed per-field term frequencies). */
+  private saturated(
+    packed: number,
+    slot: number,
+    fieldWeights: number[],
+    cA: Float64Array,
+    cB: Float64Array,
+    k1: number,
+  ): number {
+    const lens = this.fieldLens;
+    let tfw = 0;
+    for (let f = 0; packed !== 0; f++, packed >>>= TF_BITS) {
+      const tf = packed & TF_MAX;
+      if (tf === 0) continue;
+      tfw += (fieldWeights[f]! * tf) / (cA[f]! + cB[f]! * lens[f]![slot]!);
+    }
+    return tfw / (k1 + tfw);
+  }
+
+  /** Whether the live document in `slot` contains `term` (postings are in slot order). */
+  contains(term: Term, slot: number): boolean {
+    const pairs = term.n >> 1;
+    const at = gallop(term.docs, pairs, slot, 0, 2);
+    return at < pairs && term.docs[at * 2] === slot && this.visOf[slot] !== DEAD;
   }
 
   entry(slot: number): DocEntry | undefined {
@@ -714,10 +792,10 @@ export class MatchEngine implements Engine {
 
     const audience = options.audience ?? 'public';
     const held = new Set(options.segments ?? []);
-    const allowed = (e: DocEntry): boolean => {
+    const allowed = (slot: number): boolean => {
       if (audience === 'internal') return true;
-      if (e.vis === 0) return true;
-      if (e.vis === 2 && e.segments) for (const s of e.segments) if (held.has(s)) return true;
+      const e = idx.entry(slot);
+      if (e?.vis === 2 && e.segments) for (const s of e.segments) if (held.has(s)) return true;
       return false;
     };
     const grams = queryGrams([...tokens, ...extraTokens]);
@@ -728,7 +806,7 @@ export class MatchEngine implements Engine {
     const termSet = new Set(content);
     const candidates: Candidate[] = top.map((c, i) => {
       const other = i === 0 ? s2 : s1;
-      const support = contentSupport(idx.entry(c.slot)?.terms, qterms, contentCount);
+      const support = contentSupport(idx, c.slot, qterms, contentCount);
       const confidence = calibrate(c.score, c.score - other, coverage) * supportFactor(support);
       return this.explain(idx, c, confidence, termSet);
     });
@@ -915,17 +993,11 @@ export class MatchEngine implements Engine {
  * relative, so on a question the help centre does not cover, some answer always scores best on a
  * stray "quel" or a typo-corrected "météo" → "métro"; this is what tells it apart.
  */
-export function contentSupport(
-  docTerms: readonly Term[] | undefined,
-  qterms: QueryTerm[],
-  content: number,
-): number {
-  if (!docTerms) return 0;
+export function contentSupport(idx: LocaleIndex, slot: number, qterms: QueryTerm[], content: number): number {
   if (content === 0) return 1; // a question made only of stop words: nothing to check against
-  const has = new Set(docTerms);
   let matched = 0;
   // Squared weights: a typo correction (0.8) or a prefix completion (0.7) is weaker evidence.
-  for (const q of qterms) if (!q.stop && has.has(q.term)) matched += Math.min(1, q.weight) ** 2;
+  for (const q of qterms) if (!q.stop && idx.contains(q.term, slot)) matched += Math.min(1, q.weight) ** 2;
   return Math.min(1, matched / content);
 }
 

@@ -104,8 +104,6 @@ export interface FusionWeights {
   bm25: number;
   /** Best cosine between the query and one formulation, TF-IDF over word stems. */
   knnWord: number;
-  /** Best cosine between the query and one formulation, TF-IDF over character n-grams. */
-  knnChar: number;
   /** BM25 over the character n-grams of all the answer's formulations (answer-level profile). */
   charDoc: number;
   /** Popularity/helpfulness priors. */

@@ -66,6 +66,22 @@ export function loadSets(names: string[], k = 10): DevSet[] {
       const train = fewShot('clinc150-val', csv(`${DS}/clinc150/train.csv`), k);
       out.push({ ...train, queries: csv(`${DS}/clinc150/val.csv`) });
     }
+    if (n === 'faqfr') {
+      // Authored French FAQ corpus (bench/data): 15 formulations per answer, held-out queries + oos.
+      const base = fewShot('faq-fr', csv('/work/main/bench/data/faqfr-formulations.csv'), 15);
+      out.push({
+        ...base,
+        locale: 'fr',
+        docs: base.docs.map((d) => ({ ...d, locale: 'fr' })),
+        queries: csv('/work/main/bench/data/faqfr-queries.csv'),
+      });
+    }
+    if (n === 'frcv' || n === 'encv') {
+      // Formulations only: the first 8 of each demo answer index it, the others are its queries.
+      const loc = n === 'frcv' ? 'fr' : 'en';
+      const base = fewShot(`demo-${n}`, csv(`/work/main/bench/data/demo-${loc}-formulations.csv`), 8);
+      out.push({ ...base, locale: loc, docs: base.docs.map((d) => ({ ...d, locale: loc })) });
+    }
     if (n === 'fr' || n === 'en' || n === 'frbare') {
       const loc = n === 'en' ? 'en' : 'fr';
       const dir = '/work/main/src/demo/content';
@@ -112,7 +128,7 @@ export interface Obs {
   inScope: boolean;
   s1: number;
   s2: number;
-  f: number[]; // features of top: bm25, knnWord, knnChar
+  f: number[]; // features of top: bm25, knnWord, charDoc
   rank: number;
 }
 
@@ -140,7 +156,7 @@ export function run(set: DevSet, options: EngineOptions = {}) {
       inScope: isIn,
       s1: sc[0]?.score ?? 0,
       s2: sc[1]?.score ?? 0,
-      f: sc[0] ? [sc[0].bm25, sc[0].knnWord, sc[0].knnChar, sc[0].charDoc] : [0, 0, 0, 0],
+      f: sc[0] ? [sc[0].bm25, sc[0].knnWord, sc[0].charDoc] : [0, 0, 0],
       rank,
     });
     if (isIn) {

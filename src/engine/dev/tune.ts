@@ -8,7 +8,7 @@ const variants: Record<string, () => void> = JSON.parse(process.env.NOOP ?? 'nul
 const mode = process.argv[2] ?? 'k1';
 const report = (tag: string) => {
   const line = sets.map((s) => {
-    const r = run(s, { fusion: { bm25: 1, knnWord: 0, knnChar: 0, charDoc: 0 } });
+    const r = run(s, { fusion: { bm25: 1, knnWord: 0, charDoc: 0 } });
     return `${r.name}=${r.top1.toFixed(3)}`;
   });
   console.log(tag.padEnd(24), line.join(' '));
