@@ -29,6 +29,15 @@ describe('French analysis', () => {
     expect(analyze('4,99 €', 'fr')).toEqual(['4,99', 'euro']);
   });
 
+  it('expands chat shorthands, each word pointing at the shorthand', () => {
+    expect(analyze('mdp', 'fr')).toEqual(analyze('mot de passe', 'fr'));
+    expect(analyze('pk jpeux pas', 'fr')).toEqual(analyze('pourquoi je peux pas', 'fr'));
+    const [first] = tokenize('cb bloquée', 'fr');
+    expect(first?.start).toBe(0);
+    expect(first?.end).toBe(2);
+    expect(analyze('i dont know', 'en')).toEqual(analyze("I don't know", 'en'));
+  });
+
   it('gives character offsets into the original text', () => {
     const text = "J'ai oublié l'accès";
     const t = tokenize(text, 'fr').find((x) => x.folded === 'acces')!;

@@ -32,6 +32,11 @@ export interface LocaleConfig {
   overrides?: Record<string, string>;
   /** Extra normalisation on folded stems (e.g. French plural). */
   postStem?: (term: string) => string;
+  /**
+   * Chat and SMS shorthands → the words they stand for ("cmt" → "comment", "mdp" → "mot de passe"),
+   * applied to indexed text and queries alike; editors add domain ones as synonyms.
+   */
+  shorthands?: Record<string, string>;
 }
 
 interface LocaleRuntime {
@@ -40,6 +45,8 @@ interface LocaleRuntime {
   elisions: Set<string>;
   stem: (word: string) => string;
   cache: Map<string, { folded: string; term: string; stop: boolean }>;
+  /** Folded shorthand → its words (lower case). */
+  shorthands: Map<string, string[]>;
 }
 
 const ISO = iso as unknown as Record<string, string[]>;
@@ -332,12 +339,97 @@ export function registerLocale(config: LocaleConfig): void {
     elisions: new Set((config.elisions ?? []).map(fold)),
     stem,
     cache: new Map(),
+    shorthands: new Map(
+      Object.entries(config.shorthands ?? {}).map(([k, v]) => [fold(k), v.toLowerCase().split(/[\s']+/)]),
+    ),
   });
 }
+
+/** French chat/SMS writing seen in customer messages (general language, not a domain). */
+const FR_SHORTHANDS: Record<string, string> = {
+  cmt: 'comment',
+  cmnt: 'comment',
+  pk: 'pourquoi',
+  pq: 'pourquoi',
+  pkoi: 'pourquoi',
+  pcq: 'parce que',
+  qd: 'quand',
+  kan: 'quand',
+  koi: 'quoi',
+  bcp: 'beaucoup',
+  tjr: 'toujours',
+  tjrs: 'toujours',
+  pr: 'pour',
+  ds: 'dans',
+  dc: 'donc',
+  avc: 'avec',
+  mm: 'même',
+  qqn: "quelqu'un",
+  qqch: 'quelque chose',
+  auj: "aujourd'hui",
+  ajd: "aujourd'hui",
+  mtn: 'maintenant',
+  bjr: 'bonjour',
+  slt: 'salut',
+  jsp: 'je sais pas',
+  chui: 'je suis',
+  jsuis: 'je suis',
+  jpeux: 'je peux',
+  jveux: 'je veux',
+  jvais: 'je vais',
+  jfais: 'je fais',
+  jai: "j'ai",
+  ya: 'il y a',
+  pb: 'problème',
+  pbm: 'problème',
+  pblm: 'problème',
+  tel: 'téléphone',
+  msg: 'message',
+  appli: 'application',
+  abo: 'abonnement',
+  conso: 'consommation',
+  elec: 'électricité',
+  dispo: 'disponible',
+  infos: 'informations',
+  num: 'numéro',
+  rdv: 'rendez-vous',
+  mdp: 'mot de passe',
+  cb: 'carte bancaire',
+};
+
+/** English chat writing: dropped apostrophes and texting forms. */
+const EN_SHORTHANDS: Record<string, string> = {
+  pls: 'please',
+  plz: 'please',
+  u: 'you',
+  ur: 'your',
+  thx: 'thanks',
+  acct: 'account',
+  pwd: 'password',
+  msg: 'message',
+  info: 'information',
+  cuz: 'because',
+  bc: 'because',
+  im: 'i am',
+  ive: 'i have',
+  dont: 'do not',
+  doesnt: 'does not',
+  didnt: 'did not',
+  isnt: 'is not',
+  wasnt: 'was not',
+  wont: 'will not',
+  cant: 'can not',
+  havent: 'have not',
+  hasnt: 'has not',
+  couldnt: 'could not',
+  wouldnt: 'would not',
+  shouldnt: 'should not',
+};
 
 registerLocale({
   locale: 'fr',
   stemmer: 'french',
+  shorthands: FR_SHORTHANDS,
   elisions: ['l', 'd', 'qu', 'j', 'n', 's', 'c', 'm', 't', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu', 'presqu'],
   stopWords: ISO.fr,
   keepWords: FR_KEEP,
@@ -364,6 +456,7 @@ registerLocale({
   stopWords: ISO.en,
   keepWords: EN_KEEP,
   overrides: EN_IRREGULAR,
+  shorthands: EN_SHORTHANDS,
 });
 
 /** Locales with an analysis configuration. */
@@ -434,6 +527,12 @@ function pushWord(rt: LocaleRuntime, raw: string, start: number, out: Token[]): 
     return;
   }
   const lowerRaw = raw.toLowerCase();
+  const short = rt.shorthands.size > 0 ? rt.shorthands.get(fold(lowerRaw)) : undefined;
+  if (short) {
+    // Every word of the expansion points at the shorthand as written.
+    for (const word of short) out.push(makeToken(rt, raw, word, start, start + raw.length));
+    return;
+  }
   let lower = lowerRaw;
   let offset = 0;
   let extra: string | undefined;
@@ -476,6 +575,21 @@ function makeToken(rt: LocaleRuntime, surface: string, lower: string, start: num
     rt.cache.set(lower, c);
   }
   return { surface, folded: c.folded, term: c.term, start, end, stop: c.stop };
+}
+
+/**
+ * The word after an elision written without its apostrophe ("lassurance" → "assurance",
+ * "delectricite" → "electricite"), or undefined: only before a vowel or h, as French elides. The
+ * caller checks the remainder against its vocabulary ("lune" must not become "une").
+ */
+export function withoutElision(folded: string, locale: Locale): string | undefined {
+  const rt = runtime(locale);
+  for (const e of rt.elisions) {
+    if (folded.length >= e.length + 3 && folded.startsWith(e) && /^[aeiouyh]/.test(folded.slice(e.length))) {
+      return folded.slice(e.length);
+    }
+  }
+  return undefined;
 }
 
 /** Analysed index terms of `text` (stop words removed, stemmed, folded). */

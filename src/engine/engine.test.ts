@@ -79,6 +79,19 @@ describe('matching', () => {
     expect(make().match('résillier abonnemant', { locale: 'fr' }).candidates[0]?.id).toBe('cancel');
   });
 
+  it('reads chat writing: shorthands and elisions typed without apostrophe', () => {
+    const e = make();
+    const sms = e.match('cmt changer mon mdp', { locale: 'fr' });
+    expect(sms.candidates[0]?.id).toBe('password');
+    expect(sms.terms).toEqual(expect.arrayContaining(['mot', 'pass', 'comment']));
+    const elided = e.match('resilier labonnement', { locale: 'fr' });
+    expect(elided.candidates[0]?.id).toBe('cancel');
+    expect(elided.terms).toContain('abon');
+    // Only words the index knows are split: "lune" stays "lune", not "une".
+    expect(e.match('lune', { locale: 'fr' }).terms).not.toContain('une');
+    expect(e.match('i cant log in', { locale: 'en' }).candidates[0]?.id).toBe('en-password');
+  });
+
   it('matches the last token as a prefix when typing', () => {
     const r = make().match('ma fact', { locale: 'fr', prefix: true });
     expect(r.candidates[0]?.id).toBe('invoice');
@@ -138,17 +151,17 @@ describe('filters', () => {
 describe('synonyms', () => {
   it('rewrites one-way abbreviations', () => {
     const e = make();
-    expect(e.match('mdp', { locale: 'fr' }).candidates).toHaveLength(0);
-    e.setSynonyms([{ locale: 'fr', terms: ['mdp', 'mot de passe'], oneWay: true }]);
-    const r = e.match('mdp perdu', { locale: 'fr' });
+    expect(e.match('sésame', { locale: 'fr' }).candidates).toHaveLength(0);
+    e.setSynonyms([{ locale: 'fr', terms: ['sésame', 'mot de passe'], oneWay: true }]);
+    const r = e.match('sésame perdu', { locale: 'fr' });
     expect(r.candidates[0]?.id).toBe('password');
     expect(r.terms).toEqual(expect.arrayContaining(['mot', 'pass']));
   });
 
   it('one-way rules do not apply backwards', () => {
     const e = createEngine();
-    e.upsert([doc('abbr', 'Le MDP', ['mdp'])]);
-    e.setSynonyms([{ locale: 'fr', terms: ['mdp', 'mot de passe'], oneWay: true }]);
+    e.upsert([doc('abbr', 'Le sésame', ['sésame'])]);
+    e.setSynonyms([{ locale: 'fr', terms: ['sésame', 'mot de passe'], oneWay: true }]);
     expect(e.match('mot de passe', { locale: 'fr' }).candidates).toHaveLength(0);
   });
 

@@ -2,7 +2,15 @@
  * The matching engine: per-locale inverted indexes, BM25F over answer fields, nearest-neighbour
  * TF-IDF over formulations (word stems + character n-grams), score fusion, calibrated confidence.
  */
-import { detectLocale, fold, learnLocaleProfile, normalize, type Token, tokenize } from './analysis.ts';
+import {
+  detectLocale,
+  fold,
+  learnLocaleProfile,
+  normalize,
+  type Token,
+  tokenize,
+  withoutElision,
+} from './analysis.ts';
 import { maxEdits, Vocabulary } from './fuzzy.ts';
 import type {
   Candidate,
@@ -664,6 +672,15 @@ export class LocaleIndex {
     return tfw / (k1 + tfw);
   }
 
+  /** The indexed term of a folded word, if the index knows the word or its stem. */
+  knownWord(folded: string | undefined): string | undefined {
+    if (!folded) return undefined;
+    const known = this.surfaceTerm.get(folded);
+    if (known) return known;
+    const token = tokenize(folded, this.locale)[0];
+    return token && !token.stop && this.terms.has(token.term) ? token.term : undefined;
+  }
+
   /** Whether the live document in `slot` contains `term` (postings are in slot order). */
   contains(term: Term, slot: number): boolean {
     const pairs = term.n >> 1;
@@ -885,6 +902,13 @@ export class MatchEngine implements Engine {
       const known = idx.surfaceTerm.get(t.folded);
       if (known) {
         add(known, 1);
+        found++;
+        return;
+      }
+      // An elision typed without its apostrophe: "lassurance", "delectricite".
+      const rest = idx.knownWord(withoutElision(t.folded, loc));
+      if (rest) {
+        add(rest, 1);
         found++;
         return;
       }
