@@ -37,6 +37,8 @@ export interface LocaleConfig {
    * applied to indexed text and queries alike; editors add domain ones as synonyms.
    */
   shorthands?: Record<string, string>;
+  /** Question words: kept for ranking, but they say nothing about the topic (no topical support). */
+  questionWords?: string[];
 }
 
 interface LocaleRuntime {
@@ -47,6 +49,8 @@ interface LocaleRuntime {
   cache: Map<string, { folded: string; term: string; stop: boolean }>;
   /** Folded shorthand → its words (lower case). */
   shorthands: Map<string, string[]>;
+  /** Index terms of the question words. */
+  questionTerms: Set<string>;
 }
 
 const ISO = iso as unknown as Record<string, string[]>;
@@ -342,6 +346,7 @@ export function registerLocale(config: LocaleConfig): void {
     shorthands: new Map(
       Object.entries(config.shorthands ?? {}).map(([k, v]) => [fold(k), v.toLowerCase().split(/[\s']+/)]),
     ),
+    questionTerms: new Set((config.questionWords ?? []).map((w) => stem(w.toLowerCase()))),
   });
 }
 
@@ -430,6 +435,18 @@ registerLocale({
   locale: 'fr',
   stemmer: 'french',
   shorthands: FR_SHORTHANDS,
+  questionWords: [
+    'quel',
+    'quelle',
+    'quels',
+    'quelles',
+    'comment',
+    'pourquoi',
+    'quand',
+    'combien',
+    'qui',
+    'quoi',
+  ],
   elisions: ['l', 'd', 'qu', 'j', 'n', 's', 'c', 'm', 't', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu', 'presqu'],
   stopWords: ISO.fr,
   keepWords: FR_KEEP,
@@ -457,6 +474,7 @@ registerLocale({
   keepWords: EN_KEEP,
   overrides: EN_IRREGULAR,
   shorthands: EN_SHORTHANDS,
+  questionWords: ['how', 'why', 'when', 'where', 'which', 'who', 'whom', 'whose', 'what'],
 });
 
 /** Locales with an analysis configuration. */
@@ -603,6 +621,11 @@ export function analyze(text: string, locale: Locale): string[] {
 export function stemWord(word: string, locale: Locale): string {
   const rt = runtime(locale);
   return rt.stem(word.toLowerCase());
+}
+
+/** Whether an index term is a question word ("quel", "how"): no evidence of what the question is about. */
+export function isQuestionTerm(term: string, locale: Locale): boolean {
+  return runtime(locale).questionTerms.has(term);
 }
 
 export function isStopWord(folded: string, locale: Locale): boolean {

@@ -181,6 +181,37 @@ describe('synonyms', () => {
   });
 });
 
+describe('classifier trained on the formulations', () => {
+  // Ranking by the classifier alone (candidates still come from the inverted index).
+  const classifierOnly = () =>
+    createEngine({ fusion: { bm25: 0, charDoc: 0, knnWord: 0, prior: 0, classifier: 1 } });
+
+  it('ranks by what it learnt, and learns a new answer without a rebuild', () => {
+    const e = classifierOnly();
+    e.upsert(faq);
+    const cancel = e.match('arrêter le contrat', { locale: 'fr' }).candidates;
+    expect(cancel[0]?.id).toBe('cancel');
+    expect(cancel[0]!.score).toBeGreaterThan(cancel[1]?.score ?? 0);
+    e.upsert([
+      doc('plan', 'Changer de forfait', ['changer mon forfait mobile', 'passer à un forfait plus grand']),
+    ]);
+    expect(e.match('changer de forfait', { locale: 'fr' }).candidates[0]?.id).toBe('plan');
+  });
+
+  it('gives the same result as a fresh build once retrained after removals', () => {
+    const fresh = classifierOnly();
+    fresh.upsert(faq);
+    const e = classifierOnly();
+    e.upsert(faq);
+    e.upsert([doc('gone', 'Contrat box', ['arrêter la box', 'contrat box internet'])]); // learnt alone
+    e.remove(['gone']); // changes past a fifth of the answers: trained again from scratch
+    const q = 'résilier mon contrat box';
+    const a = e.match(q, { locale: 'fr' }).candidates.map((c) => [c.id, c.score.toFixed(6)]);
+    const b = fresh.match(q, { locale: 'fr' }).candidates.map((c) => [c.id, c.score.toFixed(6)]);
+    expect(a).toEqual(b);
+  });
+});
+
 describe('incremental updates', () => {
   it('upserts and removes only the given documents', () => {
     const e = make();

@@ -5,12 +5,14 @@
 import {
   detectLocale,
   fold,
+  isQuestionTerm,
   learnLocaleProfile,
   normalize,
   type Token,
   tokenize,
   withoutElision,
 } from './analysis.ts';
+import { CLASSIFIER, classify, train } from './classifier.ts';
 import { maxEdits, Vocabulary } from './fuzzy.ts';
 import type {
   Candidate,
@@ -64,12 +66,13 @@ export const DEFAULT_FUSION: FusionWeights = {
   bm25: 0.55,
   knnWord: 0,
   charDoc: 0.15,
+  classifier: 0.15,
   prior: 0.02,
 };
 
 /** Logistic calibration of the confidence: features → P(top candidate is right). See NOTES.md. */
-export const CALIBRATION = { bias: -2.45, top: 1.24, margin: 19.9, coverage: 1.87 };
-export const DEFAULT_ABSTAIN_THRESHOLD = 0.44;
+export const CALIBRATION = { bias: -2.43, top: 1.0, margin: 15.2, coverage: 1.73 };
+export const DEFAULT_ABSTAIN_THRESHOLD = 0.42;
 
 const GRAM_BITS = 20;
 const GRAM_MASK = (1 << GRAM_BITS) - 1;
@@ -83,13 +86,17 @@ const FINE = 10;
 /** Length of highlighted snippets of long fields (short answer, body). */
 const SNIPPET = 220;
 
-class Term {
+export class Term {
   /** Live documents containing the term. */
   df = 0;
   /** Postings: (slot, packed field tfs) pairs in slot order; `n` entries used. */
   docs = new Int32Array(4);
   n = 0;
   deadDocs = 0;
+  /** Classifier weight of each posting (pair index), once the classifier has trained on the term. */
+  w: Float32Array | null = null;
+  /** Stop word (indexed in questions only, lighter weight). */
+  stop = false;
   constructor(
     readonly text: string,
     readonly id: number,
@@ -100,7 +107,13 @@ class Term {
       const next = new Int32Array(this.docs.length * 2);
       next.set(this.docs);
       this.docs = next;
+      if (this.w) {
+        const w = new Float32Array(next.length >> 1);
+        w.set(this.w);
+        this.w = w;
+      }
     }
+    if (this.w) this.w[this.n >> 1] = 0;
     this.docs[this.n++] = slot;
     this.docs[this.n++] = packed;
   }
@@ -251,6 +264,10 @@ export class LocaleIndex {
   /** Per slot: 0 public, 1 internal, 2 segment, DEAD removed (scanned without touching the entry). */
   visOf = new Uint8Array(64);
   docCount = 0;
+  /** Whether the classifier's weights are in use (see classifier.ts). */
+  trained = false;
+  /** Answers added since the classifier last trained on everything. */
+  changedSinceTraining = 0;
   private scratch: Scratch | null = null;
 
   constructor(readonly locale: Locale) {}
@@ -299,6 +316,7 @@ export class LocaleIndex {
         for (const t of tokens) {
           if (!t.term || (t.stop && !questionField)) continue;
           len++;
+          if (t.stop) this.term(t.term).stop = true;
           let arr = tf.get(this.term(t.term));
           if (!arr) {
             arr = new Array(NF).fill(0);
@@ -403,23 +421,28 @@ export class LocaleIndex {
     }
   }
 
-  private compact(t: Term): void {
+  compact(t: Term): void {
     if (t.deadDocs > 8 && t.deadDocs * 4 > t.n / 2) {
       const d = t.docs;
+      const cw = t.w;
       let w = 0;
       for (let i = 0; i < t.n; i += 2) {
         if (this.slots[d[i]!]) {
+          if (cw) cw[w >> 1] = cw[i >> 1]!;
           d[w++] = d[i]!;
           d[w++] = d[i + 1]!;
         }
       }
       t.n = w;
-      if (d.length > 64 && w < d.length / 4) t.docs = d.slice(0, Math.max(4, w * 2));
+      if (d.length > 64 && w < d.length / 4) {
+        t.docs = d.slice(0, Math.max(4, w * 2));
+        if (cw) t.w = cw.slice(0, t.docs.length >> 1);
+      }
       t.deadDocs = 0;
     }
   }
 
-  private getScratch(): Scratch {
+  getScratch(): Scratch {
     const ns = this.slots.length;
     let s = this.scratch;
     if (!s || s.acc.length < ns) {
@@ -600,6 +623,14 @@ export class LocaleIndex {
       }
     }
     for (const c of cands) c.score += fusion.prior * this.slots[c.slot]!.prior;
+    if (fusion.classifier > 0 && this.trained) {
+      const p = classify(
+        this,
+        qterms,
+        cands.map((c) => c.slot),
+      );
+      for (let i = 0; i < cands.length; i++) cands[i]!.score += fusion.classifier * p[i]!;
+    }
     cands.sort((a, b) => b.score - a.score);
     // Formulation level (nearest neighbour) on the best few, from the term ids stored per
     // formulation: word TF-IDF cosines, answer-level document frequencies. Without a formulation-level
@@ -681,11 +712,27 @@ export class LocaleIndex {
     return token && !token.stop && this.terms.has(token.term) ? token.term : undefined;
   }
 
-  /** Whether the live document in `slot` contains `term` (postings are in slot order). */
-  contains(term: Term, slot: number): boolean {
+  /** Live slots, in order. */
+  liveSlots(): number[] {
+    const out: number[] = [];
+    for (let slot = 0; slot < this.slots.length; slot++) if (this.visOf[slot] !== DEAD) out.push(slot);
+    return out;
+  }
+
+  isLive(slot: number): boolean {
+    return this.visOf[slot] !== DEAD && slot < this.slots.length;
+  }
+
+  /** Pair index of `slot` in the postings of `term`, or -1. */
+  postingOf(term: Term, slot: number): number {
     const pairs = term.n >> 1;
     const at = gallop(term.docs, pairs, slot, 0, 2);
-    return at < pairs && term.docs[at * 2] === slot && this.visOf[slot] !== DEAD;
+    return at < pairs && term.docs[at * 2] === slot ? at : -1;
+  }
+
+  /** Whether the live document in `slot` contains `term` (postings are in slot order). */
+  contains(term: Term, slot: number): boolean {
+    return this.visOf[slot] !== DEAD && this.postingOf(term, slot) >= 0;
   }
 
   entry(slot: number): DocEntry | undefined {
@@ -729,6 +776,7 @@ export class MatchEngine implements Engine {
   }
 
   upsert(docs: EngineDocument[]): void {
+    const added = new Map<LocaleIndex, number[]>();
     for (const doc of docs) {
       this.removeOne(doc.id);
       const loc = doc.locale;
@@ -740,18 +788,47 @@ export class MatchEngine implements Engine {
       const slot = idx.slots.length;
       idx.add(doc);
       this.where.set(doc.id, { locale: loc, slot });
+      const list = added.get(idx) ?? [];
+      list.push(slot);
+      added.set(idx, list);
     }
+    if (this.fusion.classifier > 0) for (const [idx, slots] of added) this.retrain(idx, slots);
+  }
+
+  /**
+   * Keeps the classifier in step: trains on the added answers only (a removed answer's weights are
+   * simply ignored), and from scratch once a fifth of the answers changed since the last full training.
+   */
+  private retrain(idx: LocaleIndex, added: number[], removed = 0): void {
+    if (idx.docCount > CLASSIFIER.maxAnswers || idx.docCount === 0) {
+      if (idx.trained) for (const t of idx.terms.values()) t.w = null;
+      idx.trained = false;
+      return;
+    }
+    idx.changedSinceTraining += added.length + removed;
+    if (!idx.trained || idx.changedSinceTraining * 5 > idx.docCount) {
+      train(idx);
+      idx.changedSinceTraining = 0;
+      idx.trained = true;
+    } else if (added.length > 0) train(idx, added);
   }
 
   remove(ids: string[]): void {
-    for (const id of ids) this.removeOne(id);
+    const removed = new Map<LocaleIndex, number>();
+    for (const id of ids) {
+      const idx = this.removeOne(id);
+      if (idx) removed.set(idx, (removed.get(idx) ?? 0) + 1);
+    }
+    if (this.fusion.classifier > 0) for (const [idx, n] of removed) this.retrain(idx, [], n);
   }
 
-  private removeOne(id: string): void {
+  private removeOne(id: string): LocaleIndex | undefined {
     const w = this.where.get(id);
-    if (!w) return;
-    this.indexes.get(w.locale)?.removeSlot(w.slot);
+    if (!w) return undefined;
+    const idx = this.indexes.get(w.locale);
+    idx?.removeSlot(w.slot);
     this.where.delete(id);
+    return idx;
   }
 
   setSynonyms(rules: SynonymRule[]): void {
@@ -799,7 +876,7 @@ export class MatchEngine implements Engine {
     if (!idx || idx.docCount === 0) return empty;
 
     const tokens = tokenize(query, locale);
-    const { qterms, display, extraTokens, coverage, content, contentCount } = this.queryTerms(
+    const { qterms, display, extraTokens, coverage, content, topical } = this.queryTerms(
       idx,
       tokens,
       query,
@@ -823,7 +900,7 @@ export class MatchEngine implements Engine {
     const termSet = new Set(content);
     const candidates: Candidate[] = top.map((c, i) => {
       const other = i === 0 ? s2 : s1;
-      const support = contentSupport(idx, c.slot, qterms, contentCount);
+      const support = contentSupport(idx, c.slot, qterms, topical);
       const confidence = calibrate(c.score, c.score - other, coverage) * supportFactor(support);
       return this.explain(idx, c, confidence, termSet);
     });
@@ -842,7 +919,8 @@ export class MatchEngine implements Engine {
     extraTokens: Token[];
     coverage: number;
     content: string[];
-    contentCount: number;
+    /** Content words of the question that are not question words ("quel", "how"). */
+    topical: number;
   } {
     const weights = new Map<string, number>();
     const add = (term: string, w: number): void => {
@@ -934,8 +1012,9 @@ export class MatchEngine implements Engine {
     qterms.sort((a, b) => Number(a.stop) - Number(b.stop));
     const contentCount = tokens.filter((t) => !t.stop && t.term).length;
     const coverage = contentCount > 0 ? found / contentCount : stopTerms.size > 0 ? 0.5 : 0;
+    const topical = tokens.filter((t) => !t.stop && t.term && !isQuestionTerm(t.term, loc)).length;
     const content = [...weights.keys()].filter((t) => !stopTerms.has(t) && !t.includes('_'));
-    return { qterms, display: [...weights.keys()], extraTokens, coverage, content, contentCount };
+    return { qterms, display: [...weights.keys()], extraTokens, coverage, content, topical };
   }
 
   private explain(idx: LocaleIndex, c: ScoredDoc, confidence: number, terms: Set<string>): Candidate {
@@ -1021,7 +1100,10 @@ export function contentSupport(idx: LocaleIndex, slot: number, qterms: QueryTerm
   if (content === 0) return 1; // a question made only of stop words: nothing to check against
   let matched = 0;
   // Squared weights: a typo correction (0.8) or a prefix completion (0.7) is weaker evidence.
-  for (const q of qterms) if (!q.stop && idx.contains(q.term, slot)) matched += Math.min(1, q.weight) ** 2;
+  for (const q of qterms) {
+    if (q.stop || isQuestionTerm(q.term.text, idx.locale) || !idx.contains(q.term, slot)) continue;
+    matched += Math.min(1, q.weight) ** 2;
+  }
   return Math.min(1, matched / content);
 }
 

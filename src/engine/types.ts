@@ -106,6 +106,8 @@ export interface FusionWeights {
   knnWord: number;
   /** BM25 over the character n-grams of all the answer's formulations (answer-level profile). */
   charDoc: number;
+  /** Probability from the classifier trained on the formulations (classifier.ts). */
+  classifier: number;
   /** Popularity/helpfulness priors. */
   prior: number;
 }
