@@ -55,8 +55,8 @@ export const TUNING = {
   /** Query weight of adjacent-term pairs (indexed in titles and formulations). */
   bigramWeight: 0.3,
   /** Terms in more than max(commonMin, commonDf × N) answers never create candidates on their own. */
-  commonDf: 0.05,
-  commonMin: 5000,
+  commonDf: 0.02,
+  commonMin: 2000,
   /** Query weight of typo corrections (distance 1; ×0.75 at distance 2). */
   typoWeight: 0.8,
   typoSameFirst: true,
@@ -120,10 +120,9 @@ export class Term {
 }
 
 interface DocEntry {
+  /** The answer as indexed: the caller must not mutate it (removal analyses it again). */
   doc: EngineDocument;
   slot: number;
-  terms: Term[];
-  surfaces: string[];
   vis: number;
   segments: Set<string> | null;
   prior: number;
@@ -131,7 +130,7 @@ interface DocEntry {
   units: Int32Array;
   /** Character n-grams of all formulations and the title merged (answer-level profile). */
   grams: Int32Array;
-  gramTf: Uint16Array;
+  gramTf: Uint8Array;
   gramLen: number;
 }
 
@@ -248,6 +247,52 @@ function gramWords(tokens: Token[]): string[] {
   return out;
 }
 
+/**
+ * What the index takes from one answer: per term (stems, stop words in question fields, bigrams) its
+ * frequency in each field, field lengths, folded surface words → term, and the tokens of the title and
+ * of each formulation. Pure, so a removal can recompute it instead of storing it per answer.
+ */
+function analyzeAnswer(doc: EngineDocument, locale: Locale) {
+  const fieldTexts: string[][] = [
+    [doc.title ?? ''],
+    [doc.shortAnswer ?? ''],
+    [doc.body ?? ''],
+    doc.formulations ?? [],
+    doc.tags ?? [],
+  ];
+  const tf = new Map<string, number[]>();
+  const count = (term: string, f: number): void => {
+    let arr = tf.get(term);
+    if (!arr) {
+      arr = new Array(NF).fill(0);
+      tf.set(term, arr);
+    }
+    arr[f]!++;
+  };
+  const lens = new Array<number>(NF).fill(0);
+  const surfaces = new Map<string, string>();
+  const stopTerms = new Set<string>();
+  const unitTokens: Array<{ source: number; tokens: Token[] }> = [];
+  for (let f = 0; f < NF; f++) {
+    const texts = fieldTexts[f]!;
+    const questionField = f === 0 || f === 3;
+    for (let i = 0; i < texts.length; i++) {
+      const text = f === 4 ? texts[i]!.replace(/[-_]/g, ' ') : texts[i]!;
+      const tokens = tokenize(text, locale);
+      if (questionField && text.trim()) unitTokens.push({ source: f === 0 ? -1 : i, tokens });
+      for (const t of tokens) {
+        if (!t.term || (t.stop && !questionField)) continue;
+        lens[f]!++;
+        count(t.term, f);
+        if (t.stop) stopTerms.add(t.term);
+        else if (!surfaces.has(t.folded)) surfaces.set(t.folded, t.term);
+      }
+      if (questionField && TUNING.bigramWeight > 0) for (const bg of bigrams(tokens)) count(bg, f);
+    }
+  }
+  return { tf, lens, surfaces, stopTerms, unitTokens };
+}
+
 export class LocaleIndex {
   readonly slots: (DocEntry | undefined)[] = [];
   readonly terms = new Map<string, Term>();
@@ -293,65 +338,23 @@ export class LocaleIndex {
       this.visOf = grow(this.visOf);
       this.fieldLens = this.fieldLens.map(grow);
     }
-    const loc = this.locale;
-    const fieldTexts: string[][] = [
-      [doc.title ?? ''],
-      [doc.shortAnswer ?? ''],
-      [doc.body ?? ''],
-      doc.formulations ?? [],
-      doc.tags ?? [],
-    ];
-    const tf = new Map<Term, number[]>();
-    const surfaces = new Set<string>();
-    const unitTokens: Array<{ source: number; tokens: Token[] }> = [];
+    const { tf, lens, surfaces, stopTerms, unitTokens } = analyzeAnswer(doc, this.locale);
     for (let f = 0; f < NF; f++) {
-      let len = 0;
-      const texts = fieldTexts[f]!;
-      for (let i = 0; i < texts.length; i++) {
-        const text = f === 4 ? texts[i]!.replace(/[-_]/g, ' ') : texts[i]!;
-        const tokens = tokenize(text, loc);
-        if (f === 0 && text.trim()) unitTokens.push({ source: -1, tokens });
-        if (f === 3 && text.trim()) unitTokens.push({ source: i, tokens });
-        const questionField = f === 0 || f === 3;
-        for (const t of tokens) {
-          if (!t.term || (t.stop && !questionField)) continue;
-          len++;
-          if (t.stop) this.term(t.term).stop = true;
-          let arr = tf.get(this.term(t.term));
-          if (!arr) {
-            arr = new Array(NF).fill(0);
-            tf.set(this.term(t.term), arr);
-          }
-          arr[f]!++;
-          if (!t.stop && !surfaces.has(t.folded)) {
-            surfaces.add(t.folded);
-            if (!this.surfaceTerm.has(t.folded)) this.surfaceTerm.set(t.folded, t.term);
-          }
-        }
-        if (questionField && TUNING.bigramWeight > 0) {
-          for (const bg of bigrams(tokens)) {
-            const term = this.term(bg);
-            let arr = tf.get(term);
-            if (!arr) {
-              arr = new Array(NF).fill(0);
-              tf.set(term, arr);
-            }
-            arr[f]!++;
-          }
-        }
-      }
-      this.fieldLens[f]![slot] = len;
-      this.fieldLenSum[f]! += len;
+      this.fieldLens[f]![slot] = lens[f]!;
+      this.fieldLenSum[f]! += lens[f]!;
     }
-    const terms: Term[] = [];
-    for (const [term, arr] of tf) {
+    for (const [text, arr] of tf) {
+      const term = this.term(text);
+      if (stopTerms.has(text)) term.stop = true;
       let packed = 0;
       for (let f = 0; f < NF; f++) packed |= Math.min(arr[f]!, TF_MAX) << (f * TF_BITS);
       term.df++;
       term.push(slot, packed);
-      terms.push(term);
     }
-    for (const s of surfaces) this.vocab.add(s);
+    for (const [folded, term] of surfaces) {
+      this.vocab.add(folded);
+      if (!this.surfaceTerm.has(folded)) this.surfaceTerm.set(folded, term);
+    }
     const merged = new Map<number, number>();
     for (const { tokens } of unitTokens) {
       for (const [g, n] of fnvGrams(gramWords(tokens))) merged.set(g, (merged.get(g) ?? 0) + n);
@@ -364,10 +367,10 @@ export class LocaleIndex {
       units[at + 1] = units.length - at - 2;
     }
     const dkeys = Int32Array.from(merged.keys()).sort();
-    const dtf = new Uint16Array(dkeys.length);
+    const dtf = new Uint8Array(dkeys.length);
     let gramLen = 0;
     for (let i = 0; i < dkeys.length; i++) {
-      const n = Math.min(65535, merged.get(dkeys[i]!)!);
+      const n = Math.min(255, merged.get(dkeys[i]!)!);
       dtf[i] = n;
       gramLen += n;
       this.docGramDf[dkeys[i]!]!++;
@@ -381,8 +384,6 @@ export class LocaleIndex {
     this.slots[slot] = {
       doc,
       slot,
-      terms,
-      surfaces: [...surfaces],
       vis,
       segments: vis === 2 ? new Set(doc.segments ?? []) : null,
       prior,
@@ -393,7 +394,7 @@ export class LocaleIndex {
     };
     this.docCount++;
     if (this.docCount <= 2000) {
-      learnLocaleProfile(loc, [doc.title, ...(doc.formulations ?? []).slice(0, 3)].join(' '));
+      learnLocaleProfile(this.locale, [doc.title, ...(doc.formulations ?? []).slice(0, 3)].join(' '));
     }
   }
 
@@ -404,20 +405,26 @@ export class LocaleIndex {
     this.visOf[slot] = DEAD;
     this.docCount--;
     for (let f = 0; f < NF; f++) this.fieldLenSum[f]! -= this.fieldLens[f]![slot] ?? 0;
-    for (const t of e.terms) {
+    // The answer's terms are analysed again rather than kept per answer (memory at 100k answers).
+    const { tf, surfaces } = analyzeAnswer(e.doc, this.locale);
+    const terms: Term[] = [];
+    for (const text of tf.keys()) {
+      const t = this.terms.get(text);
+      if (!t) continue;
       t.df--;
       t.deadDocs++;
+      terms.push(t);
     }
     for (const g of e.grams) this.docGramDf[g]!--;
     this.docGramLenSum -= e.gramLen;
-    for (const t of e.terms) {
+    for (const t of terms) {
       if (t.df > 0) continue;
       this.terms.delete(t.text);
       this.termById[t.id] = undefined;
     }
-    for (const s of e.surfaces) {
-      this.vocab.release(s);
-      if (!this.vocab.has(s)) this.surfaceTerm.delete(s);
+    for (const folded of surfaces.keys()) {
+      this.vocab.release(folded);
+      if (!this.vocab.has(folded)) this.surfaceTerm.delete(folded);
     }
   }
 

@@ -5,7 +5,11 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadSourcePool, syntheticAnswers, syntheticQueries } from '../../../bench/synthetic.ts';
+import { TUNING } from '../engine.ts';
 import { createEngine } from '../index.ts';
+
+if (process.env.COMMON_DF) TUNING.commonDf = Number(process.env.COMMON_DF);
+if (process.env.COMMON_MIN) TUNING.commonMin = Number(process.env.COMMON_MIN);
 
 const [n, count, file] = [Number(process.argv[2] ?? 30000), Number(process.argv[3] ?? 1000), process.argv[4]];
 const gc = (globalThis as { gc?: () => void }).gc;
