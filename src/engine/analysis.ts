@@ -37,8 +37,12 @@ export interface LocaleConfig {
    * applied to indexed text and queries alike; editors add domain ones as synonyms.
    */
   shorthands?: Record<string, string>;
-  /** Question words: kept for ranking, but they say nothing about the topic (no topical support). */
-  questionWords?: string[];
+  /**
+   * Question words and light verbs ("quel", "comment", "faire", "pouvoir"): kept for ranking, but they
+   * say nothing about what the question is about, so they lend no topical support (English light verbs
+   * are stop words already).
+   */
+  nonTopicalWords?: string[];
 }
 
 interface LocaleRuntime {
@@ -50,7 +54,7 @@ interface LocaleRuntime {
   /** Folded shorthand → its words (lower case). */
   shorthands: Map<string, string[]>;
   /** Index terms of the question words. */
-  questionTerms: Set<string>;
+  nonTopicalTerms: Set<string>;
 }
 
 const ISO = iso as unknown as Record<string, string[]>;
@@ -346,7 +350,7 @@ export function registerLocale(config: LocaleConfig): void {
     shorthands: new Map(
       Object.entries(config.shorthands ?? {}).map(([k, v]) => [fold(k), v.toLowerCase().split(/[\s']+/)]),
     ),
-    questionTerms: new Set((config.questionWords ?? []).map((w) => stem(w.toLowerCase()))),
+    nonTopicalTerms: new Set((config.nonTopicalWords ?? []).map((w) => stem(w.toLowerCase()))),
   });
 }
 
@@ -435,17 +439,10 @@ registerLocale({
   locale: 'fr',
   stemmer: 'french',
   shorthands: FR_SHORTHANDS,
-  questionWords: [
-    'quel',
-    'quelle',
-    'quels',
-    'quelles',
-    'comment',
-    'pourquoi',
-    'quand',
-    'combien',
-    'qui',
-    'quoi',
+  nonTopicalWords: [
+    ...['quel', 'quelle', 'quels', 'quelles', 'comment', 'pourquoi', 'quand', 'combien', 'qui', 'quoi'],
+    ...['faire', 'fais', 'fait', 'pouvoir', 'pourrais', 'vouloir', 'veux', 'voudrais', 'aimerais'],
+    ...['aller', 'vais', 'devoir', 'dois', 'falloir', 'faut'],
   ],
   elisions: ['l', 'd', 'qu', 'j', 'n', 's', 'c', 'm', 't', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu', 'presqu'],
   stopWords: ISO.fr,
@@ -474,7 +471,7 @@ registerLocale({
   keepWords: EN_KEEP,
   overrides: EN_IRREGULAR,
   shorthands: EN_SHORTHANDS,
-  questionWords: ['how', 'why', 'when', 'where', 'which', 'who', 'whom', 'whose', 'what'],
+  nonTopicalWords: ['how', 'why', 'when', 'where', 'which', 'who', 'whom', 'whose', 'what'],
 });
 
 /** Locales with an analysis configuration. */
@@ -623,9 +620,9 @@ export function stemWord(word: string, locale: Locale): string {
   return rt.stem(word.toLowerCase());
 }
 
-/** Whether an index term is a question word ("quel", "how"): no evidence of what the question is about. */
-export function isQuestionTerm(term: string, locale: Locale): boolean {
-  return runtime(locale).questionTerms.has(term);
+/** Whether an index term is a question word or light verb ("quel", "faire", "how"): no evidence of topic. */
+export function isNonTopicalTerm(term: string, locale: Locale): boolean {
+  return runtime(locale).nonTopicalTerms.has(term);
 }
 
 export function isStopWord(folded: string, locale: Locale): boolean {

@@ -5,7 +5,7 @@
 import {
   detectLocale,
   fold,
-  isQuestionTerm,
+  isNonTopicalTerm,
   learnLocaleProfile,
   normalize,
   type Token,
@@ -926,7 +926,7 @@ export class MatchEngine implements Engine {
     extraTokens: Token[];
     coverage: number;
     content: string[];
-    /** Content words of the question that are not question words ("quel", "how"). */
+    /** Content words of the question that are not question words or light verbs ("quel", "faire", "how"). */
     topical: number;
   } {
     const weights = new Map<string, number>();
@@ -1019,7 +1019,7 @@ export class MatchEngine implements Engine {
     qterms.sort((a, b) => Number(a.stop) - Number(b.stop));
     const contentCount = tokens.filter((t) => !t.stop && t.term).length;
     const coverage = contentCount > 0 ? found / contentCount : stopTerms.size > 0 ? 0.5 : 0;
-    const topical = tokens.filter((t) => !t.stop && t.term && !isQuestionTerm(t.term, loc)).length;
+    const topical = tokens.filter((t) => !t.stop && t.term && !isNonTopicalTerm(t.term, loc)).length;
     const content = [...weights.keys()].filter((t) => !stopTerms.has(t) && !t.includes('_'));
     return { qterms, display: [...weights.keys()], extraTokens, coverage, content, topical };
   }
@@ -1108,7 +1108,7 @@ export function contentSupport(idx: LocaleIndex, slot: number, qterms: QueryTerm
   let matched = 0;
   // Squared weights: a typo correction (0.8) or a prefix completion (0.7) is weaker evidence.
   for (const q of qterms) {
-    if (q.stop || isQuestionTerm(q.term.text, idx.locale) || !idx.contains(q.term, slot)) continue;
+    if (q.stop || isNonTopicalTerm(q.term.text, idx.locale) || !idx.contains(q.term, slot)) continue;
     matched += Math.min(1, q.weight) ** 2;
   }
   return Math.min(1, matched / content);
