@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotTestApp, doc } from '../../../test/bot.ts';
 import { ADMIN, buildStaff, signIn, type TestApp } from '../../../test/helpers.ts';
 import { events } from '../../db/schema.ts';
+import { findConversation } from './repository.ts';
+import { botDeps } from './routes.ts';
+import { postMessage } from './service.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -185,6 +188,60 @@ describe('conversation API', () => {
     expect((await say(anon, 'priority support number')).messages[0].answer).toBeUndefined();
     const pro = await start({ locale: 'en', segments: ['plan=pro'] });
     expect((await say(pro, 'priority support number')).messages[0].answer?.id).toBe('vip');
+  });
+
+  it('applies messages sent at once one after the other, or refuses the late one (nothing lost)', async () => {
+    const c = await start({ locale: 'fr', channel: 'widget' });
+    const texts = ['où trouver ma facture', 'résilier ma box internet', 'merci', 'facture du mois'];
+    const responses = await Promise.all(
+      texts.map((text) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/v1/conversations/${c.conversationId}/messages`,
+          headers: c.headers,
+          payload: { text },
+        }),
+      ),
+    );
+    const accepted: string[] = [];
+    responses.forEach((res, i) => {
+      if (res.statusCode === 200) accepted.push(texts[i]!);
+      else {
+        expect(res.statusCode).toBe(409);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json().code).toBe('conflict');
+      }
+    });
+    expect(accepted.length).toBeGreaterThan(0);
+    // Every accepted message is in the transcript, each with its own bot reply after it.
+    const transcript = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/conversations/${c.conversationId}`,
+      headers: c.headers,
+    });
+    const messages = transcript.json().messages as Array<{ from: string; text: string }>;
+    const customer = messages.filter((m) => m.from === 'customer').map((m) => m.text);
+    expect(customer.sort()).toEqual([...accepted].sort());
+    for (const text of accepted) {
+      const at = messages.findIndex((m) => m.from === 'customer' && m.text === text);
+      expect(messages[at + 1]?.from).toBe('bot');
+    }
+    // The conversation still works after the conflict.
+    await say(c, 'télécharger facture pdf');
+  });
+
+  it('refuses a turn computed from a conversation that moved on, and keeps the first', async () => {
+    const c = await start({ locale: 'fr', channel: 'widget' });
+    const deps = botDeps(t.app);
+    const stale = await findConversation(t.app.db, c.conversationId);
+    await postMessage(deps, stale!, 'où trouver ma facture');
+    await expect(postMessage(deps, stale!, 'résilier ma box internet')).rejects.toMatchObject({
+      status: 409,
+      code: 'conflict',
+    });
+    const fresh = await findConversation(t.app.db, c.conversationId);
+    const turn = await postMessage(deps, fresh!, 'résilier ma box internet');
+    expect(turn.messages.length).toBeGreaterThan(0);
   });
 
   it('lists conversations for agents and analysts only, never for the public', async () => {

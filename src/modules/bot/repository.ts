@@ -36,10 +36,12 @@ export async function updateConversation(
   id: string,
   patch: Partial<Pick<ConversationRow, 'state' | 'status' | 'locale'>>,
 ) {
-  await db
+  const [row] = await db
     .update(conversations)
     .set({ ...patch, updatedAt: new Date() })
-    .where(eq(conversations.id, id));
+    .where(eq(conversations.id, id))
+    .returning();
+  return row;
 }
 
 export async function insertEvents(db: DbOrTx, rows: NewConversationEvent[]) {

@@ -6,7 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import { detectLocale } from '../../engine/index.ts';
-import { NotFoundError, ValidationError } from '../../server/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { newSecret, safeEqual, sha256 } from '../../server/secrets.ts';
 import type { EscalationChannel, EscalationRequest, TranscriptEntry } from '../escalation/contract.ts';
 import { escalate } from '../escalation/service.ts';
@@ -386,7 +386,14 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
     }
   }
 
+  let updatedAt = row.updatedAt;
   const events = await deps.db.transaction(async (tx) => {
+    // The turn was computed from `row`: if another turn was stored since (two messages sent at once,
+    // two tabs), storing this one would overwrite its state. The lock orders concurrent turns.
+    const current = await repo.lockConversation(tx, row.id);
+    if (!current || current.updatedAt.getTime() !== row.updatedAt.getTime()) {
+      throw new ConflictError('The conversation moved on while this message was answered: send it again.');
+    }
     const rows: repo.NewConversationEvent[] = [];
     const conversationId = row.id;
     if (turn.customer)
@@ -448,10 +455,11 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
     }
 
     const inserted = await repo.insertEvents(tx, rows);
-    await repo.updateConversation(tx, row.id, {
+    const updated = await repo.updateConversation(tx, row.id, {
       state: { dialogue, flow } as unknown as Record<string, unknown>,
       status,
     });
+    if (updated) updatedAt = updated.updatedAt;
     for (const d of decisions) {
       const type = EVENT_OF_DECISION[d.type];
       if (type)
@@ -476,7 +484,12 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
     }
     return inserted;
   });
-  const conversation = { ...row, status, state: { dialogue, flow } as unknown as Record<string, unknown> };
+  const conversation = {
+    ...row,
+    status,
+    updatedAt,
+    state: { dialogue, flow } as unknown as Record<string, unknown>,
+  };
   return {
     conversation,
     messages: events.filter((e) => e.kind === 'message' && e.author === 'bot'),
