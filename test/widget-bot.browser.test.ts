@@ -91,7 +91,7 @@ describe('widget chat and contact form on a hostile cross-origin page', () => {
     expect(await activeTag(page)).toBe('BUTTON#');
     await page.keyboard.press('Enter');
     await dialog.getByRole('heading', { name: 'Assistant' }).waitFor();
-    expect(await activeTag(page)).toBe('INPUT#rl-m');
+    await expect.poll(() => activeTag(page)).toBe('INPUT#rl-m');
     await page.keyboard.type('ma box ne marche plus');
     await page.keyboard.press('Enter');
 

@@ -178,7 +178,7 @@ describe('widget on a hostile third-party page', () => {
     const dialog = page.getByRole('dialog', { name: 'Aide' });
     await dialog.waitFor();
     expect(await dialog.isVisible()).toBe(true);
-    expect(await activeInWidget(page)).toBe('INPUT');
+    await expect.poll(() => activeInWidget(page)).toBe('INPUT');
 
     await page.keyboard.type('telecharger ma factu');
     const first = dialog.getByRole('button', {
@@ -272,6 +272,9 @@ describe('widget on a hostile third-party page', () => {
     const page = await open('/billing');
     await page.getByRole('button', { name: "Besoin d'aide ?" }).click();
     const dialog = page.getByRole('dialog', { name: 'Aide' });
+    // The panel is loaded on first open: type only once its search field has the focus.
+    await dialog.waitFor();
+    await expect.poll(() => activeInWidget(page)).toBe('INPUT');
     await page.keyboard.type('facture');
     await dialog
       .getByRole('status')

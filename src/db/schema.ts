@@ -234,6 +234,20 @@ export const articleVersions = pgTable(
   (t) => [primaryKey({ columns: [t.articleId, t.version] })],
 );
 
+/** A category's old slugs answer 301 to its current URL (live slugs win: a reused slug drops its redirect). */
+export const categoryRedirects = pgTable(
+  'category_redirects',
+  {
+    locale: text('locale').notNull(),
+    oldSlug: text('old_slug').notNull(),
+    categoryId: uuid('category_id')
+      .notNull()
+      .references(() => categories.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.locale, t.oldSlug] })],
+);
+
 /** Old slugs answer 301 to the article's current URL. */
 export const articleRedirects = pgTable(
   'article_redirects',

@@ -181,6 +181,42 @@ describe('article pages', () => {
     expect((await get('/fr/articles/nouveau-nom')).statusCode).toBe(200);
   });
 
+  it("redirects a category's old slug with a 301 until another category takes it", async () => {
+    const category = async (method: 'POST' | 'PATCH', url: string, slug: string) => {
+      const res = await app.inject({
+        method,
+        url,
+        headers: admin.headers,
+        payload: { translations: { fr: { slug, title: `Catégorie ${slug}` } } },
+      });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+      return res.json() as { id: string };
+    };
+    const mobile = await category('POST', '/api/v1/categories', 'mobile');
+    await buildArticle({
+      slug: 'activer-sim',
+      title: 'Activer ma SIM',
+      shortAnswer: 'A.',
+      categoryId: mobile.id,
+    });
+    await category('PATCH', `/api/v1/categories/${mobile.id}`, 'forfaits-mobiles');
+    const old = await get('/fr/categories/mobile');
+    expect(old.statusCode).toBe(301);
+    expect(old.headers.location).toBe('/fr/categories/forfaits-mobiles');
+    expect((await get('/fr/categories/forfaits-mobiles')).statusCode).toBe(200);
+
+    const other = await category('POST', '/api/v1/categories', 'mobile');
+    await buildArticle({
+      slug: 'telephone-neuf',
+      title: 'Téléphone neuf',
+      shortAnswer: 'T.',
+      categoryId: other.id,
+    });
+    const reused = await get('/fr/categories/mobile');
+    expect(reused.statusCode).toBe(200);
+    expect(reused.body).toContain('Téléphone neuf');
+  });
+
   it('links translations with hreflang and the language switcher', async () => {
     const fr = await buildArticle({ slug: 'resilier', title: 'Résilier', shortAnswer: 'Appelez-nous.' });
     const en = await app.inject({

@@ -198,7 +198,11 @@ export default async function helpCentre(app: FastifyInstance) {
     if (!s || !SLUG.test(slug)) return notFound(req, reply);
     const locale = req.params.locale;
     const category = await kb.findCategoryBySlug(app.db, locale, slug);
-    if (!category) return notFound(req, reply);
+    if (!category) {
+      const moved = await kb.findCategoryRedirect(app.db, locale, slug);
+      const current = moved?.translations[locale];
+      return current ? reply.redirect(kb.categoryPath(locale, current.slug), 301) : notFound(req, reply);
+    }
     const [sections, articles] = await Promise.all([
       kb.listSections(app.db, category.id),
       kb.listArticleSummaries(app.db, { audience: 'public', locale, categoryId: category.id }),

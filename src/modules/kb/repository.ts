@@ -21,6 +21,7 @@ import {
   articles,
   articleVersions,
   categories,
+  categoryRedirects,
   categoryTranslations,
   sections,
   type Visibility,
@@ -91,6 +92,10 @@ export async function replaceCategoryTranslations(
   categoryId: string,
   translations: Record<string, { slug: string; title: string; description?: string | undefined }>,
 ) {
+  const before = await db
+    .select({ locale: categoryTranslations.locale, slug: categoryTranslations.slug })
+    .from(categoryTranslations)
+    .where(eq(categoryTranslations.categoryId, categoryId));
   await db.delete(categoryTranslations).where(eq(categoryTranslations.categoryId, categoryId));
   const rows = Object.entries(translations).map(([locale, t]) => ({
     categoryId,
@@ -100,6 +105,32 @@ export async function replaceCategoryTranslations(
     description: t.description ?? '',
   }));
   if (rows.length) await db.insert(categoryTranslations).values(rows);
+  // Live slugs win over redirects; a changed slug redirects to the category.
+  for (const r of rows) {
+    await db
+      .delete(categoryRedirects)
+      .where(and(eq(categoryRedirects.locale, r.locale), eq(categoryRedirects.oldSlug, r.slug)));
+  }
+  const moved = before.filter((b) => translations[b.locale] && translations[b.locale]!.slug !== b.slug);
+  if (moved.length) {
+    await db
+      .insert(categoryRedirects)
+      .values(moved.map((b) => ({ locale: b.locale, oldSlug: b.slug, categoryId })))
+      .onConflictDoUpdate({
+        target: [categoryRedirects.locale, categoryRedirects.oldSlug],
+        set: { categoryId, createdAt: new Date() },
+      });
+  }
+}
+
+/** The category an old slug now redirects to, if any. */
+export async function findCategoryRedirect(db: DbOrTx, locale: string, oldSlug: string) {
+  const [r] = await db
+    .select({ categoryId: categoryRedirects.categoryId })
+    .from(categoryRedirects)
+    .where(and(eq(categoryRedirects.locale, locale), eq(categoryRedirects.oldSlug, oldSlug)))
+    .limit(1);
+  return r ? findCategory(db, r.categoryId) : undefined;
 }
 
 export async function findCategorySlugOwner(db: DbOrTx, locale: string, slug: string) {

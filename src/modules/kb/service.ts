@@ -93,6 +93,10 @@ export async function findCategory(db: DbOrTx, id: string) {
 export const findCategoryBySlug = (db: DbOrTx, locale: string, slug: string) =>
   repo.findCategoryBySlug(db, locale, slug);
 
+/** The category an old slug of `locale` redirects to (its slug was changed), if any. */
+export const findCategoryRedirect = (db: DbOrTx, locale: string, slug: string) =>
+  repo.findCategoryRedirect(db, locale, slug);
+
 async function checkCategorySlugs(tx: DbOrTx, id: string | null, input: CategoryInput['translations']) {
   for (const [locale, t] of Object.entries(input)) {
     await assertLocale(tx, locale, `translations.${locale}`);
