@@ -1,6 +1,7 @@
 /**
- * The matching engine: per-locale inverted indexes, BM25F over answer fields, nearest-neighbour
- * TF-IDF over formulations (word stems + character n-grams), score fusion, calibrated confidence.
+ * The matching engine: per-locale inverted indexes, BM25F over answer fields (MaxScore pruning),
+ * answer-level character n-grams, a classifier trained on the formulations (classifier.ts), score
+ * fusion, calibrated confidence with a content gate; the best matching formulation explains a result.
  */
 import {
   detectLocale,
