@@ -26,7 +26,7 @@ relais-widget { transform: scale(0.2); }
 
 /** The stub documented in the README, verbatim. */
 const QUEUE_STUB = `(function (w) { var r = (w.Relais = w.Relais || { q: [] });
-  ['open', 'identify', 'track', 'setPageTags', 'trigger'].forEach(function (m) {
+  ['open', 'identify', 'track', 'setPageTags', 'page', 'trigger'].forEach(function (m) {
     r[m] = r[m] || function () { r.q.push([m, [].slice.call(arguments)]); }; }); })(window);`;
 
 function shopPage(path: string, withWidget = true) {
@@ -98,6 +98,14 @@ beforeAll(async () => {
           message: { fr: 'Paiement refusé ? On vous aide.' },
         },
         { id: 'vip', name: 'Tagged', when: { pageTags: ['vip'] }, show: 'suggest', articleIds: [id('esim')] },
+        {
+          id: 'orders',
+          name: 'Orders (single-page route)',
+          when: { urlPattern: '/orders/*' },
+          show: 'nudge',
+          articleIds: [id('track-order')],
+          message: { fr: 'Une question sur votre commande ?' },
+        },
       ],
     },
   });
@@ -234,6 +242,22 @@ describe('widget on a hostile third-party page', () => {
       expect.stringContaining(titles['download-invoice']!),
       expect.stringContaining(titles.esim!),
     ]);
+    await page.close();
+  });
+
+  it('treats a single-page app route change (history.pushState) as a new page view', async () => {
+    const page = await open('/');
+    const nudge = page.getByText('Une question sur votre commande ?');
+    expect(await nudge.count()).toBe(0);
+    await page.evaluate(() => history.pushState({}, '', '/orders/42'));
+    await nudge.waitFor();
+    await page.evaluate(() => history.pushState({}, '', '/'));
+    await nudge.waitFor({ state: 'hidden' });
+    // Browsers without the Navigation API: the host reports the route change itself.
+    expect(
+      await page.evaluate(() => typeof (window as unknown as { Relais: { page: unknown } }).Relais.page),
+    ).toBe('function');
+    expect(page.problems).toEqual([]);
     await page.close();
   });
 

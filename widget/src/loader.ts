@@ -65,7 +65,9 @@ function store(area: 'localStorage' | 'sessionStorage') {
     session?.setItem('relais:visit', '1');
   }
 
-  const started = Date.now();
+  /** When this page view started; a single-page app's route change starts a new one. */
+  let started = Date.now();
+  let pageHref = location.href;
   const state = {
     tags: [] as string[],
     events: new Set<string>(),
@@ -177,6 +179,17 @@ function store(area: 'localStorage' | 'sessionStorage') {
     event('widget.nudge_shown', { ruleId: rule.id });
   }
 
+  /** A single-page app moved to another URL: a new page view (its own nudge, time on page, URL rules). */
+  function pageView() {
+    if (location.href === pageHref) return;
+    pageHref = location.href;
+    started = Date.now();
+    state.nudged = false;
+    nudge.hidden = true;
+    scheduleTimers();
+    evaluate();
+  }
+
   function scheduleTimers() {
     for (const r of config?.rules ?? []) {
       const s = r.when.minSecondsOnPage;
@@ -237,6 +250,8 @@ function store(area: 'localStorage' | 'sessionStorage') {
       state.events.add(String(name));
       evaluate();
     },
+    /** For single-page apps in browsers without the Navigation API: call after each route change. */
+    page: pageView,
     setPageTags: (tags: string[]) => {
       state.tags = Array.isArray(tags) ? tags.map(String) : [];
       evaluate();
@@ -265,7 +280,10 @@ function store(area: 'localStorage' | 'sessionStorage') {
       document.body.append(host);
       // Calls made before the loader ran (the queue stub) run now, in order.
       for (const [name, args] of queued?.q ?? []) methods[name]?.(...(args as never[]));
-      addEventListener('popstate', evaluate);
+      // Route changes of single-page apps (history.pushState included) where the Navigation API exists;
+      // elsewhere the host calls Relais.page(). Nothing of the host's is wrapped or patched.
+      addEventListener('popstate', pageView);
+      (w as { navigation?: EventTarget }).navigation?.addEventListener('currententrychange', pageView);
       scheduleTimers();
       evaluate();
     })

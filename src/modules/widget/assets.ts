@@ -62,7 +62,7 @@ export default async function widgetAssets(app: FastifyInstance) {
 // The host's own script: a button that reports a failed payment, as a shop's checkout would.
 const DEMO_HOST_JS = `(function (w) {
   var r = (w.Relais = w.Relais || { q: [] });
-  ['open', 'identify', 'track', 'setPageTags', 'trigger'].forEach(function (m) {
+  ['open', 'identify', 'track', 'setPageTags', 'page', 'trigger'].forEach(function (m) {
     r[m] = r[m] || function () { r.q.push([m, [].slice.call(arguments)]); };
   });
 })(window);
