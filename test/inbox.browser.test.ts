@@ -1,6 +1,9 @@
+import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdminBuilt } from '../admin/build.ts';
+import { agentPresence } from '../src/db/schema.ts';
+import { agentsOnline } from '../src/modules/escalation/service.ts';
 import { expectAccessible, launchChromium, newPage, signInToConsole } from './browser.ts';
 import { buildEscalation, KB_DOCS, listSearchSource } from './escalation-builders.ts';
 import { ADMIN, buildStaff, createTestApp, type TestApp } from './helpers.ts';
@@ -33,6 +36,11 @@ async function escalateAsCustomer() {
   expect(res.status).toBe(201);
   const created = (await res.json()) as { ticketId: string; reference: string; customerUrl: string };
   return { ...created, token: new URL(created.customerUrl).searchParams.get('token')! };
+}
+
+async function isOnline(userId: string) {
+  const rows = await t.app.db.select().from(agentPresence).where(eq(agentPresence.userId, userId));
+  return rows.length > 0;
 }
 
 describe('agent inbox in the console', { timeout: 120_000 }, () => {
@@ -149,6 +157,25 @@ describe('agent inbox in the console', { timeout: 120_000 }, () => {
       )
       .toBe('Ma box ne se connecte plus');
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('counts an agent as online for live chat while the inbox is open, and no longer once they leave', async () => {
+    const agent = await buildStaff(t.app, 'agent');
+    const { context, page } = await newPage(browser);
+    await signInToConsole(page, base, agent.email, 'a long enough password');
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Tickets' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+    await expect.poll(() => isOnline(agent.id)).toBe(true);
+    expect(await agentsOnline(t.app.db)).toBeGreaterThan(0);
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Home' })
+      .click();
+    await expect.poll(() => isOnline(agent.id)).toBe(false);
     await context.close();
   });
 

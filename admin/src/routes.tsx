@@ -7,7 +7,7 @@ import { Branding } from './pages/Branding.tsx';
 import { Categories } from './pages/Categories.tsx';
 import { ContentList } from './pages/ContentList.tsx';
 import { FlowEditor, FlowList } from './pages/Flows.tsx';
-import { Inbox } from './pages/Inbox.tsx';
+import { Inbox, InboxArea } from './pages/Inbox.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
 import { SearchTuning } from './pages/SearchTuning.tsx';
 import { Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
@@ -38,7 +38,11 @@ export const routes: RouteObject[] = [
       },
       {
         path: 'inbox',
-        element: <RequirePermission needs="tickets:read" />,
+        element: (
+          <RequirePermission needs="tickets:read">
+            <InboxArea />
+          </RequirePermission>
+        ),
         children: [
           { index: true, element: <Inbox /> },
           { path: ':id', element: <Ticket /> },

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link, Outlet, useSearchParams } from 'react-router';
 import {
   get,
   TICKET_LEVELS,
@@ -11,6 +11,7 @@ import {
 } from '../api.ts';
 import { useLocales } from '../content.ts';
 import { type Translate, useI18n } from '../i18n.tsx';
+import { usePresence } from '../presence.ts';
 import { useSession } from '../session.tsx';
 import { PageTitle, QueryError, SelectField, TextField } from '../ui.tsx';
 
@@ -20,6 +21,12 @@ const FILTERS = ['q', 'status', 'priority', 'level', 'locale'] as const;
 export function assigneeLabel(t: Translate, assigneeId: string | null, me: string | undefined) {
   if (!assigneeId) return t('inbox.nobody');
   return assigneeId === me ? t('inbox.me') : t('inbox.someone');
+}
+
+/** The inbox and its tickets: while either is open, the agent counts as online for live handoff. */
+export function InboxArea() {
+  usePresence();
+  return <Outlet />;
 }
 
 /** Agents' queues with filters kept in the URL (shareable, survive a reload). */
