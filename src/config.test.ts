@@ -20,6 +20,7 @@ describe('configuration', () => {
       HOST: '0.0.0.0',
       DATABASE_URL: 'postgres://u:p@db:5432/relais',
       RELAIS_DATA_DIR: '/var/lib/relais',
+      RELAIS_SECRET_KEY: 'ab'.repeat(32),
       RELAIS_ADMIN_EMAIL: 'Boss@Example.com',
       RELAIS_ADMIN_PASSWORD: 'a long password',
       RELAIS_DEMO: 'off',
@@ -30,6 +31,7 @@ describe('configuration', () => {
       host: '0.0.0.0',
       databaseUrl: 'postgres://u:p@db:5432/relais',
       dataDir: '/var/lib/relais',
+      secretKey: Buffer.alloc(32, 0xab),
       admin: { email: 'boss@example.com', password: 'a long password' },
       demo: false,
       logLevel: 'warn',
@@ -46,6 +48,7 @@ describe('configuration', () => {
     [{ RELAIS_ADMIN_EMAIL: 'a@b.fr', RELAIS_ADMIN_PASSWORD: 'short' }, 'RELAIS_ADMIN_PASSWORD'],
     [{ RELAIS_ADMIN_EMAIL: 'a@b.fr' }, 'RELAIS_ADMIN_PASSWORD'],
     [{ RELAIS_EMBEDDINGS: 'gpu' }, 'RELAIS_EMBEDDINGS'],
+    [{ RELAIS_SECRET_KEY: 'not 32 bytes' }, 'RELAIS_SECRET_KEY'],
     [{ RELAIS_EMBEDDINGS: 'http', RELAIS_EMBEDDINGS_MODEL: 'mistral-embed' }, 'RELAIS_EMBEDDINGS_URL'],
     [{ RELAIS_EMBEDDINGS: 'local' }, 'RELAIS_EMBEDDINGS_MODEL'],
   ])('rejects %o naming %s', (env, name) => {

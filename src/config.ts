@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseSecretKey } from './server/secret-box.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -14,6 +15,10 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
   RELAIS_DATA_DIR: z.string().min(1).default('./data'),
+  RELAIS_SECRET_KEY: z
+    .string()
+    .refine((v) => parseSecretKey(v) !== undefined, '32 bytes as 64 hex digits or base64')
+    .optional(),
   RELAIS_PUBLIC_URL: z.url().optional(),
   RELAIS_ADMIN_EMAIL: z.email().optional(),
   RELAIS_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -52,6 +57,8 @@ export interface Config {
   /** Absent → embedded PGlite in `dataDir`. `memory://` keeps PGlite in memory (tests). */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Key of secrets at rest (src/server/secret-box.ts); absent → `<dataDir>/secret.key`. */
+  secretKey: Buffer | undefined;
   publicUrl: string;
   admin: { email: string; password: string } | undefined;
   demo: boolean;
@@ -108,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: resolve(e.RELAIS_DATA_DIR),
+    secretKey: e.RELAIS_SECRET_KEY ? parseSecretKey(e.RELAIS_SECRET_KEY) : undefined,
     publicUrl: (e.RELAIS_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     admin:
       e.RELAIS_ADMIN_EMAIL && e.RELAIS_ADMIN_PASSWORD

@@ -4,6 +4,7 @@ import { openDatabase } from './db/client.ts';
 import { loadDemoContent } from './demo/load.ts';
 import { ensureFirstAdmin } from './modules/staff/service.ts';
 import { type BuildOptions, buildApp } from './server/app.ts';
+import { configureSecretKey } from './server/secret-box.ts';
 
 export interface Started {
   app: FastifyInstance;
@@ -19,6 +20,11 @@ export async function startRelais(
   config: Config,
   options: Omit<BuildOptions, 'config' | 'database'> = {},
 ): Promise<Started> {
+  configureSecretKey({
+    key: config.secretKey,
+    dataDir: config.dataDir,
+    memory: config.databaseUrl === 'memory://',
+  });
   const database = await openDatabase(config.databaseUrl, config.dataDir);
   try {
     await database.migrate();

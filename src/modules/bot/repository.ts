@@ -9,6 +9,7 @@ import {
   flows,
   flowVersions,
 } from '../../db/schema.ts';
+import { openValues, sealValues } from '../../server/secret-box.ts';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ConversationEventRow = typeof conversationEvents.$inferSelect;
@@ -161,28 +162,33 @@ export async function publishedFlowsForArticles(db: DbOrTx, articleIds: string[]
 
 // ── connections (secrets stay here) ──
 
+// Header values are secrets: sealed at rest (server/secret-box.ts), open once read.
+const openConnection = (row: FlowConnectionRow | undefined): FlowConnectionRow | undefined =>
+  row && { ...row, headers: openValues(row.headers) };
+
 export async function upsertConnection(db: DbOrTx, values: typeof flowConnections.$inferInsert) {
+  const headers = sealValues(values.headers ?? {});
   const [row] = await db
     .insert(flowConnections)
-    .values(values)
+    .values({ ...values, headers })
     .onConflictDoUpdate({
       target: flowConnections.name,
       set: {
         baseUrl: values.baseUrl,
-        headers: values.headers ?? {},
+        headers,
         timeoutMs: values.timeoutMs ?? 5000,
         updatedAt: new Date(),
       },
     })
     .returning();
-  return row!;
+  return openConnection(row)!;
 }
 
 export const findConnection = async (db: DbOrTx, name: string) =>
-  (await db.select().from(flowConnections).where(eq(flowConnections.name, name)).limit(1))[0];
+  openConnection((await db.select().from(flowConnections).where(eq(flowConnections.name, name)).limit(1))[0]);
 
-export const listConnections = (db: DbOrTx) =>
-  db.select().from(flowConnections).orderBy(asc(flowConnections.name));
+export const listConnections = async (db: DbOrTx) =>
+  (await db.select().from(flowConnections).orderBy(asc(flowConnections.name))).map((r) => openConnection(r)!);
 
 export const deleteConnection = (db: DbOrTx, name: string) =>
   db.delete(flowConnections).where(eq(flowConnections.name, name)).returning();

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONNECTOR_KINDS, OUTBOX_STATUSES, outbox, ticketConnectors } from '../../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
+import { sealSecret } from '../../server/secret-box.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { ConnectorRow } from './connectors.ts';
 
@@ -117,7 +118,7 @@ const outboxRoutes: FastifyPluginAsyncZod = async (app) => {
       const row = await app.db.transaction(async (tx) => {
         const [created] = await tx
           .insert(ticketConnectors)
-          .values({ ...req.body, settings })
+          .values({ ...req.body, settings, secret: sealSecret(req.body.secret) })
           .returning();
         await recordAudit(tx, req.actor, {
           action: 'connector.created',
@@ -162,6 +163,7 @@ const outboxRoutes: FastifyPluginAsyncZod = async (app) => {
           .update(ticketConnectors)
           .set({
             ...rest,
+            ...(rest.secret ? { secret: sealSecret(rest.secret) } : {}),
             ...(settings ? { settings: validSettings(current.kind, settings) } : {}),
             updatedAt: new Date(),
           })

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../../db/client.ts';
 import { outbox, ticketConnectors, users } from '../../db/schema.ts';
+import { openSecret } from '../../server/secret-box.ts';
 import { digestGreeting } from '../analytics/digest.ts';
 import * as tickets from '../escalation/repository.ts';
 import { buildConnectorRequest, webhookEvent } from './connectors.ts';
@@ -210,7 +211,13 @@ export class OutboxWorker {
     const messages = await tickets.listMessages(this.db, ticket.id, 'public');
     const agentUrl = `${this.opts.publicUrl}/admin/tickets/${ticket.id}`;
     const event = webhookEvent(row.id, row.topic, ticket, messages, agentUrl);
-    const req = buildConnectorRequest(connector, event, ticket, row.idempotencyKey);
+    // The secret is sealed at rest (server/secret-box.ts); open only for this request.
+    const req = buildConnectorRequest(
+      { ...connector, secret: openSecret(connector.secret) },
+      event,
+      ticket,
+      row.idempotencyKey,
+    );
     const res = await fetch(req.url, {
       method: 'POST',
       headers: req.headers,

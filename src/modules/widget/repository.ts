@@ -1,21 +1,31 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { widgetSites } from '../../db/schema.ts';
+import { openSecret, sealSecret } from '../../server/secret-box.ts';
 
 export type SiteRow = typeof widgetSites.$inferSelect;
 export type NewSiteRow = typeof widgetSites.$inferInsert;
 
+// The identity secret is sealed at rest (server/secret-box.ts): rows leave this file with it open.
+const opened = (row: SiteRow | undefined): SiteRow | undefined =>
+  row && { ...row, identitySecret: openSecret(row.identitySecret) };
+
 export async function findSite(db: DbOrTx, key: string): Promise<SiteRow | undefined> {
   const [row] = await db.select().from(widgetSites).where(eq(widgetSites.key, key)).limit(1);
-  return row;
+  return opened(row);
 }
 
-export const listSites = (db: DbOrTx) => db.select().from(widgetSites).orderBy(asc(widgetSites.key));
+export const listSites = async (db: DbOrTx) =>
+  (await db.select().from(widgetSites).orderBy(asc(widgetSites.key))).map((r) => opened(r)!);
 
 /** Inserts unless the key exists; returns the new row or undefined. */
 export async function insertSite(db: DbOrTx, row: NewSiteRow): Promise<SiteRow | undefined> {
-  const [created] = await db.insert(widgetSites).values(row).onConflictDoNothing().returning();
-  return created;
+  const [created] = await db
+    .insert(widgetSites)
+    .values({ ...row, identitySecret: sealSecret(row.identitySecret) })
+    .onConflictDoNothing()
+    .returning();
+  return opened(created);
 }
 
 export async function updateSite(
@@ -23,12 +33,13 @@ export async function updateSite(
   key: string,
   patch: Partial<Omit<NewSiteRow, 'key' | 'createdAt'>>,
 ): Promise<SiteRow | undefined> {
+  const sealed = patch.identitySecret ? { identitySecret: sealSecret(patch.identitySecret) } : {};
   const [row] = await db
     .update(widgetSites)
-    .set({ ...patch, updatedAt: sql`now()` })
+    .set({ ...patch, ...sealed, updatedAt: sql`now()` })
     .where(eq(widgetSites.key, key))
     .returning();
-  return row;
+  return opened(row);
 }
 
 export const deleteSite = (db: DbOrTx, key: string) => db.delete(widgetSites).where(eq(widgetSites.key, key));
