@@ -6,6 +6,8 @@ import type { MessageRow, TicketRow } from '../escalation/repository.ts';
 export type ConnectorRow = typeof ticketConnectors.$inferSelect;
 
 export interface OutboundRequest {
+  /** POST unless the vendor's idempotent form is an upsert (Salesforce with an external id field). */
+  method?: 'POST' | 'PATCH';
   url: string;
   headers: Record<string, string>;
   body: string;
@@ -137,11 +139,19 @@ export function buildConnectorRequest(
         ...(ticket.customerName ? { SuppliedName: ticket.customerName } : {}),
         ...(ticket.customerPhone ? { SuppliedPhone: ticket.customerPhone } : {}),
       };
-      return {
-        url: `${trim(s.url)}/services/data/${s.apiVersion || 'v60.0'}/sobjects/Case`,
-        headers: { ...base, authorization: `Bearer ${connector.secret}` },
-        body: JSON.stringify(body),
-      };
+      const cases = `${trim(s.url)}/services/data/${s.apiVersion || 'v60.0'}/sobjects/Case`;
+      const headers = { ...base, authorization: `Bearer ${connector.secret}` };
+      // Salesforce has no idempotency header: with an external id field on Case, an upsert keyed by the
+      // ticket's reference makes a retried delivery update the same Case instead of creating another.
+      if (s.externalIdField) {
+        return {
+          method: 'PATCH',
+          url: `${cases}/${s.externalIdField}/${encodeURIComponent(ticket.reference)}`,
+          headers,
+          body: JSON.stringify(body),
+        };
+      }
+      return { url: cases, headers, body: JSON.stringify(body) };
     }
     case 'webhook': {
       const body = JSON.stringify(event);

@@ -123,6 +123,34 @@ describe('connectors', () => {
     });
   });
 
+  it('upserts the Salesforce Case by external id, so a retry after a lost answer makes no duplicate', async () => {
+    receiver.received.length = 0;
+    // Like Salesforce: PATCH …/Case/<field>/<value> creates (201) or updates (200) the Case with that id.
+    const cases = new Map<string, string>();
+    receiver.respondWith((r, res, n) => {
+      const created = !cases.has(r.path);
+      cases.set(r.path, r.body);
+      // The first answer is lost (the Case exists, Relais sees a 503 and tries again).
+      if (n === 1) return res.writeHead(503).end();
+      return res.writeHead(created ? 201 : 200).end('{"id":"500xx","success":true}');
+    });
+    await onlyConnector(
+      'salesforce',
+      { url: receiver.url, apiVersion: 'v61.0', externalIdField: 'Relais_Reference__c' },
+      'sf-access-token-xyz',
+    );
+    const created = await escalateOne();
+    await t.app.outbox.runOnce();
+    await t.app.outbox.drain(later(3_600_000));
+    const path = `/services/data/v61.0/sobjects/Case/Relais_Reference__c/${created.reference}`;
+    expect(receiver.received.map((r) => [r.method, r.path])).toEqual([
+      ['PATCH', path],
+      ['PATCH', path],
+    ]);
+    expect(cases.size).toBe(1);
+    expect((await deliveries(created.ticketId, 'connector'))[0]).toMatchObject({ status: 'delivered' });
+  });
+
   it('signs webhooks over timestamp.body; a receiver can verify and reject a tampered body', async () => {
     receiver.received.length = 0;
     receiver.respondWith((_r, res) => res.writeHead(204).end());

@@ -22,6 +22,11 @@ const SETTINGS = {
       .string()
       .regex(/^v\d{2,3}\.\d$/)
       .default('v60.0'),
+    externalIdField: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,37}__c$/, 'a custom field API name, e.g. Relais_Reference__c')
+      .optional()
+      .describe('External id field on Case: deliveries become upserts keyed by the ticket reference.'),
   }),
   webhook: z.strictObject({ url: HttpUrl }),
 };

@@ -219,7 +219,7 @@ export class OutboxWorker {
       row.idempotencyKey,
     );
     const res = await fetch(req.url, {
-      method: 'POST',
+      method: req.method ?? 'POST',
       headers: req.headers,
       body: req.body,
       redirect: 'error',
