@@ -33,6 +33,12 @@ export async function startRelais(
     if (config.demo) await loadDemoContent(database.db, { publicUrl: config.publicUrl });
     const app = await buildApp({ config, database, ...options });
     await app.ready();
+    if (config.databaseUrl?.startsWith('postgres') && !config.secretKey) {
+      app.log.warn(
+        "RELAIS_SECRET_KEY is not set: secrets at rest use the data directory's secret.key; every node " +
+          'sharing this database must have the same key (set RELAIS_SECRET_KEY on each)',
+      );
+    }
     return setupToken ? { app, setupToken } : { app };
   } catch (err) {
     await database.close().catch(() => {});
