@@ -1,5 +1,7 @@
 /** The console's only door to the server: JSON in and out, CSRF header on writes, problem+json errors. */
 
+import { PERMISSIONS, type Permission, ROLES, type Role } from '../../src/shared/access-model.ts';
+
 export interface Problem {
   status: number;
   code: string;
@@ -65,21 +67,7 @@ export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body)
 export const del = <T>(path: string) => api<T>('DELETE', path);
 
 // Shapes returned by the API (see /api/v1/openapi.json).
-export type Role = 'admin' | 'editor' | 'agent' | 'analyst';
-export const ROLES: Role[] = ['admin', 'editor', 'agent', 'analyst'];
-export const PERMISSIONS = [
-  'content:read',
-  'content:write',
-  'content:publish',
-  'users:manage',
-  'api_keys:manage',
-  'audit:read',
-  'settings:manage',
-  'analytics:read',
-  'tickets:read',
-  'tickets:write',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission, ROLES, type Role };
 
 export interface StaffUser {
   id: string;

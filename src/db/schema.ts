@@ -16,9 +16,10 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-/** Staff roles; what each may do is in src/server/access.ts. */
-export const ROLES = ['admin', 'editor', 'agent', 'analyst'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from '../shared/access-model.ts';
+
+/** Staff roles (src/shared/access-model.ts); what each may do is in src/server/access.ts. */
+export { ROLES, type Role } from '../shared/access-model.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 

@@ -1,20 +1,8 @@
 import type { Role } from '../db/schema.ts';
+import { PERMISSIONS, type Permission } from '../shared/access-model.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
 
-/** Everything a staff member or an API key can be allowed to do. API key scopes are permissions. */
-export const PERMISSIONS = [
-  'content:read',
-  'content:write',
-  'content:publish',
-  'users:manage',
-  'api_keys:manage',
-  'audit:read',
-  'settings:manage',
-  'analytics:read',
-  'tickets:read',
-  'tickets:write',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission };
 
 /** The single source of what each role may do. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
