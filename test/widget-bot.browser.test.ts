@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
@@ -7,11 +6,11 @@ import { conversations, tickets } from '../src/db/schema.ts';
 import { buildWidget } from '../widget/build.ts';
 import { expectAccessible, launchChromium } from './browser.ts';
 import { ADMIN, signIn, type TestApp } from './helpers.ts';
-import { createWidgetTestApp } from './widget-helpers.ts';
+import { createWidgetTestApp, startHostileHost } from './widget-helpers.ts';
 
 let t: TestApp;
 let relais: string;
-let host: Server;
+let host: Awaited<ReturnType<typeof startHostileHost>> | undefined;
 let shop: string;
 let browser: Browser;
 
@@ -26,23 +25,15 @@ beforeAll(async () => {
   t = await createWidgetTestApp();
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   relais = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  host = createServer((req, res) => {
-    if (req.url === '/hostile.css') {
-      res.writeHead(200, { 'content-type': 'text/css' }).end(HOSTILE_CSS);
-      return;
-    }
-    res
-      .writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': `default-src 'none'; script-src ${relais}; connect-src ${relais}; style-src 'self'`,
-      })
-      .end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Shop</title>
+  host = await startHostileHost({
+    relais,
+    css: HOSTILE_CSS,
+    page: () => `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Shop</title>
 <link rel="stylesheet" href="/hostile.css">
 <script src="${relais}/widget.js" data-relais-site="shop" async></script>
-</head><body><h1>Shop</h1></body></html>`);
+</head><body><h1>Shop</h1></body></html>`,
   });
-  await new Promise<void>((ok) => host.listen(0, '127.0.0.1', ok));
-  shop = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  shop = host.url;
   const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
   const site = await t.app.inject({
     method: 'POST',
@@ -56,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((ok) => host?.close(ok));
+  await host?.close();
   await t?.close();
 });
 

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
@@ -8,11 +7,11 @@ import { listArticles } from '../src/modules/kb/service.ts';
 import { buildWidget } from '../widget/build.ts';
 import { expectAccessible, launchChromium } from './browser.ts';
 import { ADMIN, signIn, type TestApp } from './helpers.ts';
-import { createWidgetTestApp } from './widget-helpers.ts';
+import { createWidgetTestApp, startHostileHost } from './widget-helpers.ts';
 
 let t: TestApp;
 let relais: string;
-let host: Server;
+let host: Awaited<ReturnType<typeof startHostileHost>> | undefined;
 let shop: string;
 let browser: Browser;
 const titles: Record<string, string> = {};
@@ -42,20 +41,13 @@ beforeAll(async () => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   relais = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 
-  host = createServer((req, res) => {
-    if (req.url === '/hostile.css') {
-      res.writeHead(200, { 'content-type': 'text/css' }).end(HOSTILE_CSS);
-      return;
-    }
-    res
-      .writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': `default-src 'none'; script-src ${relais}; connect-src ${relais}; style-src 'self'; img-src 'self'`,
-      })
-      .end(shopPage(req.url ?? '/', !req.url?.startsWith('/plain')));
+  host = await startHostileHost({
+    relais,
+    css: HOSTILE_CSS,
+    csp: "img-src 'self'",
+    page: (path) => shopPage(path, !path.startsWith('/plain')),
   });
-  await new Promise<void>((ok) => host.listen(0, '127.0.0.1', ok));
-  shop = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  shop = host.url;
 
   const rows = await listArticles(t.app.db, {
     audience: 'public',
@@ -116,7 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((ok) => host?.close(ok));
+  await host?.close();
   await t?.close();
 });
 
