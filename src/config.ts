@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseSecretKey } from './server/secret-box.ts';
+import { parseSecretKey } from './crypto/secret-box.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -57,7 +57,7 @@ export interface Config {
   /** Absent → embedded PGlite in `dataDir`. `memory://` keeps PGlite in memory (tests). */
   databaseUrl: string | undefined;
   dataDir: string;
-  /** Key of secrets at rest (src/server/secret-box.ts); absent → `<dataDir>/secret.key`. */
+  /** Key of secrets at rest (src/crypto/secret-box.ts); absent → `<dataDir>/secret.key`. */
   secretKey: Buffer | undefined;
   publicUrl: string;
   admin: { email: string; password: string } | undefined;

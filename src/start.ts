@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { type BuildOptions, buildApp } from './app.ts';
 import type { Config } from './config.ts';
+import { configureSecretKey } from './crypto/secret-box.ts';
 import { openDatabase } from './db/client.ts';
 import { loadDemoContent } from './demo/load.ts';
 import { ensureFirstAdmin } from './modules/staff/service.ts';
-import { type BuildOptions, buildApp } from './server/app.ts';
-import { configureSecretKey } from './server/secret-box.ts';
 
 export interface Started {
   app: FastifyInstance;

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
+import type { BuildOptions } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import type { Role } from '../src/db/schema.ts';
 import { createUser } from '../src/modules/staff/service.ts';
-import type { BuildOptions } from '../src/server/app.ts';
 import { startRelais } from '../src/start.ts';
 
 export const ADMIN = { email: 'admin@relais.test', password: 'correct horse battery' };

@@ -1,5 +1,4 @@
-import type { Role } from '../db/schema.ts';
-import { PERMISSIONS, type Permission } from '../shared/access-model.ts';
+import { PERMISSIONS, type Permission, type Role } from '../shared/access-model.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
 
 export { PERMISSIONS, type Permission };

@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { actorFromApiKey } from '../modules/api-keys/service.ts';
-import { actorFromSession } from '../modules/staff/service.ts';
+import { safeEqual } from '../crypto/secrets.ts';
 import { type Access, type Actor, ANONYMOUS, checkAccess } from './access.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
-import { safeEqual } from './secrets.ts';
 
 export const SESSION_COOKIE = 'relais_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -20,17 +18,25 @@ declare module 'fastify' {
   }
 }
 
-async function resolveActor(app: FastifyInstance, req: FastifyRequest): Promise<Actor> {
+/** Who holds a credential: given by the composition root (the staff and API key modules own them). */
+export interface AuthOptions {
+  /** The actor behind a bearer API key; undefined when unknown, malformed or revoked. */
+  actorFromApiKey: (key: string) => Promise<Actor | undefined>;
+  /** The actor behind a session cookie; undefined when it is not a live session. */
+  actorFromSession: (token: string) => Promise<Actor | undefined>;
+}
+
+async function resolveActor(opts: AuthOptions, req: FastifyRequest): Promise<Actor> {
   const auth = req.headers.authorization;
   if (auth) {
     const [scheme, key] = auth.split(' ');
-    const actor = scheme?.toLowerCase() === 'bearer' && key ? await actorFromApiKey(app.db, key) : undefined;
+    const actor = scheme?.toLowerCase() === 'bearer' && key ? await opts.actorFromApiKey(key) : undefined;
     if (!actor) throw new UnauthorizedError('Invalid or revoked API key.');
     return actor;
   }
   const token = req.cookies[SESSION_COOKIE];
   if (!token) return ANONYMOUS;
-  return (await actorFromSession(app.db, token)) ?? ANONYMOUS;
+  return (await opts.actorFromSession(token)) ?? ANONYMOUS;
 }
 
 /** Cookie-authenticated writes must echo the session's CSRF token: a cross-site form cannot read it. */
@@ -61,7 +67,7 @@ export function clearSessionCookie(reply: FastifyReply) {
  * (session cookie or API key), enforces the declaration and CSRF before the body is even parsed.
  */
 export default fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, opts: AuthOptions) => {
     // Fastify wants a primitive here; the onRequest hook always sets the real actor.
     app.decorateRequest('actor', null as never);
 
@@ -74,11 +80,11 @@ export default fp(
 
     app.addHook('onRequest', async (req) => {
       const access = req.routeOptions.config.access ?? 'public';
-      req.actor = await resolveActor(app, req);
+      req.actor = await resolveActor(opts, req);
       checkAccess(req.actor, access);
       // Public routes grant nothing a session adds, so only privileged writes need the token.
       if (access !== 'public') checkCsrf(req, req.actor);
     });
   },
-  { name: 'relais-auth', dependencies: ['relais-db', '@fastify/cookie'] },
+  { name: 'relais-auth', dependencies: ['@fastify/cookie'] },
 );

@@ -1,9 +1,9 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import { newSecret, safeEqual, sha256 } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { apiKeys } from '../../db/schema.ts';
 import type { Actor, Permission } from '../../server/access.ts';
 import { NotFoundError } from '../../server/errors.ts';
-import { newSecret, safeEqual, sha256 } from '../../server/secrets.ts';
 import { recordAudit } from '../audit/service.ts';
 
 /** Keys look like `rls_<prefix>_<secret>`: the prefix finds the row, the secret proves possession. */

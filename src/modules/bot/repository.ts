@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { openValues, sealValues } from '../../crypto/secret-box.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import {
   articleFlows,
@@ -9,7 +10,6 @@ import {
   flows,
   flowVersions,
 } from '../../db/schema.ts';
-import { openValues, sealValues } from '../../server/secret-box.ts';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ConversationEventRow = typeof conversationEvents.$inferSelect;
@@ -162,7 +162,7 @@ export async function publishedFlowsForArticles(db: DbOrTx, articleIds: string[]
 
 // ── connections (secrets stay here) ──
 
-// Header values are secrets: sealed at rest (server/secret-box.ts), open once read.
+// Header values are secrets: sealed at rest (crypto/secret-box.ts), open once read.
 const openConnection = (row: FlowConnectionRow | undefined): FlowConnectionRow | undefined =>
   row && { ...row, headers: openValues(row.headers) };
 

@@ -4,10 +4,10 @@
  * flow steps in one transaction, with the analytics events.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { newSecret, safeEqual, sha256 } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import { detectLocale } from '../../engine/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
-import { newSecret, safeEqual, sha256 } from '../../server/secrets.ts';
 import type { EscalationChannel, EscalationRequest, TranscriptEntry } from '../escalation/contract.ts';
 import { escalate } from '../escalation/service.ts';
 import { type Channel, recordEvent } from '../events/service.ts';

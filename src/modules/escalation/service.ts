@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
+import { newSecret, sha256 } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { ConflictError, NotFoundError } from '../../server/errors.ts';
-import { newSecret, sha256 } from '../../server/secrets.ts';
 import { recordEvent } from '../events/service.ts';
 import { enqueueDeliveries } from '../outbox/service.ts';
 import type { EscalationChannel, EscalationRequest } from './contract.ts';

@@ -1,9 +1,9 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sealSecret } from '../../crypto/secret-box.ts';
 import { CONNECTOR_KINDS, OUTBOX_STATUSES, outbox, ticketConnectors } from '../../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
-import { sealSecret } from '../../server/secret-box.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { ConnectorRow } from './connectors.ts';
 

@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Transporter } from 'nodemailer';
+import { openSecret } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/client.ts';
 import { outbox, ticketConnectors, users } from '../../db/schema.ts';
-import { openSecret } from '../../server/secret-box.ts';
 import { digestGreeting } from '../analytics/digest.ts';
 import * as tickets from '../escalation/repository.ts';
 import { buildConnectorRequest, webhookEvent } from './connectors.ts';
@@ -211,7 +211,7 @@ export class OutboxWorker {
     const messages = await tickets.listMessages(this.db, ticket.id, 'public');
     const agentUrl = `${this.opts.publicUrl}/admin/tickets/${ticket.id}`;
     const event = webhookEvent(row.id, row.topic, ticket, messages, agentUrl);
-    // The secret is sealed at rest (server/secret-box.ts); open only for this request.
+    // The secret is sealed at rest (crypto/secret-box.ts); open only for this request.
     const req = buildConnectorRequest(
       { ...connector, secret: openSecret(connector.secret) },
       event,

@@ -1,8 +1,8 @@
+import { newSecret, safeEqual, sha256 } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
 import { type Actor, ROLE_PERMISSIONS } from '../../server/access.ts';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../../server/errors.ts';
-import { newSecret, safeEqual, sha256 } from '../../server/secrets.ts';
 import { recordAudit } from '../audit/service.ts';
 import { deleteSetting, readSetting, writeSetting } from '../settings/repository.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';

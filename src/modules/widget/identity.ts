@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { safeEqual } from '../../server/secrets.ts';
+import { safeEqual } from '../../crypto/secrets.ts';
 
 /** How long a host's signature stays acceptable, and how long the widget token it buys lives. */
 export const SIGNATURE_MAX_AGE_S = 24 * 3600;

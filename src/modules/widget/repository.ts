@@ -1,12 +1,12 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import { openSecret, sealSecret } from '../../crypto/secret-box.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { widgetSites } from '../../db/schema.ts';
-import { openSecret, sealSecret } from '../../server/secret-box.ts';
 
 export type SiteRow = typeof widgetSites.$inferSelect;
 export type NewSiteRow = typeof widgetSites.$inferInsert;
 
-// The identity secret is sealed at rest (server/secret-box.ts): rows leave this file with it open.
+// The identity secret is sealed at rest (crypto/secret-box.ts): rows leave this file with it open.
 const opened = (row: SiteRow | undefined): SiteRow | undefined =>
   row && { ...row, identitySecret: openSecret(row.identitySecret) };
 

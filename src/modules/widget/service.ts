@@ -1,8 +1,8 @@
+import { newSecret } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { MatchOptions, MatchResult } from '../../engine/types.ts';
 import type { Actor } from '../../server/access.ts';
 import { ConflictError, NotFoundError, UnauthorizedError } from '../../server/errors.ts';
-import { newSecret } from '../../server/secrets.ts';
 import { recordAudit } from '../audit/service.ts';
 import { recordEvent } from '../events/service.ts';
 import { renderMarkdown } from '../kb/markdown.ts';

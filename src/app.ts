@@ -5,36 +5,38 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
-import type { Config } from '../config.ts';
-import { appliedMigrationCount, type Database, expectedMigrationCount } from '../db/client.ts';
-import demoLineTest from '../demo/line-test.ts';
-import analyticsJobs from '../modules/analytics/plugin.ts';
-import analyticsRoutes from '../modules/analytics/routes.ts';
-import apiKeyRoutes from '../modules/api-keys/routes.ts';
-import auditRoutes from '../modules/audit/routes.ts';
-import botFlowRoutes from '../modules/bot/flow-routes.ts';
-import botRoutes from '../modules/bot/routes.ts';
-import escalationRoutes from '../modules/escalation/routes.ts';
-import kbRoutes from '../modules/kb/routes.ts';
-import { findArticlesForDisplay, listIndexableArticles } from '../modules/kb/service.ts';
-import articleViews from '../modules/kb/view-counter.ts';
-import outboxRoutes from '../modules/outbox/routes.ts';
-import { registerOutbox } from '../modules/outbox/worker.ts';
-import { embeddingProviderFrom } from '../modules/search/embeddings.ts';
-import searchPlugin, { type SearchSource } from '../modules/search/plugin.ts';
-import searchRoutes from '../modules/search/routes.ts';
-import settingsRoutes from '../modules/settings/routes.ts';
-import staffRoutes from '../modules/staff/routes.ts';
-import widgetRoutes from '../modules/widget/routes.ts';
-import contactPages from '../web/contact.ts';
-import helpCentre from '../web/routes.ts';
-import adminConsole from './admin-console.ts';
-import auth from './auth.ts';
-import dbPlugin from './db-plugin.ts';
-import errors from './errors.ts';
-import health from './health.ts';
-import { loggerOptions } from './logging.ts';
-import openapi from './openapi.ts';
+import type { Config } from './config.ts';
+import { appliedMigrationCount, type Database, expectedMigrationCount } from './db/client.ts';
+import demoLineTest from './demo/line-test.ts';
+import analyticsJobs from './modules/analytics/plugin.ts';
+import analyticsRoutes from './modules/analytics/routes.ts';
+import apiKeyRoutes from './modules/api-keys/routes.ts';
+import { actorFromApiKey } from './modules/api-keys/service.ts';
+import auditRoutes from './modules/audit/routes.ts';
+import botFlowRoutes from './modules/bot/flow-routes.ts';
+import botRoutes from './modules/bot/routes.ts';
+import escalationRoutes from './modules/escalation/routes.ts';
+import kbRoutes from './modules/kb/routes.ts';
+import { findArticlesForDisplay, listIndexableArticles } from './modules/kb/service.ts';
+import articleViews from './modules/kb/view-counter.ts';
+import outboxRoutes from './modules/outbox/routes.ts';
+import { registerOutbox } from './modules/outbox/worker.ts';
+import { embeddingProviderFrom } from './modules/search/embeddings.ts';
+import searchPlugin, { type SearchSource } from './modules/search/plugin.ts';
+import searchRoutes from './modules/search/routes.ts';
+import settingsRoutes from './modules/settings/routes.ts';
+import staffRoutes from './modules/staff/routes.ts';
+import { actorFromSession } from './modules/staff/service.ts';
+import widgetRoutes from './modules/widget/routes.ts';
+import adminConsole from './server/admin-console.ts';
+import auth from './server/auth.ts';
+import dbPlugin from './server/db-plugin.ts';
+import errors from './server/errors.ts';
+import health from './server/health.ts';
+import { loggerOptions } from './server/logging.ts';
+import openapi from './server/openapi.ts';
+import contactPages from './web/contact.ts';
+import helpCentre from './web/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,7 +55,10 @@ export interface BuildOptions {
   outboxWorker?: boolean;
 }
 
-/** Assembles Relais: cross-cutting plugins first, then each capability's routes. */
+/**
+ * The composition root: assembles Relais from cross-cutting plugins (`server/`, given what they need
+ * as options), then each capability's routes (`modules/`, `web/`), then the demo when enabled.
+ */
 export async function buildApp({
   config,
   database,
@@ -92,7 +97,10 @@ export async function buildApp({
     crossOriginEmbedderPolicy: false,
   });
   await app.register(rateLimit, { global: false });
-  await app.register(auth);
+  await app.register(auth, {
+    actorFromApiKey: (key) => actorFromApiKey(app.db, key),
+    actorFromSession: (token) => actorFromSession(app.db, token),
+  });
   await app.register(health);
   await app.register(openapi);
 
