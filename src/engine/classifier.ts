@@ -9,7 +9,7 @@
  * 0.758 → 0.768, demo FR formulations-only 0.562 → 0.575, FAQ FR 0.883 → 0.889; demo FR (paraphrases,
  * answers with bodies) 0.377 → 0.357. See NOTES.md.
  */
-import type { LocaleIndex, Term } from './engine.ts';
+import type { PostingIndex, Term } from './postings.ts';
 
 export const CLASSIFIER = {
   /** Locales with more answers than this rank lexically only (training grows with answers²). */
@@ -47,7 +47,7 @@ function features(terms: Term[]): { terms: Term[]; x: Float64Array } {
   return { terms: [...weights.keys()], x: Float64Array.from(weights.values(), (v) => v / norm) };
 }
 
-function examplesOf(index: LocaleIndex, slots: Iterable<number>): Example[] {
+function examplesOf(index: PostingIndex, slots: Iterable<number>): Example[] {
   const out: Example[] = [];
   for (const slot of slots) {
     const u = index.entry(slot)?.units;
@@ -67,7 +67,7 @@ function examplesOf(index: LocaleIndex, slots: Iterable<number>): Example[] {
 }
 
 /** Trains on the examples of `slots` (all live answers when omitted, from zero weights). */
-export function train(index: LocaleIndex, slots?: number[]): void {
+export function train(index: PostingIndex, slots?: number[]): void {
   const all = slots === undefined;
   const live = index.liveSlots();
   const examples = examplesOf(index, all ? live : slots);
@@ -135,7 +135,7 @@ export function train(index: LocaleIndex, slots?: number[]): void {
  * answers, those outside `slots` counted as scoring 0).
  */
 export function classify(
-  index: LocaleIndex,
+  index: PostingIndex,
   qterms: ReadonlyArray<{ term: Term; weight: number }>,
   slots: number[],
 ): Float64Array {

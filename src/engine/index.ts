@@ -16,9 +16,9 @@ export {
   type Token,
   tokenize,
 } from './analysis.ts';
-export { CALIBRATION, DEFAULT_ABSTAIN_THRESHOLD, DEFAULT_FIELD_WEIGHTS, DEFAULT_FUSION } from './engine.ts';
 export { damerau, maxEdits } from './fuzzy.ts';
 export { cosine, createSemanticLayer, type SemanticLayer, type SemanticOptions } from './semantic.ts';
+export { CALIBRATION, DEFAULT_ABSTAIN_THRESHOLD, DEFAULT_FIELD_WEIGHTS, DEFAULT_FUSION } from './tuning.ts';
 export type * from './types.ts';
 
 /** Creates an empty engine; feed it with `upsert`. */

@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadSourcePool, syntheticAnswers, syntheticQueries } from '../../../bench/synthetic.ts';
-import { TUNING } from '../engine.ts';
 import { createEngine } from '../index.ts';
+import { TUNING } from '../tuning.ts';
 
 if (process.env.COMMON_DF) TUNING.commonDf = Number(process.env.COMMON_DF);
 if (process.env.COMMON_MIN) TUNING.commonMin = Number(process.env.COMMON_MIN);

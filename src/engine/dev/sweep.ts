@@ -1,5 +1,6 @@
 /* Grid search of fusion weights over cached component scores. */
-import { MatchEngine, TUNING } from '../engine.ts';
+import { MatchEngine } from '../engine.ts';
+import { TUNING } from '../tuning.ts';
 import { loadSets } from './eval.ts';
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ['banking', 'clinc', 'fr'];

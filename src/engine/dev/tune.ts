@@ -1,6 +1,6 @@
 import iso from 'stopwords-iso/stopwords-iso.json' with { type: 'json' };
 import { registerLocale } from '../analysis.ts';
-import { TUNING } from '../engine.ts';
+import { TUNING } from '../tuning.ts';
 import { loadSets, run } from './eval.ts';
 
 const sets = loadSets((process.env.SETS ?? 'banking,clinc,fr').split(','));
