@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
 import { addGapFormulations, draftArticleFromGap, listContentGaps, listStaleContent } from './content.ts';
-import { toCsv } from './csv.ts';
+import { exportCsv, REPORTS, type Report } from './csv.ts';
 import { buildWeeklyDigest, sendWeeklyDigest } from './digest.ts';
 import { resolveIds } from './ids.ts';
 import * as S from './schemas.ts';
@@ -55,8 +55,6 @@ function checkBrowserEvent(
   }
   return { spec, data: parsed.data };
 }
-
-const REPORTS = ['kpis', 'series', 'searches', 'articles', 'pages', 'flows', 'gaps'] as const;
 
 const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
   // ── collection (public) ──
@@ -382,8 +380,8 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       await fresh();
       const f = filtersOf(req.query);
-      const report = req.params.report.replace(/\.csv$/, '') as (typeof REPORTS)[number];
-      const csv = await exportCsv(report, f);
+      const report = req.params.report.replace(/\.csv$/, '') as Report;
+      const csv = await exportCsv(app.db, report, f);
       const name = `relais-${report}-${f.from}-${f.to}${f.locale ? `-${f.locale}` : ''}.csv`;
       return reply
         .type('text/csv; charset=utf-8')
@@ -391,61 +389,6 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
         .send(csv);
     },
   );
-
-  async function exportCsv(report: (typeof REPORTS)[number], f: Filters): Promise<string> {
-    switch (report) {
-      case 'kpis': {
-        const d = await computeDashboard(app.db, f);
-        return toCsv(
-          ['key', 'unit', 'value', 'previous', 'delta'],
-          d.kpis.map((k) => ({ ...k })),
-        );
-      }
-      case 'series': {
-        const d = await computeDashboard(app.db, f);
-        const keys = Object.keys(d.series.values);
-        return toCsv(
-          ['day', ...keys],
-          d.series.days.map((day, i) => ({
-            day,
-            ...Object.fromEntries(keys.map((k) => [k, d.series.values[k]![i]])),
-          })),
-        );
-      }
-      case 'searches':
-        return toCsv(
-          ['query', 'count', 'zeroResults', 'abstained'],
-          [...(await topSearches(app.db, f, 1000))],
-        );
-      case 'articles':
-        return toCsv(
-          ['articleId', 'title', 'views', 'helpfulYes', 'helpfulNo', 'helpfulness'],
-          [...(await topArticles(app.db, f, 1000))],
-        );
-      case 'pages':
-        return toCsv(['page', 'escalations'], await topEscalatingPages(app.db, f, 1000));
-      case 'flows':
-        return toCsv(
-          ['flowId', 'started', 'completed', 'stepId', 'reached', 'dropOff', 'dropOffRate'],
-          (await flowReports(app.db, f)).flatMap((fl) =>
-            fl.steps.map((s) => ({ flowId: fl.flowId, started: fl.started, completed: fl.completed, ...s })),
-          ),
-        );
-      case 'gaps':
-        return toCsv(
-          ['label', 'locale', 'volume', 'reasons', 'queries', 'suggestedArticleId', 'suggestedTitle'],
-          (await listContentGaps(app.db, f, 500)).map((g) => ({
-            label: g.label,
-            locale: g.locale,
-            volume: g.volume,
-            reasons: g.reasons,
-            queries: g.queries.map((q) => q.query),
-            suggestedArticleId: g.suggestion?.articleId,
-            suggestedTitle: g.suggestion?.title,
-          })),
-        );
-    }
-  }
 
   // ── settings and maintenance ──
 
