@@ -8,6 +8,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { appliedMigrationCount, type Database, expectedMigrationCount } from './db/client.ts';
 import demoLineTest from './demo/line-test.ts';
+import { digestDeliveries } from './modules/analytics/digest.ts';
 import analyticsJobs from './modules/analytics/plugin.ts';
 import analyticsRoutes from './modules/analytics/routes.ts';
 import apiKeyRoutes from './modules/api-keys/routes.ts';
@@ -15,6 +16,7 @@ import { actorFromApiKey } from './modules/api-keys/service.ts';
 import auditRoutes from './modules/audit/routes.ts';
 import botFlowRoutes from './modules/bot/flow-routes.ts';
 import botRoutes from './modules/bot/routes.ts';
+import { ticketDeliveries } from './modules/escalation/deliveries.ts';
 import escalationRoutes from './modules/escalation/routes.ts';
 import kbRoutes from './modules/kb/routes.ts';
 import { findArticlesForDisplay, listIndexableArticles } from './modules/kb/service.ts';
@@ -137,7 +139,8 @@ export async function buildApp({
   await app.register(escalationRoutes);
   await app.register(outboxRoutes);
   await app.register(contactPages);
-  registerOutbox(app, outboxWorker);
+  // The outbox delivers what these modules enqueue, with their renderers (it imports no module).
+  registerOutbox(app, outboxWorker, [ticketDeliveries(config.publicUrl), digestDeliveries]);
 
   return app;
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { outbox } from '../../db/schema.ts';
 import { createEngine } from '../../engine/index.ts';
 import type { Actor } from '../../server/access.ts';
 import { recordAudit } from '../audit/service.ts';
 import { listIndexableArticles } from '../kb/service.ts';
+import { enqueue, type OutboxRenderer } from '../outbox/service.ts';
 import { readSetting, writeSetting } from '../settings/repository.ts';
+import { findUser } from '../staff/service.ts';
 import { listStaleContent, type StaleArticle } from './content.ts';
 import { clusterGaps, type GapCluster, suggestAnswer } from './gaps.ts';
 import * as repo from './repository.ts';
@@ -89,25 +89,6 @@ const COPY = {
   },
 } as const;
 
-export const digestGreeting = (locale: DigestLocale, name: string) => COPY[locale].hello(name);
-
-interface OwnerArticle {
-  id: string;
-  ownerId: string;
-  locale: string;
-}
-
-/** Published articles of active owners. */
-async function ownedArticles(db: DbOrTx): Promise<OwnerArticle[]> {
-  const r = await repo.rows<{ id: string; owner_id: string; locale: string }>(
-    db,
-    sql`SELECT a.id::text AS id, a.owner_id::text AS owner_id, a.locale
-        FROM articles a JOIN users u ON u.id = a.owner_id AND u.active
-        WHERE a.status = 'published'`,
-  );
-  return r.map((x) => ({ id: x.id, ownerId: x.owner_id, locale: x.locale }));
-}
-
 /**
  * Builds this week's digests (nothing is sent). For each active owner with stale articles: the list,
  * and the top gaps of the last 7 days whose closest answer is one of their articles, or with no close
@@ -120,7 +101,7 @@ export async function buildWeeklyDigest(db: DbOrTx, now = new Date()): Promise<D
   const [stale, gapInput, owned] = await Promise.all([
     listStaleContent(db, now),
     repo.gapQueries(db, { from, to }, 2000),
-    ownedArticles(db),
+    repo.ownedArticles(db),
   ]);
   const articleOwner = new Map(owned.map((a) => [a.id, a.ownerId]));
   const locales = new Map<string, Map<string, number>>();
@@ -193,7 +174,7 @@ export type DigestRun =
  * work, and the week high-water mark (settings `analytics_digest`) makes the scheduled run send once
  * per ISO week. `force` (the admin's "send now") sends even if this week's digest already went, and
  * still marks the week as done. Outbox payloads hold the owner id and the text, not the address:
- * the worker reads the staff member's e-mail at delivery time.
+ * `digestDeliveries` reads the staff member's e-mail at delivery time.
  */
 export async function sendWeeklyDigest(
   db: Db,
@@ -204,36 +185,27 @@ export async function sendWeeklyDigest(
   if (!(await readAnalyticsSettings(db)).digestEnabled) return { status: 'disabled', week, ownerIds: [] };
   await refreshRollups(db, { maxBatches: 1 });
   return db.transaction(async (tx) => {
-    const [lock] = await repo.rows<{ ok: boolean }>(
-      tx,
-      sql`SELECT pg_try_advisory_xact_lock(${DIGEST_LOCK}) AS ok`,
-    );
-    if (!lock?.ok) return { status: 'busy', week, ownerIds: [] } as const;
+    if (!(await repo.tryTransactionLock(tx, DIGEST_LOCK)))
+      return { status: 'busy', week, ownerIds: [] } as const;
     const state = await readSetting<{ lastWeek?: string }>(tx, STATE_KEY);
     if (!opts.force && state?.lastWeek && state.lastWeek >= week) {
       return { status: 'already_sent', week, ownerIds: [] } as const;
     }
     const digests = await buildWeeklyDigest(tx, now);
-    if (digests.length) {
-      await tx
-        .insert(outbox)
-        .values(
-          digests.map((d) => ({
-            kind: 'email' as const,
-            topic: 'analytics.digest',
-            payload: {
-              template: 'content_digest',
-              ownerId: d.ownerId,
-              week,
-              locale: d.locale,
-              subject: d.subject,
-              body: d.body,
-            },
-            idempotencyKey: `digest-${week}-${d.ownerId}${opts.force ? `-${randomUUID()}` : ''}`,
-          })),
-        )
-        .onConflictDoNothing({ target: outbox.idempotencyKey });
-    }
+    await enqueue(tx, {
+      topic: 'analytics.digest',
+      emails: digests.map((d) => ({
+        payload: {
+          template: 'content_digest',
+          ownerId: d.ownerId,
+          week,
+          locale: d.locale,
+          subject: d.subject,
+          body: d.body,
+        },
+        idempotencyKey: `digest-${week}-${d.ownerId}${opts.force ? `-${randomUUID()}` : ''}`,
+      })),
+    });
     await writeSetting(tx, STATE_KEY, { lastWeek: week, at: now.toISOString() });
     const ownerIds = digests.map((d) => d.ownerId);
     if (opts.actor) {
@@ -247,3 +219,19 @@ export async function sendWeeklyDigest(
     return { status: 'sent', week, ownerIds };
   });
 }
+
+/** The outbox renderer of digests: the owner's address is read now, never stored in the row. */
+export const digestDeliveries: OutboxRenderer = {
+  emails: {
+    content_digest: async (db, row) => {
+      const p = row.payload as { ownerId: string; locale: DigestLocale; subject: string; body: string };
+      const owner = await findUser(db, p.ownerId);
+      if (!owner?.active) return { gone: 'owner gone or inactive' };
+      return {
+        to: owner.email,
+        subject: p.subject,
+        text: `${COPY[p.locale].hello(owner.name)}\n\n${p.body}\n`,
+      };
+    },
+  },
+};

@@ -136,6 +136,12 @@ export interface RefreshOptions {
   maxBatches?: number;
 }
 
+/** Takes the advisory lock `key` until the transaction ends; false when another transaction holds it. */
+export async function tryTransactionLock(tx: DbOrTx, key: number): Promise<boolean> {
+  const [lock] = await rows<{ ok: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(${key}) AS ok`);
+  return Boolean(lock?.ok);
+}
+
 /**
  * Moves the rollups forward from the high-water mark. Several nodes may call it: an advisory lock
  * makes one of them do the work, the others return at once. Returns how far the mark moved (event ids).
@@ -146,11 +152,7 @@ export async function refreshRollups(db: Db, opts: RefreshOptions = {}): Promise
   let folded = 0;
   for (let round = 0; round < (opts.maxBatches ?? Number.POSITIVE_INFINITY); round++) {
     const step = await db.transaction(async (tx) => {
-      const [lock] = await rows<{ ok: boolean }>(
-        tx,
-        sql`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS ok`,
-      );
-      if (!lock?.ok) return 0;
+      if (!(await tryTransactionLock(tx, ROLLUP_LOCK))) return 0;
       await tx.execute(
         sql`INSERT INTO analytics_state (name, last_event_id) VALUES (${ROLLUP}, 0) ON CONFLICT DO NOTHING`,
       );
@@ -444,4 +446,21 @@ export async function staleArticles(
     helpfulNo: Number(x.helpful_no),
     views: Number(x.views),
   }));
+}
+
+export interface OwnedArticle {
+  id: string;
+  ownerId: string;
+  locale: string;
+}
+
+/** Published articles of active owners. */
+export async function ownedArticles(db: DbOrTx): Promise<OwnedArticle[]> {
+  const r = await rows<{ id: string; owner_id: string; locale: string }>(
+    db,
+    sql`SELECT a.id::text AS id, a.owner_id::text AS owner_id, a.locale
+        FROM articles a JOIN users u ON u.id = a.owner_id AND u.active
+        WHERE a.status = 'published'`,
+  );
+  return r.map((x) => ({ id: x.id, ownerId: x.owner_id, locale: x.locale }));
 }

@@ -1,7 +1,6 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { auditLog } from '../../db/schema.ts';
 import { type Actor, actorRef } from '../../server/access.ts';
+import * as repo from './repository.ts';
 
 export interface AuditEntryInput {
   /** `noun.past_verb`, e.g. `user.created`, `api_key.revoked`. */
@@ -14,7 +13,7 @@ export interface AuditEntryInput {
 
 /** Records a staff write. Call it with the write's transaction so both land or neither does. */
 export async function recordAudit(tx: DbOrTx, actor: Actor, entry: AuditEntryInput): Promise<void> {
-  await tx.insert(auditLog).values({
+  await repo.insertAuditEntry(tx, {
     ...actorRef(actor),
     action: entry.action,
     subjectType: entry.subjectType,
@@ -23,18 +22,6 @@ export async function recordAudit(tx: DbOrTx, actor: Actor, entry: AuditEntryInp
   });
 }
 
-export interface AuditQuery {
-  limit: number;
-  before?: number;
-  subjectType?: string;
-  action?: string;
-}
+export type { AuditQuery } from './repository.ts';
 
-export async function listAudit(db: DbOrTx, q: AuditQuery) {
-  const where = and(
-    q.before ? lt(auditLog.id, q.before) : undefined,
-    q.subjectType ? eq(auditLog.subjectType, q.subjectType) : undefined,
-    q.action ? eq(auditLog.action, q.action) : undefined,
-  );
-  return db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(q.limit);
-}
+export const listAudit = (db: DbOrTx, q: repo.AuditQuery) => repo.listAuditEntries(db, q);

@@ -3,8 +3,7 @@ import { createBotTestApp, doc } from '../../../test/bot.ts';
 import { ADMIN, buildStaff, signIn, type TestApp } from '../../../test/helpers.ts';
 import { events } from '../../db/schema.ts';
 import { findConversation } from './repository.ts';
-import { botDeps } from './routes.ts';
-import { postMessage } from './service.ts';
+import { botDeps, postMessage } from './service.ts';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import type { DialogueState } from './dialogue.ts';
 import type { FlowRun } from './flow-runner.ts';
 import type { ConversationEventRow, ConversationRow } from './repository.ts';
+import type { TurnResult } from './service.ts';
 
 export function presentMessage(e: ConversationEventRow) {
   const data = e.data as Record<string, unknown>;
@@ -36,5 +37,17 @@ export function presentConversation(row: ConversationRow, events: ConversationEv
     createdAt: row.createdAt,
     messages: events.filter((e) => e.kind === 'message' && e.text).map(presentMessage),
     ...presentState(row),
+  };
+}
+
+/** A turn as the public API shows it (the bot's routes and the widget's). */
+export function presentTurn(result: TurnResult) {
+  return {
+    conversationId: result.conversation.id,
+    status: result.conversation.status,
+    locale: result.conversation.locale,
+    messages: result.messages.map(presentMessage),
+    ...presentState(result.conversation),
+    ...(result.escalationId ? { escalationId: result.escalationId } : {}),
   };
 }

@@ -1,11 +1,10 @@
-import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../server/access.ts';
-import { AppError, ForbiddenError } from '../../server/errors.ts';
+import { ForbiddenError } from '../../server/errors.ts';
 import { createGenerator, type Generator } from './generative.ts';
 import { openAICompatibleProvider } from './llm.ts';
-import { presentConversation, presentMessage, presentState } from './presenter.ts';
+import { presentConversation, presentTurn } from './presenter.ts';
 import * as repo from './repository.ts';
 import {
   ChoiceBody,
@@ -35,30 +34,6 @@ declare module 'fastify' {
 const openLimit = { max: 20, timeWindow: '1 minute' };
 const turnLimit = { max: 60, timeWindow: '1 minute' };
 
-/** What the bot's service needs from the app: the database, the matching engine and its answers. */
-export function botDeps(app: FastifyInstance): bot.BotDeps {
-  return {
-    db: app.db,
-    search: app.searchIndex,
-    source: app.searchSource,
-    log: app.log,
-    publicUrl: app.config.publicUrl,
-    generator: app.botGenerator,
-  };
-}
-
-/** A turn as the public API shows it (also used by the widget's proxy). */
-export function present(result: bot.TurnResult) {
-  return {
-    conversationId: result.conversation.id,
-    status: result.conversation.status,
-    locale: result.conversation.locale,
-    messages: result.messages.map(presentMessage),
-    ...presentState(result.conversation),
-    ...(result.escalationId ? { escalationId: result.escalationId } : {}),
-  };
-}
-
 const tokenOf = (headers: Record<string, unknown>) => {
   const t = headers[CONVERSATION_TOKEN_HEADER];
   return typeof t === 'string' ? t : undefined;
@@ -87,8 +62,8 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const { token, ...result } = await bot.createConversation(botDeps(app), req.body);
-      return reply.status(201).send({ ...present(result), token });
+      const { token, ...result } = await bot.createConversation(bot.botDeps(app), req.body);
+      return reply.status(201).send({ ...presentTurn(result), token });
     },
   );
 
@@ -105,13 +80,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     return bot.findWithToken(app.db, req.params.id, token);
   };
 
-  const open = async (req: Parameters<typeof load>[0]) => {
-    const row = await load(req);
-    if (row.status === 'escalated') {
-      throw new AppError('conversation-closed', 409, 'This conversation was handed over to an advisor.');
-    }
-    return row;
-  };
+  const open = async (req: Parameters<typeof load>[0]) => bot.assertOpen(await load(req));
 
   app.get(
     '/api/v1/conversations/:id',
@@ -161,7 +130,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: TurnResponse },
       },
     },
-    async (req) => present(await bot.postMessage(botDeps(app), await open(req), req.body.text)),
+    async (req) => presentTurn(await bot.postMessage(bot.botDeps(app), await open(req), req.body.text)),
   );
 
   app.post(
@@ -177,7 +146,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: TurnResponse },
       },
     },
-    async (req) => present(await bot.chooseReply(botDeps(app), await open(req), req.body.choice)),
+    async (req) => presentTurn(await bot.chooseReply(bot.botDeps(app), await open(req), req.body.choice)),
   );
 
   app.post(
@@ -193,7 +162,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: TurnResponse },
       },
     },
-    async (req) => present(await bot.giveFeedback(botDeps(app), await open(req), req.body.solved)),
+    async (req) => presentTurn(await bot.giveFeedback(bot.botDeps(app), await open(req), req.body.solved)),
   );
 
   app.post(
@@ -209,7 +178,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: TurnResponse },
       },
     },
-    async (req) => present(await bot.startFlowIn(botDeps(app), await open(req), req.body.flowId)),
+    async (req) => presentTurn(await bot.startFlowIn(bot.botDeps(app), await open(req), req.body.flowId)),
   );
 
   app.post(
@@ -225,7 +194,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: TurnResponse },
       },
     },
-    async (req) => present(await bot.escalateConversation(botDeps(app), await open(req), req.body)),
+    async (req) => presentTurn(await bot.escalateConversation(bot.botDeps(app), await open(req), req.body)),
   );
 
   app.get(

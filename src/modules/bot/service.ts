@@ -3,13 +3,13 @@
  * say, then stores the customer's message, the bot's decision with its candidates, the replies and the
  * flow steps in one transaction, with the analytics events.
  */
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { newSecret, safeEqual, sha256 } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import { detectLocale } from '../../engine/index.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import type { EscalationChannel, EscalationRequest, TranscriptEntry } from '../escalation/contract.ts';
-import { escalate } from '../escalation/service.ts';
+import { type EscalationResult, escalate } from '../escalation/service.ts';
 import { type Channel, recordEvent } from '../events/service.ts';
 import type { SearchSource } from '../search/plugin.ts';
 import type { SearchIndex } from '../search/search-index.ts';
@@ -43,6 +43,18 @@ export interface BotDeps {
   publicUrl: string;
   /** Present when an LLM is configured (RELAIS_LLM_URL): answers are generated from the passages. */
   generator?: Generator | undefined;
+}
+
+/** What the bot's service needs from the app: the database, the matching engine and its answers. */
+export function botDeps(app: FastifyInstance): BotDeps {
+  return {
+    db: app.db,
+    search: app.searchIndex,
+    source: app.searchSource,
+    log: app.log,
+    publicUrl: app.config.publicUrl,
+    generator: app.botGenerator,
+  };
 }
 
 /** What is kept between turns. */
@@ -91,6 +103,14 @@ export async function findWithToken(db: DbOrTx, id: string, token: string | unde
 export async function findForStaff(db: DbOrTx, id: string) {
   const row = await repo.findConversation(db, id);
   if (!row) throw new NotFoundError('Conversation');
+  return row;
+}
+
+/** A handed-over conversation takes no more turns, on every surface. */
+export function assertOpen(row: repo.ConversationRow): repo.ConversationRow {
+  if (row.status === 'escalated') {
+    throw new AppError('conversation-closed', 409, 'This conversation was handed over to an advisor.');
+  }
   return row;
 }
 
@@ -430,8 +450,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
       const escalation = await handOver(tx, row.id, request, deps.publicUrl);
       escalationId = escalation.id;
       status = 'escalated';
-      dialogue = { ...dialogue, pending: [], escalationOffered: false, awaitingFeedback: null };
-      flow = null;
+      ({ dialogue, flow } = handedOver(dialogue));
       rows.push({
         conversationId,
         kind: 'escalation',
@@ -511,6 +530,34 @@ function decisionAnalytics(d: Decision, query: string | undefined): Record<strin
   return { ...rest, ...(query ? { query } : {}) };
 }
 
+/** A conversation message as an escalation's transcript shows it, with the answer the bot proposed. */
+function transcriptEntry(e: {
+  at: Date;
+  author?: string | null | undefined;
+  text: string;
+  data: unknown;
+}): TranscriptEntry {
+  const answer = (e.data as { answer?: { id: string } }).answer;
+  return {
+    at: e.at.toISOString(),
+    from: e.author === 'customer' ? 'customer' : e.author === 'system' ? 'system' : 'bot',
+    text: e.text,
+    ...(answer ? { answers: [{ id: answer.id, confidence: 1 }] } : {}),
+  };
+}
+
+/**
+ * The conversation's messages for an escalation built by another surface (the widget's contact form):
+ * the last 300, each cut to 5,000 characters, as the escalation contract allows.
+ */
+export async function conversationTranscript(db: DbOrTx, id: string): Promise<TranscriptEntry[]> {
+  const events = await repo.listEvents(db, id);
+  return events
+    .filter((e) => e.kind === 'message' && e.text)
+    .slice(-300)
+    .map((e) => transcriptEntry({ ...e, text: (e.text ?? '').slice(0, 5000) }));
+}
+
 /**
  * The context an agent needs so the customer repeats nothing: transcript with proposed answers,
  * searches, flow path. `pending` holds this turn's rows, not yet written.
@@ -534,13 +581,7 @@ async function buildEscalationRequest(
   for (const e of all) {
     const data = e.data as Record<string, unknown>;
     if (e.kind === 'message' && e.text) {
-      const answer = data.answer as { id: string } | undefined;
-      transcript.push({
-        at: e.at.toISOString(),
-        from: e.author === 'customer' ? 'customer' : e.author === 'system' ? 'system' : 'bot',
-        text: e.text,
-        ...(answer ? { answers: [{ id: answer.id, confidence: 1 }] } : {}),
-      });
+      transcript.push(transcriptEntry({ ...e, text: e.text }));
     } else if (e.kind === 'decision' && typeof data.query === 'string') {
       const candidates = (data.candidates as Array<{ id: string; confidence: number }> | undefined) ?? [];
       const top = candidates[0];
@@ -600,12 +641,9 @@ async function buildEscalationRequest(
 }
 
 /**
- * Hands the request over to the escalation capability. Until the tickets module exposes its service,
- * the request is kept whole in `bot_escalations` so nothing is lost (never a dead end).
- */
-/**
- * Hands the conversation over to a human: a ticket (or a live handoff) carrying the transcript, flow
- * path and searches, created in the turn's transaction so the customer is never left with nothing.
+ * Hands the conversation over to a human through the escalation service: a ticket (or a live handoff)
+ * carrying the transcript, flow path and searches, created in the caller's transaction with the
+ * conversation's record of it (`bot_escalations`), so the customer is never left with nothing.
  */
 async function handOver(tx: Tx, conversationId: string, request: EscalationRequest, publicUrl: string) {
   // escalate() opens its own transaction: inside ours it becomes a savepoint.
@@ -615,7 +653,37 @@ async function handOver(tx: Tx, conversationId: string, request: EscalationReque
     request: request as unknown as Record<string, unknown>,
     ticketId: ticket.ticketId,
   });
-  return { id: row.id, reference: ticket.reference };
+  return { id: row.id, reference: ticket.reference, ticket };
+}
+
+/** A handed-over conversation offers nothing more and leaves its flow. */
+const handedOver = (dialogue: DialogueState): StoredState => ({
+  dialogue: { ...dialogue, pending: [], escalationOffered: false, awaitingFeedback: null },
+  flow: null,
+});
+
+/**
+ * An escalation another surface built around a conversation (the widget's contact form): the ticket
+ * and the conversation's hand-over are written in one transaction, as in the bot's own escalation. A
+ * conversation already handed over only gets the new ticket.
+ */
+export async function escalateWithConversation(
+  deps: BotDeps,
+  row: repo.ConversationRow,
+  request: EscalationRequest,
+): Promise<EscalationResult> {
+  return deps.db.transaction(async (tx) => {
+    const current = (await repo.lockConversation(tx, row.id)) ?? row;
+    if (current.status === 'escalated') {
+      return escalate(tx as unknown as Db, request, { publicUrl: deps.publicUrl });
+    }
+    const { ticket } = await handOver(tx, row.id, request, deps.publicUrl);
+    await repo.updateConversation(tx, row.id, {
+      status: 'escalated',
+      state: handedOver(stateOf(current).dialogue) as unknown as Record<string, unknown>,
+    });
+    return ticket;
+  });
 }
 
 /** Messages of a conversation as the customer sees them (staff also get decisions and flow steps). */

@@ -4,8 +4,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../../server/erro
 import { recordAudit } from '../audit/service.ts';
 import { recordEvent } from '../events/service.ts';
 import { createArticle } from '../kb/service.ts';
-import { enqueueDeliveries } from '../outbox/service.ts';
-import { findUserById } from '../staff/repository.ts';
+import { enqueue } from '../outbox/service.ts';
+import { findUser } from '../staff/service.ts';
+import { ticketEmail } from './deliveries.ts';
 import { type HandoffEvent, InvalidHandoffTransition, transition } from './handoff.ts';
 import { draftArticleFromTicket } from './presenter.ts';
 import * as repo from './repository.ts';
@@ -35,7 +36,7 @@ export async function agentTicket(db: DbOrTx, id: string) {
 export async function changeTicket(db: Db, actor: Actor, id: string, patch: TicketPatch) {
   const ticket = await findTicket(db, id);
   if (patch.assigneeId) {
-    const user = await findUserById(db, patch.assigneeId);
+    const user = await findUser(db, patch.assigneeId);
     if (!user?.active || !['admin', 'agent'].includes(user.role)) {
       throw new ValidationError('The assignee must be an active agent or admin.', 'assigneeId');
     }
@@ -101,11 +102,10 @@ export async function replyToTicket(
     });
     if (isPublic) {
       const link = customerLink(publicUrl, await issueCustomerToken(tx, id));
-      await enqueueDeliveries(tx, {
-        ticketId: id,
+      await enqueue(tx, {
         topic: 'ticket.replied',
-        email: ticket.customerEmail ? { template: 'agent_reply', link, messageId: message.id } : undefined,
-        connectors: false,
+        ticketId: id,
+        emails: ticket.customerEmail ? [{ payload: ticketEmail('agent_reply', link, message.id) }] : [],
       });
     }
     await recordAudit(tx, actor, {

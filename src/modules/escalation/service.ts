@@ -3,8 +3,9 @@ import { newSecret, sha256 } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { ConflictError, NotFoundError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
-import { enqueueDeliveries } from '../outbox/service.ts';
+import { enqueue } from '../outbox/service.ts';
 import type { EscalationChannel, EscalationRequest } from './contract.ts';
+import { ticketEmail } from './deliveries.ts';
 import { type HandoffPhase, initialHandoff, type NoticeKey, transition } from './handoff.ts';
 import * as repo from './repository.ts';
 import { type EscalationSettings, isOpen, levelOf, readEscalationSettings } from './settings.ts';
@@ -151,10 +152,10 @@ export async function escalate(
     }
     const token = await issueCustomerToken(tx, ticket.id);
     const link = customerLink(opts.publicUrl, token);
-    await enqueueDeliveries(tx, {
-      ticketId: ticket.id,
+    await enqueue(tx, {
       topic: 'ticket.escalated',
-      email: ticket.customerEmail ? { template: 'ticket_confirmation', link } : undefined,
+      ticketId: ticket.id,
+      emails: ticket.customerEmail ? [{ payload: ticketEmail('ticket_confirmation', link) }] : [],
       connectors: true,
     });
     // Counts and ids only: what the customer typed stays in the ticket.

@@ -1,9 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { ticketConnectors } from '../../db/schema.ts';
-import type { EscalationContext } from '../escalation/contract.ts';
-import type { MessageRow, TicketRow } from '../escalation/repository.ts';
-
-export type ConnectorRow = typeof ticketConnectors.$inferSelect;
+import type { ConnectorRow } from './repository.ts';
+import type { PushedTicket } from './service.ts';
 
 export interface OutboundRequest {
   /** POST unless the vendor's idempotent form is an upsert (Salesforce with an external id field). */
@@ -23,68 +20,9 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** The context as plain text, for systems that only take a description (Zendesk, Salesforce). */
-export function contextAsText(ticket: TicketRow): string {
-  const c = ticket.context as Omit<EscalationContext, 'customer'>;
-  const lines = [
-    `Relais ${ticket.reference} · ${ticket.channel} via ${ticket.source} · ${ticket.locale} · ${ticket.level}`,
-  ];
-  if (c.pageUrl) lines.push(`Page: ${c.pageUrl}`);
-  if (c.device) lines.push(`Device: ${c.device}`);
-  if (c.selfServiceMs !== undefined)
-    lines.push(`Self-service before escalating: ${Math.round(c.selfServiceMs / 1000)} s`);
-  for (const s of c.searches ?? [])
-    lines.push(`Search: "${s.query}"${s.abstained ? ' (no confident answer)' : ''}`);
-  for (const a of c.articlesViewed ?? []) {
-    lines.push(
-      `Article viewed: ${a.articleId}${a.helpful === undefined ? '' : a.helpful ? ' (helpful)' : ' (not helpful)'}`,
-    );
-  }
-  if (c.transcript?.length) {
-    lines.push('Conversation:');
-    for (const m of c.transcript) lines.push(`  ${m.from}: ${m.text}`);
-  }
-  for (const f of c.flowPath ?? [])
-    lines.push(`Flow ${f.flowId} › ${f.nodeId}${f.answer ? `: ${f.answer}` : ''}`);
-  return lines.join('\n');
-}
-
-/** The escalation as webhook receivers get it: the ticket, the customer and the whole context. */
-export function webhookEvent(
-  outboxId: string,
-  topic: string,
-  ticket: TicketRow,
-  messages: MessageRow[],
-  agentUrl: string,
-) {
-  return {
-    id: outboxId,
-    type: topic,
-    createdAt: new Date().toISOString(),
-    ticket: {
-      id: ticket.id,
-      reference: ticket.reference,
-      status: ticket.status,
-      priority: ticket.priority,
-      level: ticket.level,
-      channel: ticket.channel,
-      source: ticket.source,
-      reason: ticket.reason,
-      subject: ticket.subject,
-      description: messages.find((m) => m.author === 'customer')?.body ?? '',
-      locale: ticket.locale,
-      customer: {
-        id: ticket.customerId,
-        email: ticket.customerEmail,
-        name: ticket.customerName,
-        phone: ticket.customerPhone,
-      },
-      callbackTime: ticket.callbackTime,
-      context: ticket.context,
-      url: agentUrl,
-      createdAt: ticket.createdAt.toISOString(),
-    },
-  };
+/** The event webhook receivers get: the ticket, the customer and the whole context. */
+export function webhookEvent(outboxId: string, topic: string, ticket: PushedTicket) {
+  return { id: outboxId, type: topic, createdAt: new Date().toISOString(), ticket };
 }
 
 const SF_PRIORITY = { low: 'Low', normal: 'Medium', high: 'High', urgent: 'High' } as const;
@@ -92,11 +30,12 @@ const SF_PRIORITY = { low: 'Low', normal: 'Medium', high: 'High', urgent: 'High'
 /**
  * The vendor request for one escalation. Every request carries the outbox row's idempotency key;
  * Zendesk honours `Idempotency-Key` on ticket creation, webhook receivers must (docs/api.md).
+ * `contextText` is the context as plain text, for systems that only take a description.
  */
 export function buildConnectorRequest(
   connector: ConnectorRow,
   event: ReturnType<typeof webhookEvent>,
-  ticket: TicketRow,
+  contextText: string,
   idempotencyKey: string,
   now = Date.now(),
 ): OutboundRequest {
@@ -106,7 +45,9 @@ export function buildConnectorRequest(
     'user-agent': 'Relais',
   };
   const s = connector.settings;
-  const description = `${event.ticket.description}\n\n---\n${contextAsText(ticket)}`;
+  const { ticket } = event;
+  const { customer } = ticket;
+  const description = `${ticket.description}\n\n---\n${contextText}`;
   switch (connector.kind) {
     case 'zendesk': {
       const auth = Buffer.from(`${s.email}/token:${connector.secret}`).toString('base64');
@@ -114,8 +55,8 @@ export function buildConnectorRequest(
         ticket: {
           subject: ticket.subject,
           comment: { body: description },
-          requester: ticket.customerEmail
-            ? { email: ticket.customerEmail, ...(ticket.customerName ? { name: ticket.customerName } : {}) }
+          requester: customer.email
+            ? { email: customer.email, ...(customer.name ? { name: customer.name } : {}) }
             : undefined,
           priority: ticket.priority,
           tags: ['relais', `relais_${ticket.level}`, ...(ticket.reason ? [`relais_${ticket.reason}`] : [])],
@@ -135,9 +76,9 @@ export function buildConnectorRequest(
         Origin: 'Web',
         Status: 'New',
         Priority: SF_PRIORITY[ticket.priority],
-        ...(ticket.customerEmail ? { SuppliedEmail: ticket.customerEmail } : {}),
-        ...(ticket.customerName ? { SuppliedName: ticket.customerName } : {}),
-        ...(ticket.customerPhone ? { SuppliedPhone: ticket.customerPhone } : {}),
+        ...(customer.email ? { SuppliedEmail: customer.email } : {}),
+        ...(customer.name ? { SuppliedName: customer.name } : {}),
+        ...(customer.phone ? { SuppliedPhone: customer.phone } : {}),
       };
       const cases = `${trim(s.url)}/services/data/${s.apiVersion || 'v60.0'}/sobjects/Case`;
       const headers = { ...base, authorization: `Bearer ${connector.secret}` };

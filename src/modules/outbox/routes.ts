@@ -1,11 +1,11 @@
-import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sealSecret } from '../../crypto/secret-box.ts';
-import { CONNECTOR_KINDS, OUTBOX_STATUSES, outbox, ticketConnectors } from '../../db/schema.ts';
+import { CONNECTOR_KINDS, OUTBOX_STATUSES } from '../../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
-import type { ConnectorRow } from './connectors.ts';
+import type { ConnectorRow } from './repository.ts';
+import * as repo from './repository.ts';
 
 const Id = z.strictObject({ id: z.uuid() });
 const HttpUrl = z.url({ protocol: /^https?$/ }).max(500);
@@ -103,7 +103,7 @@ const outboxRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => ({
-      items: (await app.db.select().from(ticketConnectors).orderBy(ticketConnectors.createdAt)).map(present),
+      items: (await repo.listConnectors(app.db)).map(present),
     }),
   );
 
@@ -121,17 +121,18 @@ const outboxRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const settings = validSettings(req.body.kind, req.body.settings);
       const row = await app.db.transaction(async (tx) => {
-        const [created] = await tx
-          .insert(ticketConnectors)
-          .values({ ...req.body, settings, secret: sealSecret(req.body.secret) })
-          .returning();
+        const created = await repo.insertConnector(tx, {
+          ...req.body,
+          settings,
+          secret: sealSecret(req.body.secret),
+        });
         await recordAudit(tx, req.actor, {
           action: 'connector.created',
           subjectType: 'connector',
-          subjectId: created!.id,
-          details: { kind: created!.kind },
+          subjectId: created.id,
+          details: { kind: created.kind },
         });
-        return created!;
+        return created;
       });
       return reply.status(201).send(present(row));
     },
@@ -157,23 +158,15 @@ const outboxRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const [current] = await app.db
-        .select()
-        .from(ticketConnectors)
-        .where(eq(ticketConnectors.id, req.params.id));
+      const current = await repo.findConnector(app.db, req.params.id);
       if (!current) throw new NotFoundError('Connector');
       const { settings, ...rest } = req.body;
-      const [row] = await app.db.transaction(async (tx) => {
-        const updated = await tx
-          .update(ticketConnectors)
-          .set({
-            ...rest,
-            ...(rest.secret ? { secret: sealSecret(rest.secret) } : {}),
-            ...(settings ? { settings: validSettings(current.kind, settings) } : {}),
-            updatedAt: new Date(),
-          })
-          .where(eq(ticketConnectors.id, current.id))
-          .returning();
+      const row = await app.db.transaction(async (tx) => {
+        const updated = await repo.updateConnector(tx, current.id, {
+          ...rest,
+          ...(rest.secret ? { secret: sealSecret(rest.secret) } : {}),
+          ...(settings ? { settings: validSettings(current.kind, settings) } : {}),
+        });
         await recordAudit(tx, req.actor, {
           action: 'connector.updated',
           subjectType: 'connector',
@@ -199,18 +192,15 @@ const outboxRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const deleted = await app.db.transaction(async (tx) => {
-        const rows = await tx
-          .delete(ticketConnectors)
-          .where(eq(ticketConnectors.id, req.params.id))
-          .returning();
-        if (rows.length) {
+        const removed = await repo.deleteConnector(tx, req.params.id);
+        if (removed) {
           await recordAudit(tx, req.actor, {
             action: 'connector.deleted',
             subjectType: 'connector',
             subjectId: req.params.id,
           });
         }
-        return rows.length;
+        return removed;
       });
       if (!deleted) throw new NotFoundError('Connector');
       return reply.status(204).send(null);
@@ -234,18 +224,7 @@ const outboxRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const { status, ticketId, limit } = req.query;
-      const items = await app.db
-        .select()
-        .from(outbox)
-        .where(
-          and(
-            status ? eq(outbox.status, status) : undefined,
-            ticketId ? eq(outbox.ticketId, ticketId) : undefined,
-          ),
-        )
-        .orderBy(desc(outbox.createdAt))
-        .limit(limit);
+      const items = await repo.listDeliveries(app.db, req.query);
       return { items: items.map(({ payload: _payload, ...rest }) => rest) };
     },
   );
@@ -263,16 +242,12 @@ const outboxRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const [row] = await app.db.select().from(outbox).where(eq(outbox.id, req.params.id));
+      const row = await repo.findDelivery(app.db, req.params.id);
       if (!row) throw new NotFoundError('Delivery');
       if (row.status === 'delivered' || row.status === 'pending') {
         throw new ConflictError(`This delivery is ${row.status}.`);
       }
-      const [updated] = await app.db
-        .update(outbox)
-        .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date() })
-        .where(eq(outbox.id, row.id))
-        .returning();
+      const updated = await repo.requeueDelivery(app.db, row.id);
       await recordAudit(app.db, req.actor, {
         action: 'outbox.retried',
         subjectType: 'outbox',

@@ -1,21 +1,17 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Transporter } from 'nodemailer';
 import { openSecret } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/client.ts';
-import { outbox, ticketConnectors, users } from '../../db/schema.ts';
-import { digestGreeting } from '../analytics/digest.ts';
-import * as tickets from '../escalation/repository.ts';
 import { buildConnectorRequest, webhookEvent } from './connectors.ts';
-import { composeMail, createMailer } from './mailer.ts';
-import type { EmailTemplate, OutboxRow } from './service.ts';
+import { createMailer } from './mailer.ts';
+import * as repo from './repository.ts';
+import type { OutboxRenderer, OutboxRow } from './service.ts';
 
 export interface OutboxOptions {
   timeoutMs: number;
   maxAttempts: number;
   /** First retry delay; doubles at each attempt (with jitter), capped at one hour. */
   backoffMs: number;
-  publicUrl: string;
   smtpUrl: string | undefined;
   mailFrom: string;
 }
@@ -48,20 +44,26 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
  * same row), pushes each row's due time past the delivery timeout (a lease: if this process dies
  * mid-delivery, the row becomes due again and is redelivered with the same idempotency key), then
  * records the outcome. Retries back off exponentially with jitter; after `maxAttempts` a row is dead
- * (visible in the API, retryable by hand).
+ * (visible in the API, retryable by hand). What is sent comes from the renderers of the modules that
+ * enqueue (`OutboxRenderer`).
  */
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private readonly mailer: Transporter | undefined;
+  private readonly emails: NonNullable<OutboxRenderer['emails']>;
+  private readonly connectorTicket: OutboxRenderer['connectorTicket'];
 
   constructor(
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
     private readonly opts: OutboxOptions,
+    renderers: OutboxRenderer[] = [],
   ) {
     this.mailer = createMailer(opts.smtpUrl);
+    this.emails = Object.assign({}, ...renderers.map((r) => r.emails));
+    this.connectorTicket = renderers.find((r) => r.connectorTicket)?.connectorTicket;
   }
 
   /** Delivers what is due at `now`; returns the number of rows attempted. */
@@ -97,26 +99,7 @@ export class OutboxWorker {
 
   private claim(now: Date): Promise<OutboxRow[]> {
     const lease = new Date(now.getTime() + this.opts.timeoutMs + 1000);
-    return this.db.transaction(async (tx) => {
-      const due = await tx
-        .select()
-        .from(outbox)
-        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
-        .orderBy(asc(outbox.nextAttemptAt))
-        .limit(BATCH)
-        .for('update', { skipLocked: true });
-      if (!due.length) return [];
-      await tx
-        .update(outbox)
-        .set({ nextAttemptAt: lease, attempts: sql`${outbox.attempts} + 1` })
-        .where(
-          inArray(
-            outbox.id,
-            due.map((r) => r.id),
-          ),
-        );
-      return due.map((r) => ({ ...r, attempts: r.attempts + 1 }));
-    });
+    return this.db.transaction((tx) => repo.claimDue(tx, now, lease, BATCH));
   }
 
   private async deliverOne(row: OutboxRow) {
@@ -130,31 +113,30 @@ export class OutboxWorker {
     if (result.ok) {
       // The link (a live secret) has done its job: keep the row, not the token.
       const { link: _link, ...payload } = row.payload;
-      await this.db
-        .update(outbox)
-        .set({ status: 'delivered', deliveredAt: now, lastError: null, payload })
-        .where(eq(outbox.id, row.id));
+      await repo.updateDelivery(this.db, row.id, {
+        status: 'delivered',
+        deliveredAt: now,
+        lastError: null,
+        payload,
+      });
       this.log.info({ outboxId: row.id, kind: row.kind, attempts: row.attempts }, 'outbox: delivered');
       return;
     }
     if ('undeliverable' in result) {
-      await this.db
-        .update(outbox)
-        .set({ status: 'undeliverable', lastError: result.undeliverable })
-        .where(eq(outbox.id, row.id));
+      await repo.updateDelivery(this.db, row.id, {
+        status: 'undeliverable',
+        lastError: result.undeliverable,
+      });
       this.log.warn({ outboxId: row.id, kind: row.kind }, `outbox: not sent, ${result.undeliverable}`);
       return;
     }
     const dead = result.permanent || row.attempts >= this.opts.maxAttempts;
     const delay = Math.max(backoffDelay(row.attempts, this.opts.backoffMs), result.retryAfterMs ?? 0);
-    await this.db
-      .update(outbox)
-      .set({
-        status: dead ? 'dead' : 'pending',
-        lastError: result.error.slice(0, 500),
-        nextAttemptAt: new Date(now.getTime() + (dead ? 0 : delay)),
-      })
-      .where(eq(outbox.id, row.id));
+    await repo.updateDelivery(this.db, row.id, {
+      status: dead ? 'dead' : 'pending',
+      lastError: result.error.slice(0, 500),
+      nextAttemptAt: new Date(now.getTime() + (dead ? 0 : delay)),
+    });
     this.log.warn(
       {
         outboxId: row.id,
@@ -169,53 +151,31 @@ export class OutboxWorker {
 
   private async sendEmail(row: OutboxRow): Promise<Attempt> {
     if (!this.mailer) return { ok: false, undeliverable: 'RELAIS_SMTP_URL is not set' };
-    if (row.payload.template === 'content_digest') return this.sendDigest(row);
-    const ticket = row.ticketId ? await tickets.findTicket(this.db, row.ticketId) : undefined;
-    if (!ticket?.customerEmail) return { ok: false, permanent: true, error: 'ticket or recipient gone' };
-    const payload = row.payload as { template: EmailTemplate; link?: string; messageId?: number };
-    if (!payload.link) return { ok: false, permanent: true, error: 'secure link already used' };
-    const message = payload.messageId
-      ? (await tickets.listMessages(this.db, ticket.id)).find((m) => m.id === payload.messageId)
-      : undefined;
-    const mail = composeMail(payload.template, ticket, payload.link, message, row.idempotencyKey);
-    await this.mailer.sendMail({ from: this.opts.mailFrom, ...mail });
-    return { ok: true };
-  }
-
-  /** Weekly content digest to a staff member: the address is read now, never stored in the row. */
-  private async sendDigest(row: OutboxRow): Promise<Attempt> {
-    const p = row.payload as { ownerId: string; locale: 'fr' | 'en'; subject: string; body: string };
-    const [owner] = await this.db
-      .select({ email: users.email, name: users.name, active: users.active })
-      .from(users)
-      .where(eq(users.id, p.ownerId))
-      .limit(1);
-    if (!owner?.active) return { ok: false, permanent: true, error: 'owner gone or inactive' };
-    await this.mailer!.sendMail({
+    const template = String(row.payload.template);
+    const render = this.emails[template];
+    if (!render) return { ok: false, permanent: true, error: `no renderer for e-mail template ${template}` };
+    const mail = await render(this.db, row);
+    if ('gone' in mail) return { ok: false, permanent: true, error: mail.gone };
+    await this.mailer.sendMail({
       from: this.opts.mailFrom,
-      to: owner.email,
-      subject: p.subject,
-      text: `${digestGreeting(p.locale, owner.name)}\n\n${p.body}\n`,
+      ...mail,
       messageId: `<${row.idempotencyKey}@relais>`,
     });
     return { ok: true };
   }
 
   private async push(row: OutboxRow): Promise<Attempt> {
-    const [connector] = row.connectorId
-      ? await this.db.select().from(ticketConnectors).where(eq(ticketConnectors.id, row.connectorId)).limit(1)
-      : [];
+    const connector = row.connectorId ? await repo.findConnector(this.db, row.connectorId) : undefined;
     if (!connector) return { ok: false, permanent: true, error: 'connector removed' };
-    const ticket = row.ticketId ? await tickets.findTicket(this.db, row.ticketId) : undefined;
-    if (!ticket) return { ok: false, permanent: true, error: 'ticket gone' };
-    const messages = await tickets.listMessages(this.db, ticket.id, 'public');
-    const agentUrl = `${this.opts.publicUrl}/admin/tickets/${ticket.id}`;
-    const event = webhookEvent(row.id, row.topic, ticket, messages, agentUrl);
+    const pushed =
+      row.ticketId && this.connectorTicket ? await this.connectorTicket(this.db, row.ticketId) : undefined;
+    if (!pushed) return { ok: false, permanent: true, error: 'ticket gone' };
+    const event = webhookEvent(row.id, row.topic, pushed.ticket);
     // The secret is sealed at rest (crypto/secret-box.ts); open only for this request.
     const req = buildConnectorRequest(
       { ...connector, secret: openSecret(connector.secret) },
       event,
-      ticket,
+      pushed.contextText,
       row.idempotencyKey,
     );
     const res = await fetch(req.url, {
@@ -259,17 +219,24 @@ declare module 'fastify' {
   }
 }
 
-/** Decorates `app.outbox`; with `poll`, delivers in the background from onReady until close. */
-export function registerOutbox(app: FastifyInstance, poll: boolean) {
+/**
+ * Decorates `app.outbox`, delivering with the renderers of the modules that enqueue; with `poll`,
+ * delivers in the background from onReady until close.
+ */
+export function registerOutbox(app: FastifyInstance, poll: boolean, renderers: OutboxRenderer[]) {
   const { config } = app;
-  const worker = new OutboxWorker(app.db, app.log, {
-    timeoutMs: config.outbox.timeoutMs,
-    maxAttempts: config.outbox.maxAttempts,
-    backoffMs: config.outbox.backoffMs,
-    publicUrl: config.publicUrl,
-    smtpUrl: config.mail.smtpUrl,
-    mailFrom: config.mail.from,
-  });
+  const worker = new OutboxWorker(
+    app.db,
+    app.log,
+    {
+      timeoutMs: config.outbox.timeoutMs,
+      maxAttempts: config.outbox.maxAttempts,
+      backoffMs: config.outbox.backoffMs,
+      smtpUrl: config.mail.smtpUrl,
+      mailFrom: config.mail.from,
+    },
+    renderers,
+  );
   app.decorate('outbox', worker);
   if (poll) app.addHook('onReady', async () => worker.start(config.outbox.pollMs));
   app.addHook('preClose', async () => worker.stop());

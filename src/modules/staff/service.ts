@@ -139,6 +139,9 @@ export async function changeUser(db: Db, actor: Actor, id: string, patch: UserPa
 
 export const listStaff = (db: DbOrTx) => repo.listUsers(db);
 
+/** A staff member by id (active or not), or undefined. */
+export const findUser = (db: DbOrTx, id: string) => repo.findUserById(db, id);
+
 /**
  * First run: with no staff yet, creates the admin from the environment, or issues a one-time
  * setup token (returned so the caller can print the link; only its hash is stored).

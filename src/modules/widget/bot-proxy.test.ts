@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, signIn, type TestApp } from '../../../test/helpers.ts';
 import { createWidgetTestApp, hostSignature } from '../../../test/widget-helpers.ts';
-import { conversations, tickets } from '../../db/schema.ts';
+import { botEscalations, conversations, tickets } from '../../db/schema.ts';
 
 let t: TestApp;
 let secret: string;
@@ -170,5 +170,17 @@ describe('widget conversation proxy', () => {
       payload: { text: 'encore là ?' },
     });
     expect(after.statusCode).toBe(409);
+    // The bot's own hand-over: recorded with the ticket, the conversation offers nothing more.
+    const [handover] = await t.app.db
+      .select()
+      .from(botEscalations)
+      .where(eq(botEscalations.conversationId, conv.conversationId));
+    expect(handover?.ticketId).toBe(result.ticketId);
+    const [row] = await t.app.db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.id, conv.conversationId));
+    expect(row?.status).toBe('escalated');
+    expect(row?.state).toMatchObject({ dialogue: { pending: [] }, flow: null });
   });
 });

@@ -6,10 +6,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../server/errors.ts';
-import { presentConversation } from '../bot/presenter.ts';
-import * as botRepo from '../bot/repository.ts';
-import { botDeps, present } from '../bot/routes.ts';
+import { presentConversation, presentTurn } from '../bot/presenter.ts';
 import {
   ChoiceBody,
   CONVERSATION_TOKEN_HEADER,
@@ -20,9 +17,8 @@ import {
   TurnResponse,
 } from '../bot/schemas.ts';
 import * as bot from '../bot/service.ts';
-import type { TranscriptEntry } from '../escalation/contract.ts';
 import { EscalationContextSchema, EscalationResult } from '../escalation/schemas.ts';
-import { escalate } from '../escalation/service.ts';
+import { type EscalationRequest, escalate } from '../escalation/service.ts';
 import { Locale, SiteKey } from './schemas.ts';
 import * as widget from './service.ts';
 
@@ -70,13 +66,8 @@ const widgetBotRoutes: FastifyPluginAsyncZod = async (app) => {
     return typeof t === 'string' ? t : undefined;
   };
   /** The conversation this token opens; a handed-over conversation takes no more turns. */
-  const openConversation = async (id: string, headers: Record<string, unknown>) => {
-    const row = await bot.findWithToken(app.db, id, tokenOf(headers));
-    if (row.status === 'escalated') {
-      throw new AppError('conversation-closed', 409, 'This conversation was handed over to an advisor.');
-    }
-    return row;
-  };
+  const openConversation = async (id: string, headers: Record<string, unknown>) =>
+    bot.assertOpen(await bot.findWithToken(app.db, id, tokenOf(headers)));
 
   app.post(
     '/api/v1/widget/conversations',
@@ -99,13 +90,13 @@ const widgetBotRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const site = await widget.findSite(app.db, req.query.site);
       const session = widget.sessionOf(site, req.query.token);
-      const { token, ...result } = await bot.createConversation(botDeps(app), {
+      const { token, ...result } = await bot.createConversation(bot.botDeps(app), {
         ...req.body,
         channel: 'widget',
         visitorId: req.query.visitor,
         segments: (session?.segments ?? []).filter((s) => BOT_SEGMENT.test(s)),
       });
-      return reply.status(201).send({ ...present(result), token });
+      return reply.status(201).send({ ...presentTurn(result), token });
     },
   );
 
@@ -146,7 +137,7 @@ const widgetBotRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       await widget.findSite(app.db, req.query.site);
       const row = await openConversation(req.params.id, req.headers);
-      return present(await bot.postMessage(botDeps(app), row, req.body.text));
+      return presentTurn(await bot.postMessage(bot.botDeps(app), row, req.body.text));
     },
   );
 
@@ -168,7 +159,7 @@ const widgetBotRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       await widget.findSite(app.db, req.query.site);
       const row = await openConversation(req.params.id, req.headers);
-      return present(await bot.chooseReply(botDeps(app), row, req.body.choice));
+      return presentTurn(await bot.chooseReply(bot.botDeps(app), row, req.body.choice));
     },
   );
 
@@ -191,56 +182,38 @@ const widgetBotRoutes: FastifyPluginAsyncZod = async (app) => {
       const session = widget.sessionOf(site, req.query.token);
       const b = req.body;
       // The transcript comes from the server's own record, only for the holder of the conversation's token.
-      let conversation: botRepo.ConversationRow | undefined;
-      let transcript: TranscriptEntry[] | undefined;
-      if (b.conversationId) {
-        conversation = await bot.findWithToken(app.db, b.conversationId, tokenOf(req.headers));
-        const events = await bot.transcriptOf(app.db, conversation.id);
-        transcript = events
-          .filter((e) => e.kind === 'message' && e.text)
-          .slice(-300)
-          .map((e) => ({
-            at: e.at.toISOString(),
-            from: e.author === 'customer' ? 'customer' : e.author === 'system' ? 'system' : 'bot',
-            text: (e.text ?? '').slice(0, 5000),
-          }));
-      }
+      const conversation = b.conversationId
+        ? await bot.findWithToken(app.db, b.conversationId, tokenOf(req.headers))
+        : undefined;
+      const transcript = conversation ? await bot.conversationTranscript(app.db, conversation.id) : undefined;
       const device = deviceOf(req.headers['user-agent']);
-      const result = await escalate(
-        app.db,
-        {
-          channel: 'form',
-          subject: b.subject,
-          description: b.description,
-          context: {
-            locale: b.locale,
-            source: 'widget',
-            ...(b.pageUrl ? { pageUrl: b.pageUrl } : {}),
-            ...(device ? { device } : {}),
-            ...(req.query.visitor ? { visitorId: req.query.visitor } : {}),
-            ...(b.searches?.length ? { searches: b.searches } : {}),
-            ...(b.articlesViewed?.length ? { articlesViewed: b.articlesViewed } : {}),
-            ...(conversation ? { conversationId: conversation.id, sessionId: conversation.id } : {}),
-            ...(transcript?.length ? { transcript } : {}),
-            ...(b.selfServiceMs !== undefined ? { selfServiceMs: b.selfServiceMs } : {}),
-            customer: {
-              email: b.email,
-              ...(b.name ? { name: b.name } : {}),
-              // Only what the host's server signed: an id and segments the browser cannot forge.
-              ...(session ? { id: session.sub, segments: session.segments } : {}),
-            },
+      const request: EscalationRequest = {
+        channel: 'form',
+        subject: b.subject,
+        description: b.description,
+        context: {
+          locale: b.locale,
+          source: 'widget',
+          ...(b.pageUrl ? { pageUrl: b.pageUrl } : {}),
+          ...(device ? { device } : {}),
+          ...(req.query.visitor ? { visitorId: req.query.visitor } : {}),
+          ...(b.searches?.length ? { searches: b.searches } : {}),
+          ...(b.articlesViewed?.length ? { articlesViewed: b.articlesViewed } : {}),
+          ...(conversation ? { conversationId: conversation.id, sessionId: conversation.id } : {}),
+          ...(transcript?.length ? { transcript } : {}),
+          ...(b.selfServiceMs !== undefined ? { selfServiceMs: b.selfServiceMs } : {}),
+          customer: {
+            email: b.email,
+            ...(b.name ? { name: b.name } : {}),
+            // Only what the host's server signed: an id and segments the browser cannot forge.
+            ...(session ? { id: session.sub, segments: session.segments } : {}),
           },
         },
-        { publicUrl: app.config.publicUrl },
-      );
-      if (conversation && conversation.status !== 'escalated') {
-        await botRepo.insertEscalation(app.db, {
-          conversationId: conversation.id,
-          request: { source: 'widget', reference: result.reference },
-          ticketId: result.ticketId,
-        });
-        await botRepo.updateConversation(app.db, conversation.id, { status: 'escalated' });
-      }
+      };
+      // From a conversation, the bot hands it over in the escalation's transaction, as its own escalation.
+      const result = conversation
+        ? await bot.escalateWithConversation(bot.botDeps(app), conversation, request)
+        : await escalate(app.db, request, { publicUrl: app.config.publicUrl });
       return reply.status(201).send(result);
     },
   );
