@@ -5,6 +5,7 @@ import { recordEvent, requestIds, searchEvent } from '../modules/events/service.
 import { EMBED_HOSTS } from '../modules/kb/markdown.ts';
 import * as kb from '../modules/kb/service.ts';
 import { settingsGeneration } from '../modules/settings/changes.ts';
+import * as settings from '../modules/settings/service.ts';
 import { AppError } from '../server/errors.ts';
 import { negotiateLocale } from './i18n.ts';
 import type { Site } from './layout.ts';
@@ -54,7 +55,10 @@ export default async function helpCentre(app: FastifyInstance) {
     if (cached && cached.generation === generation && Date.now() - cached.at < SETTINGS_TTL_MS) {
       return cached.site;
     }
-    const [branding, locales] = await Promise.all([kb.readBranding(app.db), kb.listLocales(app.db)]);
+    const [branding, locales] = await Promise.all([
+      settings.getBranding(app.db),
+      settings.listLocales(app.db),
+    ]);
     const themeVersion = createHash('sha256').update(JSON.stringify(branding)).digest('hex').slice(0, 10);
     cached = { site: { branding, locales, publicUrl, themeVersion }, at: Date.now(), generation };
     return cached.site;
@@ -119,7 +123,7 @@ export default async function helpCentre(app: FastifyInstance) {
 
   app.get('/assets/theme.css', page, async (_req, reply) => {
     const { branding } = await site();
-    // Colours are validated as hex by readBranding: safe to interpolate into CSS.
+    // Colours are validated as hex by settings.getBranding: safe to interpolate into CSS.
     const css = `:root{--brand:${branding.primaryColor};--accent:${branding.accentColor}}\n`;
     return reply.header('cache-control', 'public, max-age=300').type('text/css; charset=utf-8').send(css);
   });

@@ -6,7 +6,7 @@ import { createEngine } from '../../engine/index.ts';
 import type { Actor } from '../../server/access.ts';
 import { recordAudit } from '../audit/service.ts';
 import { listIndexableArticles } from '../kb/service.ts';
-import { readSetting, writeSetting } from '../settings/repository.ts';
+import { readSetting, writeSetting } from '../settings/service.ts';
 import { listStaleContent, type StaleArticle } from './content.ts';
 import { clusterGaps, type GapCluster, suggestAnswer } from './gaps.ts';
 import * as repo from './repository.ts';

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
 import type { TICKET_LEVELS } from '../../db/schema.ts';
-import { readSetting, writeSetting } from '../settings/repository.ts';
+import { defineSetting, getSetting, putSetting } from '../settings/service.ts';
 import type { EscalationChannel } from './contract.ts';
 
 export type Level = (typeof TICKET_LEVELS)[number];
@@ -47,15 +48,19 @@ export const DEFAULT_ESCALATION_SETTINGS: EscalationSettings = {
   ],
 };
 
-const KEY = 'escalation';
+// Stored values were validated by the PUT body; a missing top-level field takes its default.
+const ESCALATION = defineSetting(
+  'escalation',
+  z
+    .custom<Partial<EscalationSettings>>((v) => typeof v === 'object' && v !== null)
+    .transform((s): EscalationSettings => ({ ...DEFAULT_ESCALATION_SETTINGS, ...s })),
+  DEFAULT_ESCALATION_SETTINGS,
+);
 
-export async function readEscalationSettings(db: DbOrTx): Promise<EscalationSettings> {
-  const stored = await readSetting<Partial<EscalationSettings>>(db, KEY);
-  return { ...DEFAULT_ESCALATION_SETTINGS, ...stored };
-}
+export const readEscalationSettings = (db: DbOrTx): Promise<EscalationSettings> => getSetting(db, ESCALATION);
 
 export async function writeEscalationSettings(db: DbOrTx, value: EscalationSettings) {
-  await writeSetting(db, KEY, value);
+  await putSetting(db, ESCALATION, value);
 }
 
 /** The expertise a contact reason needs; unknown or absent reasons are `intermediate`. */

@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../server/erro
 import { recordAudit } from '../audit/service.ts';
 import { type Channel, recordEvent } from '../events/service.ts';
 import { announceContentChange } from '../search/changes.ts';
-import { readSetting } from '../settings/repository.ts';
+import { listLocales } from '../settings/service.ts';
 import { articleRules } from './policies.ts';
 import * as repo from './repository.ts';
 
@@ -21,43 +21,6 @@ export type {
   SectionRow,
   VersionRow,
 } from './repository.ts';
-
-// ── settings the KB reads ──
-
-export const DEFAULT_LOCALES = ['fr', 'en'];
-
-/** Locales of the help centre, first is the default (`locales` setting). */
-export async function listLocales(db: DbOrTx): Promise<string[]> {
-  const value = await readSetting<string[]>(db, 'locales');
-  return Array.isArray(value) && value.length ? value : DEFAULT_LOCALES;
-}
-
-export interface Branding {
-  name: string;
-  primaryColor: string;
-  accentColor: string;
-  logoUrl: string | null;
-}
-export const DEFAULT_BRANDING: Branding = {
-  name: 'Relais',
-  primaryColor: '#1d4ed8',
-  accentColor: '#0f766e',
-  logoUrl: null,
-};
-
-/** Help-centre branding (`branding` setting), colours validated so they can go in CSS. */
-export async function readBranding(db: DbOrTx): Promise<Branding> {
-  const value = (await readSetting<Partial<Branding>>(db, 'branding')) ?? {};
-  const colour = (c: unknown, fallback: string) =>
-    typeof c === 'string' && /^#[0-9a-f]{3,8}$/i.test(c) ? c : fallback;
-  return {
-    name: typeof value.name === 'string' && value.name ? value.name : DEFAULT_BRANDING.name,
-    primaryColor: colour(value.primaryColor, DEFAULT_BRANDING.primaryColor),
-    accentColor: colour(value.accentColor, DEFAULT_BRANDING.accentColor),
-    logoUrl:
-      typeof value.logoUrl === 'string' && /^(https:\/\/|\/)/.test(value.logoUrl) ? value.logoUrl : null,
-  };
-}
 
 async function assertLocale(db: DbOrTx, locale: string, field = 'locale') {
   const locales = await listLocales(db);

@@ -3,13 +3,11 @@ import { z } from 'zod';
 import type { MatchOptions, MatchResult } from '../../engine/types.ts';
 import { type Actor, can, isStaff } from '../../server/access.ts';
 import { recordEvent, requestIds, searchEvent } from '../events/service.ts';
+import { Locale } from '../settings/schemas.ts';
 import type { SearchSource } from './plugin.ts';
 import { listSynonyms, replaceSynonyms } from './synonyms.ts';
 
-const Locale = z
-  .string()
-  .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
-  .describe('Locale such as `fr` or `en`; omitted → detected from the text.');
+const QueryLocale = Locale.describe('Locale such as `fr` or `en`; omitted → detected from the text.');
 
 const Highlight = z.object({
   field: z.enum(['title', 'shortAnswer', 'body', 'formulation', 'tags']),
@@ -82,7 +80,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Rank answers for a question typed in natural language (typos, no accents, FR/EN).',
         querystring: z.strictObject({
           q: z.string().trim().min(1).max(500),
-          locale: Locale.optional(),
+          locale: QueryLocale.optional(),
           limit: z.coerce.number().int().min(1).max(20).default(5),
           prefix: z
             .enum(['true', 'false'])
@@ -121,7 +119,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The best answer to a question, or an honest abstention with the closest candidates.',
         body: z.strictObject({
           question: z.string().trim().min(1).max(1000),
-          locale: Locale.optional(),
+          locale: QueryLocale.optional(),
           audience: Audience,
           segments: z.array(z.string().max(100)).max(20).optional(),
         }),
@@ -195,7 +193,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['search'],
         summary: 'Synonyms and abbreviations, per locale.',
-        querystring: z.strictObject({ locale: Locale.optional() }),
+        querystring: z.strictObject({ locale: QueryLocale.optional() }),
         response: { 200: z.object({ items: z.array(Rule.extend({ locale: z.string() })) }) },
       },
     },
@@ -212,7 +210,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['search'],
         summary: "Replace a locale's synonyms; every node applies them without restart.",
-        params: z.strictObject({ locale: Locale }),
+        params: z.strictObject({ locale: QueryLocale }),
         body: z.strictObject({ rules: z.array(Rule).max(2000) }),
         response: { 200: z.object({ items: z.array(Rule.extend({ locale: z.string() })) }) },
       },

@@ -23,7 +23,8 @@ import * as bot from '../bot/service.ts';
 import type { TranscriptEntry } from '../escalation/contract.ts';
 import { EscalationContextSchema, EscalationResult } from '../escalation/schemas.ts';
 import { escalate } from '../escalation/service.ts';
-import { Locale, SiteKey } from './schemas.ts';
+import { Locale } from '../settings/schemas.ts';
+import { SiteKey } from './schemas.ts';
 import * as widget from './service.ts';
 
 const tags = ['widget'];
