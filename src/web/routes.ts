@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordEvent, requestIds, searchEvent } from '../modules/events/service.ts';
 import { EMBED_HOSTS } from '../modules/kb/markdown.ts';
 import * as kb from '../modules/kb/service.ts';
+import { type AnswerHit, backendOf, findAnswers } from '../modules/search/service.ts';
 import { settingsGeneration } from '../modules/settings/changes.ts';
 import * as settings from '../modules/settings/service.ts';
 import { AppError } from '../server/errors.ts';
@@ -174,17 +175,15 @@ export default async function helpCentre(app: FastifyInstance) {
       if (!s) return notFound(req, reply);
       const locale = req.params.locale;
       const query = (typeof req.query.q === 'string' ? req.query.q : '').trim().slice(0, 200);
-      let results: Awaited<ReturnType<typeof kb.findArticlesForDisplay>> = [];
+      let results: AnswerHit[] = [];
       let unsure = false;
       if (query) {
-        // The engine filters by audience itself; the display lookup re-checks visibility in SQL.
-        const match = await app.searchIndex.match(query, { locale, audience: 'public', limit: 10 });
-        results = await kb.findArticlesForDisplay(
-          app.db,
-          match.candidates.map((c) => c.id),
+        const { match, hits } = await findAnswers(backendOf(app), query, {
           locale,
-          'public',
-        );
+          audience: 'public',
+          limit: 10,
+        });
+        results = hits;
         unsure = match.abstain;
         const event = searchEvent('helpcentre', requestIds(req), query, {
           ...match,
