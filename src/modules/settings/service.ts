@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../server/access.ts';
+import { ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import { announceSettingsChange } from './changes.ts';
 import * as repo from './repository.ts';
@@ -81,6 +82,17 @@ const BRANDING = defineSetting(
 
 /** Locales of the help centre, first is the default (`locales` setting). */
 export const listLocales = (db: DbOrTx): Promise<string[]> => getSetting(db, LOCALES);
+
+/** Throws a ValidationError naming `field` unless `locale` is one of the configured locales. */
+export async function assertLocale(db: DbOrTx, locale: string, field = 'locale'): Promise<void> {
+  const locales = await listLocales(db);
+  if (!locales.includes(locale)) {
+    throw new ValidationError(
+      `Unknown locale '${locale}': configured locales are ${locales.join(', ')}.`,
+      field,
+    );
+  }
+}
 
 /** Help-centre branding (`branding` setting), colours validated so they can go in CSS. */
 export const getBranding = (db: DbOrTx): Promise<Branding> => getSetting(db, BRANDING);
