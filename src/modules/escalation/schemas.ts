@@ -140,9 +140,11 @@ export const Offer = z.object({
 });
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);
+/** What an admin configures about reaching a human (key `escalation` in `settings`). */
 export const EscalationSettingsSchema = z.strictObject({
   channels: z.strictObject({ form: z.boolean(), callback: z.boolean(), live: z.boolean() }),
   businessHours: z.strictObject({
+    /** IANA time zone, e.g. `Europe/Paris`. */
     timezone: z.string().refine((tz) => {
       try {
         new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -151,16 +153,19 @@ export const EscalationSettingsSchema = z.strictObject({
         return false;
       }
     }, 'Unknown time zone.'),
+    /** Opening intervals per weekday, `HH:MM` local time; a missing day is closed. */
     week: z.partialRecord(
       z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
       z.array(z.tuple([HHMM, HHMM])).max(6),
     ),
   }),
+  /** Estimated first response, in minutes, shown to the customer before they choose. */
   responseMinutes: z.strictObject({
     form: z.number().int().min(0),
     callback: z.number().int().min(0),
     live: z.number().int().min(0),
   }),
+  /** Contact reasons and the expertise they need (simple / intermediate / expert). */
   reasons: z
     .array(
       z.strictObject({

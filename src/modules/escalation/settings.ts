@@ -2,26 +2,14 @@ import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
 import type { TICKET_LEVELS } from '../../db/schema.ts';
 import { defineSetting, getSetting, putSetting } from '../settings/service.ts';
-import type { EscalationChannel } from './contract.ts';
+import type { EscalationSettingsSchema } from './schemas.ts';
 
 export type Level = (typeof TICKET_LEVELS)[number];
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** What an admin configures about reaching a human (key `escalation` in `settings`). */
-export interface EscalationSettings {
-  channels: Record<EscalationChannel, boolean>;
-  businessHours: {
-    /** IANA time zone, e.g. `Europe/Paris`. */
-    timezone: string;
-    /** Opening intervals per weekday, `HH:MM` local time; a missing day is closed. */
-    week: Partial<Record<Weekday, Array<[string, string]>>>;
-  };
-  /** Estimated first response, in minutes, shown to the customer before they choose. */
-  responseMinutes: Record<EscalationChannel, number>;
-  /** Contact reasons and the expertise they need (simple / intermediate / expert). */
-  reasons: Array<{ id: string; level: Level; label: Record<string, string> }>;
-}
+export type EscalationSettings = z.infer<typeof EscalationSettingsSchema>;
 
 const weekdays: Array<[string, string]> = [['09:00', '18:00']];
 

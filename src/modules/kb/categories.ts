@@ -1,17 +1,16 @@
+import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../server/access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import { assertLocale } from '../settings/service.ts';
 import * as repo from './repository.ts';
+import type { CategoryBody } from './schemas.ts';
 
 // Categories (titles and slugs per locale, old slugs kept as redirects) and their sections.
 
-export interface CategoryInput {
-  key?: string | undefined;
-  icon?: string | null | undefined;
-  translations: Record<string, { slug: string; title: string; description?: string | undefined }>;
-}
+/** A category as the console sends it (the body schema's type). */
+export type CategoryInput = z.infer<typeof CategoryBody>;
 
 export const listCategories = (db: DbOrTx) => repo.listCategories(db);
 
