@@ -7,9 +7,8 @@ import {
   type ImportBundle,
   importContent,
   isKnowledgeBaseEmpty,
-  listLocales,
 } from '../modules/kb/service.ts';
-import { writeSetting } from '../modules/settings/repository.ts';
+import { listLocales, putBranding } from '../modules/settings/service.ts';
 import { listStaff } from '../modules/staff/service.ts';
 import type { Actor } from '../server/access.ts';
 import { DEMO_BRANDING, DEMO_WORK_IN_PROGRESS } from './extras.ts';
@@ -124,7 +123,7 @@ export async function loadDemoContent(
   const actor: Actor = admin
     ? { kind: 'user', id: admin.id, role: 'admin', permissions: new Set(), sessionId: '', csrfToken: '' }
     : { kind: 'anonymous' };
-  await writeSetting(db, 'branding', DEMO_BRANDING);
+  await putBranding(db, DEMO_BRANDING);
   const result = await importContent(db, actor, demoBundle(await listLocales(db), admin?.id ?? null));
   const ids = await articleIdsByKey(db);
   await loadDemoFlows(db, {

@@ -6,6 +6,7 @@ import type { EscalationRequest } from '../modules/escalation/contract.ts';
 import { EscalationRequestSchema } from '../modules/escalation/schemas.ts';
 import { customerReply, customerView, escalate, escalationOffer } from '../modules/escalation/service.ts';
 import { AppError } from '../server/errors.ts';
+import { escapeHtml } from './html.ts';
 
 /**
  * Minimal server-rendered pages of the escalation: the contact form (`/{locale}/contact`, works
@@ -79,9 +80,6 @@ const T = {
   },
 };
 type Copy = (typeof T)['fr'];
-
-export const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(reply: FastifyReply, lang: string, title: string, body: string, script = '') {
   const nonce = randomBytes(16).toString('base64');

@@ -1,4 +1,4 @@
-import type { Branding } from '../modules/kb/service.ts';
+import type { Branding } from '../modules/settings/service.ts';
 import { html, jsonLd, type SafeHtml } from './html.ts';
 import { LANGUAGE_NAMES, t } from './i18n.ts';
 

@@ -209,7 +209,8 @@ ${data.related.length ? html`<section aria-labelledby="related-title"><h2 id="re
 
 export interface SearchData {
   query: string;
-  results: Array<Pick<ArticleRow, 'locale' | 'slug' | 'title' | 'shortAnswer'>>;
+  /** Result cards; `url` is the article's help-centre path. */
+  results: Array<{ url: string; title: string; shortAnswer: string }>;
   unsure: boolean;
 }
 
@@ -229,7 +230,7 @@ ${
     ? html`<p role="status">${data.results.length ? s.resultsFor(data.query, data.results.length) : s.noResults}</p>
 ${data.unsure && data.results.length ? html`<p class="notice">${s.unsure}</p>` : ''}
 <ol class="results">${data.results.map(
-        (r) => html`<li><h2><a href="${articlePath(r)}">${r.title}</a></h2><p>${r.shortAnswer}</p></li>`,
+        (r) => html`<li><h2><a href="${r.url}">${r.title}</a></h2><p>${r.shortAnswer}</p></li>`,
       )}</ol>`
     : ''
 }`;

@@ -4,7 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordEvent, requestIds, searchEvent } from '../modules/events/service.ts';
 import { EMBED_HOSTS } from '../modules/kb/markdown.ts';
 import * as kb from '../modules/kb/service.ts';
+import { type AnswerHit, backendOf, findAnswers } from '../modules/search/service.ts';
 import { settingsGeneration } from '../modules/settings/changes.ts';
+import * as settings from '../modules/settings/service.ts';
 import { AppError } from '../server/errors.ts';
 import { negotiateLocale } from './i18n.ts';
 import type { Site } from './layout.ts';
@@ -54,7 +56,10 @@ export default async function helpCentre(app: FastifyInstance) {
     if (cached && cached.generation === generation && Date.now() - cached.at < SETTINGS_TTL_MS) {
       return cached.site;
     }
-    const [branding, locales] = await Promise.all([kb.readBranding(app.db), kb.listLocales(app.db)]);
+    const [branding, locales] = await Promise.all([
+      settings.getBranding(app.db),
+      settings.listLocales(app.db),
+    ]);
     const themeVersion = createHash('sha256').update(JSON.stringify(branding)).digest('hex').slice(0, 10);
     cached = { site: { branding, locales, publicUrl, themeVersion }, at: Date.now(), generation };
     return cached.site;
@@ -119,7 +124,7 @@ export default async function helpCentre(app: FastifyInstance) {
 
   app.get('/assets/theme.css', page, async (_req, reply) => {
     const { branding } = await site();
-    // Colours are validated as hex by readBranding: safe to interpolate into CSS.
+    // Colours are validated as hex by settings.getBranding: safe to interpolate into CSS.
     const css = `:root{--brand:${branding.primaryColor};--accent:${branding.accentColor}}\n`;
     return reply.header('cache-control', 'public, max-age=300').type('text/css; charset=utf-8').send(css);
   });
@@ -170,17 +175,15 @@ export default async function helpCentre(app: FastifyInstance) {
       if (!s) return notFound(req, reply);
       const locale = req.params.locale;
       const query = (typeof req.query.q === 'string' ? req.query.q : '').trim().slice(0, 200);
-      let results: Awaited<ReturnType<typeof kb.findArticlesForDisplay>> = [];
+      let results: AnswerHit[] = [];
       let unsure = false;
       if (query) {
-        // The engine filters by audience itself; the display lookup re-checks visibility in SQL.
-        const match = await app.searchIndex.match(query, { locale, audience: 'public', limit: 10 });
-        results = await kb.findArticlesForDisplay(
-          app.db,
-          match.candidates.map((c) => c.id),
+        const { match, hits } = await findAnswers(backendOf(app), query, {
           locale,
-          'public',
-        );
+          audience: 'public',
+          limit: 10,
+        });
+        results = hits;
         unsure = match.abstain;
         const event = searchEvent('helpcentre', requestIds(req), query, {
           ...match,

@@ -5,7 +5,7 @@ import type { Actor } from '../../server/access.ts';
 import { recordAudit } from '../audit/service.ts';
 import { listIndexableArticles } from '../kb/service.ts';
 import { enqueue, type OutboxRenderer } from '../outbox/service.ts';
-import { readSetting, writeSetting } from '../settings/repository.ts';
+import { readSetting, writeSetting } from '../settings/service.ts';
 import { findUser } from '../staff/service.ts';
 import { listStaleContent, type StaleArticle } from './content.ts';
 import { clusterGaps, type GapCluster, suggestAnswer } from './gaps.ts';

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
+import { Locale } from '../settings/schemas.ts';
 import { addGapFormulations, draftArticleFromGap, listContentGaps, listStaleContent } from './content.ts';
 import { exportCsv, REPORTS, type Report } from './csv.ts';
 import { buildWeeklyDigest, sendWeeklyDigest } from './digest.ts';
@@ -275,7 +276,7 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: TAGS,
         summary: "One click: draft a new article whose formulations are the gap's queries.",
         body: z.strictObject({
-          locale: S.Locale,
+          locale: Locale,
           title: z.string().trim().min(3).max(200),
           queries: z.array(z.string().trim().min(1).max(500)).min(1).max(100),
         }),

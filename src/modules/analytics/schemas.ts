@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { Locale } from '../settings/schemas.ts';
 import { BROWSER_EVENT_TYPES } from './taxonomy.ts';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-export const Locale = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/);
 const Segment = z
   .string()
   .regex(/^[\w-]{1,40}=[\w.-]{1,60}$/)

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
-import { readSetting, writeSetting } from '../settings/repository.ts';
-
-const KEY = 'analytics';
+import { defineSetting, getSetting, putSetting } from '../settings/service.ts';
 
 /** Instance-wide analytics settings (PUT /api/v1/analytics/settings, `settings:manage`). */
 export const AnalyticsSettings = z.strictObject({
@@ -46,18 +44,16 @@ export const AnalyticsSettings = z.strictObject({
 });
 export type AnalyticsSettings = z.infer<typeof AnalyticsSettings>;
 
-export async function readAnalyticsSettings(db: DbOrTx): Promise<AnalyticsSettings> {
-  const stored = await readSetting<Record<string, unknown>>(db, KEY);
-  // A stored value from an older build may miss newer fields: defaults fill them.
-  const parsed = AnalyticsSettings.safeParse(stored ?? {});
-  return parsed.success ? parsed.data : AnalyticsSettings.parse({});
-}
+// A stored value from an older build may miss newer fields: defaults fill them.
+const ANALYTICS = defineSetting('analytics', AnalyticsSettings, AnalyticsSettings.parse({}));
+
+export const readAnalyticsSettings = (db: DbOrTx): Promise<AnalyticsSettings> => getSetting(db, ANALYTICS);
 
 export async function writeAnalyticsSettings(
   db: DbOrTx,
   patch: Partial<AnalyticsSettings>,
 ): Promise<AnalyticsSettings> {
   const next = AnalyticsSettings.parse({ ...(await readAnalyticsSettings(db)), ...patch });
-  await writeSetting(db, KEY, next);
+  await putSetting(db, ANALYTICS, next);
   return next;
 }

@@ -4,6 +4,7 @@
  * node). Its JSON Schema is published at /api/v1/flows/schema.json.
  */
 import { z } from 'zod';
+import { Locale } from '../settings/schemas.ts';
 
 const NodeId = z
   .string()
@@ -126,7 +127,7 @@ export const FlowDefinition = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{1,62}$/)
     .describe('Stable unique key, e.g. `internet-down-fr`.'),
   title: z.string().trim().min(1).max(200),
-  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
+  locale: Locale,
   description: z.string().max(1000).optional(),
   start: NodeId,
   nodes: z.record(NodeId, FlowNode).refine((n) => Object.keys(n).length > 0 && Object.keys(n).length <= 200, {

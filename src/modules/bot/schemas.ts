@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { Locale } from '../settings/schemas.ts';
 
 export const CONVERSATION_TOKEN_HEADER = 'x-conversation-token';
-
-const Locale = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/);
 
 export const QuickReply = z.object({
   id: z.string().describe('Send it back to `POST …/choices`.'),

@@ -13,6 +13,7 @@ import { type EscalationResult, escalate } from '../escalation/service.ts';
 import { type Channel, recordEvent } from '../events/service.ts';
 import type { SearchSource } from '../search/plugin.ts';
 import type { SearchIndex } from '../search/search-index.ts';
+import { findAnswers } from '../search/service.ts';
 import {
   type BotReply,
   type Decision,
@@ -271,17 +272,16 @@ export async function escalateConversation(
 }
 
 async function gatherEvidence(deps: BotDeps, row: repo.ConversationRow, query: string): Promise<Evidence> {
-  const match = await deps.search.match(query, {
+  const { match, cards } = await findAnswers({ index: deps.search, source: deps.source }, query, {
     locale: row.locale,
     audience: 'public',
     segments: row.segments,
     limit: 5,
   });
-  const ids = match.candidates.map((c) => c.id);
-  const [cards, flows] = await Promise.all([
-    deps.source.cards(ids, 'public'),
-    repo.publishedFlowsForArticles(deps.db, ids),
-  ]);
+  const flows = await repo.publishedFlowsForArticles(
+    deps.db,
+    match.candidates.map((c) => c.id),
+  );
   const evidence: Evidence = {
     match,
     cards,

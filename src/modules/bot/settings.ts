@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
-import { readSetting, writeSetting } from '../settings/repository.ts';
+import { defineSetting, getSetting, putSetting } from '../settings/service.ts';
 
 export const BotSettings = z.strictObject({
   botName: z.string().trim().min(1).max(40).describe('Name the bot introduces itself with.'),
@@ -9,14 +9,16 @@ export const BotSettings = z.strictObject({
 export type BotSettings = z.infer<typeof BotSettings>;
 
 export const DEFAULT_BOT_SETTINGS: BotSettings = { botName: 'Relais', tone: 'formal' };
-const KEY = 'bot';
+// A stored value missing a field takes that field's default.
+const BOT = defineSetting(
+  'bot',
+  BotSettings.partial().transform((s) => ({ ...DEFAULT_BOT_SETTINGS, ...s })),
+  DEFAULT_BOT_SETTINGS,
+);
 
-export async function readBotSettings(db: DbOrTx): Promise<BotSettings> {
-  const stored = BotSettings.partial().safeParse((await readSetting<unknown>(db, KEY)) ?? {});
-  return { ...DEFAULT_BOT_SETTINGS, ...(stored.success ? stored.data : {}) };
-}
+export const readBotSettings = (db: DbOrTx): Promise<BotSettings> => getSetting(db, BOT);
 
 export async function writeBotSettings(db: DbOrTx, settings: BotSettings) {
-  await writeSetting(db, KEY, settings);
+  await putSetting(db, BOT, settings);
   return settings;
 }

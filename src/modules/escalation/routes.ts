@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UnauthorizedError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
+import { backendOf, findAnswers } from '../search/service.ts';
 import * as inbox from './inbox.ts';
 import { presentAgentTicket, presentMessage, presentSummary } from './presenter.ts';
 import {
@@ -46,37 +47,21 @@ export async function suggestAnswers(
   },
 ) {
   if (!app.hasDecorator('searchIndex') || !app.searchIndex.ready || !text.trim()) return [];
-  const result = await app.searchIndex.match(text.slice(0, 1000), {
+  const { match, hits } = await findAnswers(backendOf(app), text.slice(0, 1000), {
     audience: opts.audience,
     segments: opts.segments ?? [],
     limit: opts.limit,
     ...(opts.locale ? { locale: opts.locale } : {}),
   });
   // Customers only see answers Relais is reasonably sure of; agents judge for themselves.
-  const candidates =
-    opts.audience === 'public' && result.abstain ? result.candidates.slice(0, 0) : result.candidates;
-  const cards = new Map(
-    (
-      await app.searchSource.cards(
-        candidates.map((c) => c.id),
-        opts.audience,
-      )
-    ).map((c) => [c.id, c]),
-  );
-  return candidates.flatMap((c) => {
-    const card = cards.get(c.id);
-    return card
-      ? [
-          {
-            id: c.id,
-            title: card.title,
-            shortAnswer: card.shortAnswer,
-            url: card.url,
-            confidence: c.confidence,
-          },
-        ]
-      : [];
-  });
+  if (opts.audience === 'public' && match.abstain) return [];
+  return hits.map(({ id, title, shortAnswer, url, confidence }) => ({
+    id,
+    title,
+    shortAnswer,
+    url,
+    confidence,
+  }));
 }
 
 function tokenOf(headers: Record<string, unknown>): string {

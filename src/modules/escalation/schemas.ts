@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { TICKET_LEVELS, TICKET_PRIORITIES, TICKET_STATUSES } from '../../db/schema.ts';
+import { Locale } from '../settings/schemas.ts';
 
 const Iso = z.string().max(40).describe('ISO 8601 date.');
-const Locale = z
-  .string()
-  .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
-  .describe('Locale such as `fr` or `en`.');
+const LocaleCode = Locale.describe('Locale such as `fr` or `en`.');
 const Text = (max: number) => z.string().max(max);
 /** Loose international phone: digits with spaces, dots, dashes, parentheses, optional leading +. */
 const Phone = z
@@ -14,10 +12,12 @@ const Phone = z
   .regex(/^\+?[\d\s().-]{6,24}$/, 'Enter a phone number, e.g. +33 6 12 34 56 78.');
 
 export const EscalationContextSchema = z.strictObject({
-  locale: Locale,
+  locale: LocaleCode,
   source: z.enum(['helpcentre', 'widget', 'bot', 'flow', 'api']),
+  /** Page the customer came from (URL), and device summary from the user agent. */
   pageUrl: z.url().max(2000).optional(),
   device: Text(300).optional(),
+  /** Anonymous ids of the visitor and the self-service session. */
   visitorId: Text(100).optional(),
   sessionId: Text(100).optional(),
   searches: z
@@ -42,6 +42,7 @@ export const EscalationContextSchema = z.strictObject({
         at: Iso,
         from: z.enum(['customer', 'bot', 'agent', 'system']),
         text: Text(5000),
+        /** Answer ids proposed by the bot in this turn, with their confidence. */
         answers: z
           .array(z.strictObject({ id: Text(100), confidence: z.number() }))
           .max(10)
@@ -50,16 +51,19 @@ export const EscalationContextSchema = z.strictObject({
     )
     .max(300)
     .optional(),
+  /** Guided flow path: each node reached and the answer given. */
   flowPath: z
     .array(z.strictObject({ flowId: Text(100), nodeId: Text(100), answer: Text(500).optional() }))
     .max(200)
     .optional(),
+  /** Milliseconds of self-service before asking for a human. */
   selfServiceMs: z
     .number()
     .int()
     .min(0)
     .max(7 * 24 * 3_600_000)
     .optional(),
+  /** Identity asserted by the host site (signed) or typed by the customer. */
   customer: z
     .strictObject({
       id: Text(200).optional(),
@@ -75,9 +79,12 @@ export const EscalationContextSchema = z.strictObject({
 export const EscalationRequestSchema = z
   .strictObject({
     channel: z.enum(['form', 'callback', 'live']),
+    /** Pre-filled from the context; the customer can edit them. */
     subject: z.string().trim().min(3, 'Give a subject (3 characters or more).').max(200),
     description: z.string().trim().min(10, 'Describe your request (10 characters or more).').max(10_000),
+    /** For callbacks: phone number and preferred time slot. */
     callback: z.strictObject({ phone: Phone, preferredTime: Text(100).optional() }).optional(),
+    /** Contact reason chosen by the customer or the flow (`billing`, `technical`…): sets the ticket's level. */
     reason: z.string().max(50).optional(),
     context: EscalationContextSchema,
   })
@@ -133,9 +140,11 @@ export const Offer = z.object({
 });
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);
+/** What an admin configures about reaching a human (key `escalation` in `settings`). */
 export const EscalationSettingsSchema = z.strictObject({
   channels: z.strictObject({ form: z.boolean(), callback: z.boolean(), live: z.boolean() }),
   businessHours: z.strictObject({
+    /** IANA time zone, e.g. `Europe/Paris`. */
     timezone: z.string().refine((tz) => {
       try {
         new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -144,16 +153,19 @@ export const EscalationSettingsSchema = z.strictObject({
         return false;
       }
     }, 'Unknown time zone.'),
+    /** Opening intervals per weekday, `HH:MM` local time; a missing day is closed. */
     week: z.partialRecord(
       z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
       z.array(z.tuple([HHMM, HHMM])).max(6),
     ),
   }),
+  /** Estimated first response, in minutes, shown to the customer before they choose. */
   responseMinutes: z.strictObject({
     form: z.number().int().min(0),
     callback: z.number().int().min(0),
     live: z.number().int().min(0),
   }),
+  /** Contact reasons and the expertise they need (simple / intermediate / expert). */
   reasons: z
     .array(
       z.strictObject({
@@ -176,14 +188,14 @@ export const Suggestion = z.object({
 export const SuggestionsBody = z.strictObject({
   subject: z.string().max(200).default(''),
   description: z.string().max(10_000).default(''),
-  locale: Locale.optional(),
+  locale: LocaleCode.optional(),
   segments: z.array(z.string().max(100)).max(20).optional(),
 });
 
 export const ContactEventBody = z.strictObject({
   type: z.enum(['suggestion_opened', 'deflected']),
   articleId: z.string().max(100).optional(),
-  locale: Locale.optional(),
+  locale: LocaleCode.optional(),
   visitorId: z.string().max(100).optional(),
   sessionId: z.string().max(100).optional(),
 });
@@ -256,7 +268,7 @@ export const TicketListQuery = z.strictObject({
   status: z.enum(TICKET_STATUSES).optional(),
   level: z.enum(TICKET_LEVELS).optional(),
   priority: z.enum(TICKET_PRIORITIES).optional(),
-  locale: Locale.optional(),
+  locale: LocaleCode.optional(),
   assigneeId: z.uuid().optional(),
   tag: z.string().max(50).optional(),
   q: z.string().trim().max(200).optional().describe('Words of the subject or the reference.'),

@@ -1,26 +1,15 @@
+import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
 import type { TICKET_LEVELS } from '../../db/schema.ts';
-import { readSetting, writeSetting } from '../settings/repository.ts';
-import type { EscalationChannel } from './contract.ts';
+import { defineSetting, getSetting, putSetting } from '../settings/service.ts';
+import type { EscalationSettingsSchema } from './schemas.ts';
 
 export type Level = (typeof TICKET_LEVELS)[number];
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** What an admin configures about reaching a human (key `escalation` in `settings`). */
-export interface EscalationSettings {
-  channels: Record<EscalationChannel, boolean>;
-  businessHours: {
-    /** IANA time zone, e.g. `Europe/Paris`. */
-    timezone: string;
-    /** Opening intervals per weekday, `HH:MM` local time; a missing day is closed. */
-    week: Partial<Record<Weekday, Array<[string, string]>>>;
-  };
-  /** Estimated first response, in minutes, shown to the customer before they choose. */
-  responseMinutes: Record<EscalationChannel, number>;
-  /** Contact reasons and the expertise they need (simple / intermediate / expert). */
-  reasons: Array<{ id: string; level: Level; label: Record<string, string> }>;
-}
+export type EscalationSettings = z.infer<typeof EscalationSettingsSchema>;
 
 const weekdays: Array<[string, string]> = [['09:00', '18:00']];
 
@@ -47,15 +36,19 @@ export const DEFAULT_ESCALATION_SETTINGS: EscalationSettings = {
   ],
 };
 
-const KEY = 'escalation';
+// Stored values were validated by the PUT body; a missing top-level field takes its default.
+const ESCALATION = defineSetting(
+  'escalation',
+  z
+    .custom<Partial<EscalationSettings>>((v) => typeof v === 'object' && v !== null)
+    .transform((s): EscalationSettings => ({ ...DEFAULT_ESCALATION_SETTINGS, ...s })),
+  DEFAULT_ESCALATION_SETTINGS,
+);
 
-export async function readEscalationSettings(db: DbOrTx): Promise<EscalationSettings> {
-  const stored = await readSetting<Partial<EscalationSettings>>(db, KEY);
-  return { ...DEFAULT_ESCALATION_SETTINGS, ...stored };
-}
+export const readEscalationSettings = (db: DbOrTx): Promise<EscalationSettings> => getSetting(db, ESCALATION);
 
 export async function writeEscalationSettings(db: DbOrTx, value: EscalationSettings) {
-  await writeSetting(db, KEY, value);
+  await putSetting(db, ESCALATION, value);
 }
 
 /** The expertise a contact reason needs; unknown or absent reasons are `intermediate`. */

@@ -44,20 +44,7 @@ const kbRoutes: FastifyPluginAsyncZod = async (app) => {
   const audienceOf = (actor: Parameters<typeof can>[0]) =>
     can(actor, 'content:read') ? ('internal' as const) : ('public' as const);
 
-  // ── locales, categories, sections ──
-
-  app.get(
-    '/api/v1/locales',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags,
-        summary: 'Configured locales, the default first.',
-        response: { 200: z.object({ items: z.array(z.string()) }) },
-      },
-    },
-    async () => ({ items: await kb.listLocales(app.db) }),
-  );
+  // ── categories, sections ──
 
   app.get(
     '/api/v1/categories',

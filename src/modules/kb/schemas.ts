@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ARTICLE_STATUSES, VISIBILITIES } from '../../db/schema.ts';
+import { Locale } from '../settings/schemas.ts';
 
 export const Slug = z
   .string()
@@ -7,10 +8,7 @@ export const Slug = z
   .max(120)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case letters, digits and dashes')
   .describe('URL segment: lower-case letters, digits and dashes.');
-export const Locale = z
-  .string()
-  .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language code such as fr or en')
-  .describe('A configured locale (`locales` setting; default fr, en).');
+const ConfiguredLocale = Locale.describe('A configured locale (`locales` setting; default fr, en).');
 export const Visibility = z
   .enum(VISIBILITIES)
   .describe('public; internal (staff only); segment (visitors holding one of `segments`).');
@@ -33,7 +31,9 @@ export const CategoryBody = z.strictObject({
     .max(60)
     .optional(),
   icon: z.string().max(40).nullable().optional(),
-  translations: z.record(Locale, CategoryTranslation).describe('Title, slug and description per locale.'),
+  translations: z
+    .record(ConfiguredLocale, CategoryTranslation)
+    .describe('Title, slug and description per locale.'),
 });
 export const CategoryPatchBody = CategoryBody.omit({ key: true }).partial();
 export const Category = z.object({
@@ -51,7 +51,7 @@ export const OrderBody = z.strictObject({
 });
 
 export const SectionBody = z.strictObject({
-  titles: z.record(Locale, z.string().trim().min(1).max(120)).describe('Title per locale.'),
+  titles: z.record(ConfiguredLocale, z.string().trim().min(1).max(120)).describe('Title per locale.'),
 });
 export const Section = z.object({
   id: z.uuid(),
@@ -79,7 +79,7 @@ const ArticleFields = {
 };
 
 export const NewArticleBody = z.strictObject({
-  locale: Locale,
+  locale: ConfiguredLocale,
   key: z
     .string()
     .regex(/^[a-z0-9-]+$/)
@@ -109,7 +109,7 @@ export const ArticlePatchBody = z
 export const TransitionBody = z.strictObject({ note: z.string().max(500).optional() }).nullish();
 
 export const ArticleListQuery = z.strictObject({
-  locale: Locale.optional(),
+  locale: ConfiguredLocale.optional(),
   status: Status.optional().describe('Staff only; the public always gets published.'),
   visibility: Visibility.optional(),
   categoryId: z.uuid().optional(),

@@ -1,15 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { MatchOptions, MatchResult } from '../../engine/types.ts';
+import type { MatchOptions } from '../../engine/types.ts';
 import { type Actor, can, isStaff } from '../../server/access.ts';
 import { recordEvent, requestIds, searchEvent } from '../events/service.ts';
-import type { SearchSource } from './plugin.ts';
+import { Locale } from '../settings/schemas.ts';
+import { backendOf, type FoundAnswers, findAnswers } from './service.ts';
 import { listSynonyms, replaceSynonyms } from './synonyms.ts';
 
-const Locale = z
-  .string()
-  .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
-  .describe('Locale such as `fr` or `en`; omitted → detected from the text.');
+const QueryLocale = Locale.describe('Locale such as `fr` or `en`; omitted → detected from the text.');
 
 const Highlight = z.object({
   field: z.enum(['title', 'shortAnswer', 'body', 'formulation', 'tags']),
@@ -53,22 +51,13 @@ function filtersFor(
   return { audience: staff ? audience : 'public', segments: staff ? (segments ?? []) : [] };
 }
 
-async function present(source: SearchSource, result: MatchResult, audience: 'public' | 'internal') {
-  const ids = result.candidates.map((c) => c.id);
-  const byId = new Map((await source.cards(ids, audience)).map((c) => [c.id, c]));
-  const staff = audience === 'internal';
-  const results = result.candidates.flatMap((c) => {
-    const card = byId.get(c.id);
-    if (!card) return [];
-    const { matchedFormulation, ...rest } = c;
-    return [{ ...card, ...rest, ...(staff && matchedFormulation ? { matchedFormulation } : {}) }];
-  });
+function present({ match, hits }: FoundAnswers) {
   return {
-    locale: result.locale,
-    abstain: result.abstain,
-    confidence: result.confidence,
-    terms: result.terms,
-    results,
+    locale: match.locale,
+    abstain: match.abstain,
+    confidence: match.confidence,
+    terms: match.terms,
+    results: hits,
   };
 }
 
@@ -82,7 +71,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Rank answers for a question typed in natural language (typos, no accents, FR/EN).',
         querystring: z.strictObject({
           q: z.string().trim().min(1).max(500),
-          locale: Locale.optional(),
+          locale: QueryLocale.optional(),
           limit: z.coerce.number().int().min(1).max(20).default(5),
           prefix: z
             .enum(['true', 'false'])
@@ -99,8 +88,9 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       const { q, locale, limit, prefix, audience, segments } = req.query;
       const filters = filtersFor(req.actor, audience, segments?.split(',').filter(Boolean));
       const options = { ...filters, limit, prefix };
-      const result = await app.searchIndex.match(q, locale ? { ...options, locale } : options);
-      const shown = await present(app.searchSource, result, filters.audience);
+      const found = await findAnswers(backendOf(app), q, locale ? { ...options, locale } : options);
+      const result = found.match;
+      const shown = present(found);
       // Customers' searches feed analytics (as-you-type keystrokes and staff playground tests do not).
       if (!prefix && !isStaff(req.actor)) {
         await recordEvent(
@@ -121,7 +111,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The best answer to a question, or an honest abstention with the closest candidates.',
         body: z.strictObject({
           question: z.string().trim().min(1).max(1000),
-          locale: Locale.optional(),
+          locale: QueryLocale.optional(),
           audience: Audience,
           segments: z.array(z.string().max(100)).max(20).optional(),
         }),
@@ -140,8 +130,9 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       const { question, locale, audience, segments } = req.body;
       const filters = filtersFor(req.actor, audience, segments);
       const options = { ...filters, limit: 3 };
-      const result = await app.searchIndex.match(question, locale ? { ...options, locale } : options);
-      const shown = await present(app.searchSource, result, filters.audience);
+      const found = await findAnswers(backendOf(app), question, locale ? { ...options, locale } : options);
+      const result = found.match;
+      const shown = present(found);
       if (!isStaff(req.actor)) {
         const resultCount = shown.results.length;
         await recordEvent(app.db, searchEvent('api', requestIds(req), question, { ...result, resultCount }));
@@ -195,7 +186,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['search'],
         summary: 'Synonyms and abbreviations, per locale.',
-        querystring: z.strictObject({ locale: Locale.optional() }),
+        querystring: z.strictObject({ locale: QueryLocale.optional() }),
         response: { 200: z.object({ items: z.array(Rule.extend({ locale: z.string() })) }) },
       },
     },
@@ -212,7 +203,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['search'],
         summary: "Replace a locale's synonyms; every node applies them without restart.",
-        params: z.strictObject({ locale: Locale }),
+        params: z.strictObject({ locale: QueryLocale }),
         body: z.strictObject({ rules: z.array(Rule).max(2000) }),
         response: { 200: z.object({ items: z.array(Rule.extend({ locale: z.string() })) }) },
       },

@@ -1,16 +1,16 @@
+import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { notifyOnCommit } from '../../db/notify.ts';
 import type { SynonymRule } from '../../engine/types.ts';
 import type { Actor } from '../../server/access.ts';
 import { recordAudit } from '../audit/service.ts';
-import { readSetting, writeSetting } from '../settings/repository.ts';
+import { defineSetting, getSetting, putSetting } from '../settings/service.ts';
 
-const KEY = 'search.synonyms';
 export const SYNONYMS_CHANNEL = 'relais_synonyms_changed';
+// Rules are validated by the PUT body before they are stored.
+const SYNONYMS = defineSetting('search.synonyms', z.array(z.custom<SynonymRule>()), []);
 
-export async function listSynonyms(db: DbOrTx): Promise<SynonymRule[]> {
-  return (await readSetting<SynonymRule[]>(db, KEY)) ?? [];
-}
+export const listSynonyms = (db: DbOrTx): Promise<SynonymRule[]> => getSetting(db, SYNONYMS);
 
 /** Replaces one locale's rules; every node reloads them when the transaction commits. */
 export async function replaceSynonyms(
@@ -23,7 +23,7 @@ export async function replaceSynonyms(
     const others = (await listSynonyms(tx)).filter((r) => r.locale !== locale);
     const mine = rules.map((r) => ({ locale, terms: r.terms, ...(r.oneWay ? { oneWay: true } : {}) }));
     const all = [...others, ...mine];
-    await writeSetting(tx, KEY, all);
+    await putSetting(tx, SYNONYMS, all);
     await recordAudit(tx, actor, {
       action: 'synonyms.replaced',
       subjectType: 'synonyms',

@@ -1,9 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import * as settings from './service.ts';
 
-/** Help-centre settings: branding (public read, shown on every page) and locales (read: `GET /api/v1/locales`). */
+/** Help-centre settings: branding (public read, shown on every page) and locales (public read: `GET /api/v1/locales`). */
 const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['settings'];
+
+  app.get(
+    '/api/v1/locales',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['knowledge base'],
+        summary: 'Configured locales, the default first.',
+        response: { 200: z.object({ items: z.array(z.string()) }) },
+      },
+    },
+    async () => ({ items: await settings.listLocales(app.db) }),
+  );
 
   app.get(
     '/api/v1/settings/branding',

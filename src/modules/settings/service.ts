@@ -1,57 +1,109 @@
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../server/access.ts';
+import { ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
-import { type Branding, listLocales, readBranding } from '../kb/service.ts';
 import { announceSettingsChange } from './changes.ts';
-import { writeSetting } from './repository.ts';
+import * as repo from './repository.ts';
+import type { Branding, BrandingBody } from './schemas.ts';
 
-const Hex = z
-  .string()
-  .trim()
-  .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'Expected a hex colour such as #1d4ed8.');
+export { type Branding, BrandingBody, BrandingView, Locale, LocalesBody, LocalesView } from './schemas.ts';
 
-export const BrandingBody = z.strictObject({
-  name: z.string().trim().min(1).max(80).describe('Name shown in the help centre header.'),
-  primaryColor: Hex.describe('Main colour (`--brand`), hex.'),
-  accentColor: Hex.describe('Accent colour (`--accent`), hex.'),
-  logoUrl: z
+// ── typed access to the `settings` table, for every module ──
+
+/** One key of the `settings` table: the schema its stored value is read through, and its default. */
+export interface Setting<T> {
+  key: string;
+  schema: z.ZodType<T>;
+  fallback: T;
+}
+
+/** Declares a setting; the module that uses it owns its schema and default. */
+export const defineSetting = <T>(key: string, schema: z.ZodType<T>, fallback: T): Setting<T> => ({
+  key,
+  schema,
+  fallback,
+});
+
+/** The stored value read through the setting's schema; absent or no longer valid → its default. */
+export async function getSetting<T>(db: DbOrTx, setting: Setting<T>): Promise<T> {
+  const stored = await repo.readSetting<unknown>(db, setting.key);
+  if (stored === undefined) return setting.fallback;
+  const parsed = setting.schema.safeParse(stored);
+  return parsed.success ? parsed.data : setting.fallback;
+}
+
+/** Stores a value (validated at the edge by the caller's body schema). */
+export async function putSetting<T>(db: DbOrTx, setting: Setting<T>, value: T): Promise<void> {
+  await repo.writeSetting(db, setting.key, value);
+}
+
+export async function deleteSetting(db: DbOrTx, setting: Setting<unknown>): Promise<void> {
+  await repo.deleteSetting(db, setting.key);
+}
+
+/**
+ * Untyped access kept only for `analytics/digest.ts`'s run state until it declares a setting;
+ * new code uses `defineSetting` + `getSetting`/`putSetting`.
+ */
+export { readSetting, writeSetting } from './repository.ts';
+
+// ── help-centre locales and branding ──
+
+export const DEFAULT_LOCALES = ['fr', 'en'];
+const LOCALES = defineSetting('locales', z.array(z.string()).min(1), DEFAULT_LOCALES);
+
+export const DEFAULT_BRANDING: Branding = {
+  name: 'Relais',
+  primaryColor: '#1d4ed8',
+  accentColor: '#0f766e',
+  logoUrl: null,
+};
+// Each field falls back on its own, and colours are checked so they can go in CSS.
+const colour = (fallback: string) =>
+  z
     .string()
-    .trim()
-    .max(500)
-    .regex(/^(https:\/\/[^\s"'()<>]+|\/[^\s"'()<>]*)$/, 'Expected an https:// URL or a path starting with /.')
-    .nullable()
-    .describe('Logo (https URL or a path on this server), or null.'),
-});
-export type BrandingBody = z.infer<typeof BrandingBody>;
+    .regex(/^#[0-9a-f]{3,8}$/i)
+    .catch(fallback);
+const BRANDING = defineSetting(
+  'branding',
+  z.object({
+    name: z.string().min(1).catch(DEFAULT_BRANDING.name),
+    primaryColor: colour(DEFAULT_BRANDING.primaryColor),
+    accentColor: colour(DEFAULT_BRANDING.accentColor),
+    logoUrl: z
+      .string()
+      .regex(/^(https:\/\/|\/)/)
+      .nullable()
+      .catch(null),
+  }),
+  DEFAULT_BRANDING,
+);
 
-export const BrandingView = z.object({
-  name: z.string(),
-  primaryColor: z.string(),
-  accentColor: z.string(),
-  logoUrl: z.string().nullable(),
-});
+/** Locales of the help centre, first is the default (`locales` setting). */
+export const listLocales = (db: DbOrTx): Promise<string[]> => getSetting(db, LOCALES);
 
-const LocaleCode = z
-  .string()
-  .regex(/^[a-z]{2,3}(?:-[A-Z]{2})?$/, 'Expected a locale code such as fr or en-GB.');
-export const LocalesBody = z.strictObject({
-  locales: z
-    .array(LocaleCode)
-    .min(1, 'At least one locale is required.')
-    .max(30)
-    .refine((l) => new Set(l).size === l.length, 'Locales must not repeat.')
-    .describe('Help-centre locales; the first is the default.'),
-});
-export const LocalesView = z.object({ locales: z.array(z.string()) });
+/** Throws a ValidationError naming `field` unless `locale` is one of the configured locales. */
+export async function assertLocale(db: DbOrTx, locale: string, field = 'locale'): Promise<void> {
+  const locales = await listLocales(db);
+  if (!locales.includes(locale)) {
+    throw new ValidationError(
+      `Unknown locale '${locale}': configured locales are ${locales.join(', ')}.`,
+      field,
+    );
+  }
+}
 
-export const getBranding = (db: Db): Promise<Branding> => readBranding(db);
-export const getLocales = (db: Db): Promise<string[]> => listLocales(db);
+/** Help-centre branding (`branding` setting), colours validated so they can go in CSS. */
+export const getBranding = (db: DbOrTx): Promise<Branding> => getSetting(db, BRANDING);
+
+/** Writes the branding outside any audit: the demo loader's starting look. */
+export const putBranding = (db: DbOrTx, value: Branding) => putSetting(db, BRANDING, value);
 
 /** Replaces the branding; audited in the same transaction. */
 export async function saveBranding(db: Db, actor: Actor, input: BrandingBody): Promise<Branding> {
   await db.transaction(async (tx) => {
-    await writeSetting(tx, 'branding', input);
+    await putSetting(tx, BRANDING, input);
     await recordAudit(tx, actor, {
       action: 'settings.branding_updated',
       subjectType: 'settings',
@@ -60,13 +112,13 @@ export async function saveBranding(db: Db, actor: Actor, input: BrandingBody): P
     });
   });
   announceSettingsChange();
-  return readBranding(db);
+  return getBranding(db);
 }
 
 /** Replaces the list of help-centre locales (first = default); audited in the same transaction. */
 export async function saveLocales(db: Db, actor: Actor, locales: string[]): Promise<string[]> {
   await db.transaction(async (tx) => {
-    await writeSetting(tx, 'locales', locales);
+    await putSetting(tx, LOCALES, locales);
     await recordAudit(tx, actor, {
       action: 'settings.locales_updated',
       subjectType: 'settings',

@@ -1,17 +1,19 @@
+import { z } from 'zod';
 import { newSecret, safeEqual, sha256 } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
 import { type Actor, ROLE_PERMISSIONS } from '../../server/access.ts';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
-import { deleteSetting, readSetting, writeSetting } from '../settings/repository.ts';
+import { defineSetting, deleteSetting, getSetting, putSetting } from '../settings/service.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './repository.ts';
 
 export type { UserRow } from './repository.ts';
 
-const SETUP_KEY = 'setup_token_sha256';
-const inviteKey = (userId: string) => `invite:${userId}`;
+const SETUP_TOKEN = defineSetting('setup_token_sha256', z.string().nullable(), null);
+const invitation = (userId: string) =>
+  defineSetting(`invite:${userId}`, z.object({ sha256: z.string(), expiresAt: z.number() }).nullable(), null);
 const INVITE_TTL_MS = 7 * 24 * 3_600_000;
 
 export interface NewSession {
@@ -69,7 +71,7 @@ export async function createUser(db: Db, actor: Actor, input: NewUserInput) {
     if (!passwordHash) {
       const secret = newSecret();
       inviteToken = `${user.id}.${secret}`;
-      await writeSetting(tx, inviteKey(user.id), {
+      await putSetting(tx, invitation(user.id), {
         sha256: sha256(secret),
         expiresAt: Date.now() + INVITE_TTL_MS,
       });
@@ -91,11 +93,11 @@ export async function acceptInvite(db: Db, token: string, password: string) {
     throw new ValidationError('Invalid invitation.', 'token');
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
-    const invite = await readSetting<{ sha256: string; expiresAt: number }>(tx, inviteKey(userId));
+    const invite = await getSetting(tx, invitation(userId));
     if (!invite || invite.expiresAt < Date.now() || !safeEqual(invite.sha256, sha256(secret))) {
       throw new ValidationError('Invalid or expired invitation.', 'token');
     }
-    await deleteSetting(tx, inviteKey(userId));
+    await deleteSetting(tx, invitation(userId));
     const user = await repo.updateUser(tx, userId, { passwordHash });
     if (!user) throw new NotFoundError('User');
     await recordAudit(tx, { kind: 'user', id: user.id } as Actor, {
@@ -173,7 +175,7 @@ export async function ensureFirstAdmin(
       return { created: true };
     }
     const setupToken = newSecret();
-    await writeSetting(tx, SETUP_KEY, sha256(setupToken));
+    await putSetting(tx, SETUP_TOKEN, sha256(setupToken));
     return { created: false, setupToken };
   });
 }
@@ -182,11 +184,11 @@ export async function ensureFirstAdmin(
 export async function completeSetup(db: Db, token: string, input: Omit<NewUserInput, 'role'>) {
   const passwordHash = await hashPassword(input.password ?? '');
   return db.transaction(async (tx) => {
-    const stored = await readSetting<string>(tx, SETUP_KEY);
+    const stored = await getSetting(tx, SETUP_TOKEN);
     if (!stored || (await repo.countUsers(tx)) > 0 || !safeEqual(stored, sha256(token))) {
       throw new ValidationError('Invalid or used setup token.', 'token');
     }
-    await deleteSetting(tx, SETUP_KEY);
+    await deleteSetting(tx, SETUP_TOKEN);
     const user = await repo.insertUser(tx, {
       email: input.email,
       name: input.name,

@@ -19,7 +19,8 @@ import {
 import * as bot from '../bot/service.ts';
 import { EscalationContextSchema, EscalationResult } from '../escalation/schemas.ts';
 import { type EscalationRequest, escalate } from '../escalation/service.ts';
-import { Locale, SiteKey } from './schemas.ts';
+import { Locale } from '../settings/schemas.ts';
+import { SiteKey } from './schemas.ts';
 import * as widget from './service.ts';
 
 const tags = ['widget'];

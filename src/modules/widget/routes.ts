@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ForbiddenError } from '../../server/errors.ts';
+import { Locale } from '../settings/schemas.ts';
 import widgetAssets from './assets.ts';
 import widgetBotRoutes from './bot-proxy.ts';
 import { ensureDemoSite } from './demo.ts';
@@ -9,7 +10,6 @@ import {
   Card,
   EventBody,
   IdentifyBody,
-  Locale,
   Rule,
   SiteInput,
   SiteKey,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { Locale } from '../settings/schemas.ts';
 import { STRING_KEYS } from './strings.ts';
 
 export const SiteKey = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{1,39}$/)
   .describe('Public site key, as in `data-relais-site`.');
-export const Locale = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/);
 /** Page tags, segments and event names: short, no separators the HMAC payload relies on. */
 const Token = z.string().regex(/^[\w.:=/-]{1,80}$/);
 const Origin = z
