@@ -193,7 +193,7 @@ export const listConnections = async (db: DbOrTx) =>
 export const deleteConnection = (db: DbOrTx, name: string) =>
   db.delete(flowConnections).where(eq(flowConnections.name, name)).returning();
 
-// ── escalations (fallback store) ──
+// ── escalations: the bot's record of each hand-over to a ticket ──
 
 export async function insertEscalation(db: DbOrTx, values: typeof botEscalations.$inferInsert) {
   const [row] = await db.insert(botEscalations).values(values).returning();
