@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { createEngine } from '../../engine/index.ts';
 import type { Actor } from '../../server/access.ts';
 import { recordAudit } from '../audit/service.ts';
 import { listIndexableArticles } from '../kb/service.ts';
 import { enqueue, type OutboxRenderer } from '../outbox/service.ts';
-import { readSetting, writeSetting } from '../settings/service.ts';
+import { defineSetting, getSetting, putSetting } from '../settings/service.ts';
 import { findUser } from '../staff/service.ts';
 import { listStaleContent, type StaleArticle } from './content.ts';
 import { clusterGaps, type GapCluster, suggestAnswer } from './gaps.ts';
@@ -21,7 +22,12 @@ import { readAnalyticsSettings } from './settings.ts';
 
 const DAY = 86_400_000;
 const DIGEST_LOCK = 7_261_011;
-const STATE_KEY = 'analytics_digest';
+/** The digest's run state: the ISO week last sent, so every node sends each week's digest once. */
+const DIGEST_STATE = defineSetting(
+  'analytics_digest',
+  z.object({ lastWeek: z.string().optional(), at: z.string().optional() }),
+  {},
+);
 const TOP_GAPS = 5;
 /** Gap clusters scored against the knowledge base to decide whose articles they concern. */
 const GAPS_CONSIDERED = 50;
@@ -187,7 +193,7 @@ export async function sendWeeklyDigest(
   return db.transaction(async (tx) => {
     if (!(await repo.tryTransactionLock(tx, DIGEST_LOCK)))
       return { status: 'busy', week, ownerIds: [] } as const;
-    const state = await readSetting<{ lastWeek?: string }>(tx, STATE_KEY);
+    const state = await getSetting(tx, DIGEST_STATE);
     if (!opts.force && state?.lastWeek && state.lastWeek >= week) {
       return { status: 'already_sent', week, ownerIds: [] } as const;
     }
@@ -206,7 +212,7 @@ export async function sendWeeklyDigest(
         idempotencyKey: `digest-${week}-${d.ownerId}${opts.force ? `-${randomUUID()}` : ''}`,
       })),
     });
-    await writeSetting(tx, STATE_KEY, { lastWeek: week, at: now.toISOString() });
+    await putSetting(tx, DIGEST_STATE, { lastWeek: week, at: now.toISOString() });
     const ownerIds = digests.map((d) => d.ownerId);
     if (opts.actor) {
       await recordAudit(tx, opts.actor, {

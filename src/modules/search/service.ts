@@ -17,7 +17,7 @@ export interface FoundAnswers {
 }
 
 export interface SearchBackend {
-  index: { match(query: string, options: MatchOptions): Promise<MatchResult> };
+  index: { match(query: string, options: MatchOptions): Promise<MatchResult> | MatchResult };
   source: Pick<SearchSource, 'cards'>;
 }
 
@@ -39,9 +39,13 @@ export async function findAnswers(
   options: MatchOptions & { audience: SearchAudience },
 ): Promise<FoundAnswers> {
   const match = await backend.index.match(query, options);
+  // Segment answers held by a verified identity are not public cards: the engine has already kept only
+  // those the segments grant, so their cards are read without the public-only filter.
+  const cardAudience =
+    options.audience === 'public' && options.segments?.length ? 'internal' : options.audience;
   const cards = await backend.source.cards(
     match.candidates.map((c) => c.id),
-    options.audience,
+    cardAudience,
   );
   const byId = new Map(cards.map((c) => [c.id, c]));
   const internal = options.audience === 'internal';

@@ -42,12 +42,6 @@ export async function deleteSetting(db: DbOrTx, setting: Setting<unknown>): Prom
   await repo.deleteSetting(db, setting.key);
 }
 
-/**
- * Untyped access kept only for `analytics/digest.ts`'s run state until it declares a setting;
- * new code uses `defineSetting` + `getSetting`/`putSetting`.
- */
-export { readSetting, writeSetting } from './repository.ts';
-
 // ── help-centre locales and branding ──
 
 export const DEFAULT_LOCALES = ['fr', 'en'];

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/service.ts';
 import { recordEvent } from '../events/service.ts';
 import { renderMarkdown } from '../kb/markdown.ts';
 import * as kb from '../kb/service.ts';
+import { findAnswers } from '../search/service.ts';
 import {
   type IdentityClaims,
   issueToken,
@@ -212,36 +213,25 @@ export async function searchAnswers(
   q: string,
   opts: { locale?: string | undefined; prefix: boolean; limit: number; publicUrl: string },
 ) {
-  const result = await index.match(q, {
+  const source = {
+    cards: (ids: string[], audience: 'public' | 'internal') =>
+      kb.findArticlesForDisplay(db, ids, undefined, audience),
+  };
+  const { match: result, hits } = await findAnswers({ index, source }, q, {
     audience: 'public',
     segments: session?.segments ?? [],
     limit: opts.limit,
     prefix: opts.prefix,
     ...(opts.locale ? { locale: opts.locale } : {}),
   });
-  // The engine already filtered by audience and segments: every candidate may be shown.
-  const cards = await kb.findArticlesForDisplay(
-    db,
-    result.candidates.map((c) => c.id),
-    undefined,
-    'internal',
-  );
-  const byId = new Map(cards.map((c) => [c.id, c]));
-  const results = result.candidates.flatMap((c) => {
-    const card = byId.get(c.id);
-    return card
-      ? [
-          {
-            id: card.id,
-            locale: card.locale,
-            title: card.title,
-            shortAnswer: card.shortAnswer,
-            url: opts.publicUrl + card.url,
-            confidence: c.confidence,
-          },
-        ]
-      : [];
-  });
+  const results = hits.map((h) => ({
+    id: h.id,
+    locale: h.locale,
+    title: h.title,
+    shortAnswer: h.shortAnswer,
+    url: opts.publicUrl + h.url,
+    confidence: h.confidence,
+  }));
   return { locale: result.locale, abstain: result.abstain, confidence: result.confidence, results };
 }
 
