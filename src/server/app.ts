@@ -35,6 +35,7 @@ import errors from './errors.ts';
 import health from './health.ts';
 import { loggerOptions } from './logging.ts';
 import openapi from './openapi.ts';
+import textEdge from './text-edge.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -84,6 +85,7 @@ export async function buildApp({
   });
 
   await app.register(errors);
+  await app.register(textEdge);
   await app.register(dbPlugin, { database });
   await app.register(cookie);
   await app.register(helmet, {
