@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { loadDemoContent } from './demo/load.ts';
 import { ensureFirstAdmin } from './modules/staff/service.ts';
+import { configureOutbound } from './net/outbound.ts';
 import { type BuildOptions, buildApp } from './server/app.ts';
 import { configureSecretKey } from './server/secret-box.ts';
 
@@ -25,6 +26,7 @@ export async function startRelais(
     dataDir: config.dataDir,
     memory: config.databaseUrl === 'memory://',
   });
+  configureOutbound(config.outboundAllowlist);
   const database = await openDatabase(config.databaseUrl, config.dataDir);
   try {
     await database.migrate();

@@ -2,13 +2,18 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONNECTOR_KINDS, OUTBOX_STATUSES, outbox, ticketConnectors } from '../../db/schema.ts';
+import { refineOutboundUrl } from '../../net/outbound.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { sealSecret } from '../../server/secret-box.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { ConnectorRow } from './connectors.ts';
 
 const Id = z.strictObject({ id: z.uuid() });
-const HttpUrl = z.url({ protocol: /^https?$/ }).max(500);
+// Checked by the outbound guard when saved (no internal address), and again at every delivery.
+const HttpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .superRefine(refineOutboundUrl);
 
 /** Non-secret settings each kind needs. */
 const SETTINGS = {
