@@ -76,6 +76,8 @@ describe('checkOutboundUrl (default: no allowlist)', () => {
     expect(addressRefusal('127.0.0.1', EMPTY_ALLOWLIST)).toBeTruthy();
     expect(addressRefusal('::ffff:127.0.0.1', EMPTY_ALLOWLIST)).toBeTruthy();
     expect(addressRefusal('169.254.169.254', EMPTY_ALLOWLIST)).toBeTruthy();
+    expect(addressRefusal('fe80::1%eth0', EMPTY_ALLOWLIST)).toBeTruthy();
+    expect(addressRefusal('::ffff:8.8.8.8', EMPTY_ALLOWLIST)).toBeTruthy();
     expect(addressRefusal('93.184.215.14', EMPTY_ALLOWLIST)).toBeUndefined();
   });
 });

@@ -132,6 +132,8 @@ export function addressRefusal(address: string, allowlist: Allowlist = configure
   if (!type) return 'not an IP address';
   if (allowlist.addresses.check(address, type)) return undefined;
   // IPv4-mapped IPv6: no public service needs to be reached that way, and it is the classic disguise.
+  // A scoped address (fe80::1%eth0) only exists on a local link.
+  if (address.includes('%')) return `${address} is a link-local address`;
   if (type === 'ipv6' && new URL(`http://[${address}]/`).hostname.startsWith('[::ffff:')) {
     return `${address} is an IPv4-mapped IPv6 address`;
   }
