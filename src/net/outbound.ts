@@ -187,9 +187,10 @@ async function vettedAddress(url: URL, allowlist: Allowlist): Promise<{ address:
   const answers = literal
     ? [{ address: host, family: literal }]
     : await lookup(host, { all: true, verbatim: true }).catch((err: NodeJS.ErrnoException) => {
-        throw new OutboundRefusedError(`cannot resolve ${host} (${err.code ?? 'dns error'})`);
+        // Not a refusal: DNS may answer on the next attempt.
+        throw new Error(`cannot resolve ${host} (${err.code ?? 'dns error'})`);
       });
-  if (!answers.length) throw new OutboundRefusedError(`cannot resolve ${host}`);
+  if (!answers.length) throw new Error(`cannot resolve ${host}`);
   if (!allowlist.hosts.has(host)) {
     // Every answer must be acceptable: one internal address among public ones is still a way in.
     for (const a of answers) {
