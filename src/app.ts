@@ -37,6 +37,7 @@ import errors from './server/errors.ts';
 import health from './server/health.ts';
 import { loggerOptions } from './server/logging.ts';
 import openapi from './server/openapi.ts';
+import textEdge from './server/text-edge.ts';
 import contactPages from './web/contact.ts';
 import helpCentre from './web/routes.ts';
 
@@ -91,6 +92,7 @@ export async function buildApp({
   });
 
   await app.register(errors);
+  await app.register(textEdge);
   await app.register(dbPlugin, { database });
   await app.register(cookie);
   await app.register(helmet, {

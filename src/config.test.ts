@@ -51,8 +51,20 @@ describe('configuration', () => {
     [{ RELAIS_SECRET_KEY: 'not 32 bytes' }, 'RELAIS_SECRET_KEY'],
     [{ RELAIS_EMBEDDINGS: 'http', RELAIS_EMBEDDINGS_MODEL: 'mistral-embed' }, 'RELAIS_EMBEDDINGS_URL'],
     [{ RELAIS_EMBEDDINGS: 'local' }, 'RELAIS_EMBEDDINGS_MODEL'],
+    [{ RELAIS_OUTBOUND_ALLOWLIST: '10.0.0.0/33' }, 'RELAIS_OUTBOUND_ALLOWLIST'],
+    [{ RELAIS_OUTBOUND_ALLOWLIST: 'crm.internal, not a host' }, 'RELAIS_OUTBOUND_ALLOWLIST'],
+    [{ RELAIS_LLM_URL: 'http://localhost:11434', RELAIS_LLM_MODEL: 'm' }, 'RELAIS_LLM_URL'],
   ])('rejects %o naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('lets the operator allow a local model server', () => {
+    const config = loadConfig({
+      RELAIS_LLM_URL: 'http://localhost:11434',
+      RELAIS_LLM_MODEL: 'm',
+      RELAIS_OUTBOUND_ALLOWLIST: 'localhost, 10.0.0.0/8',
+    });
+    expect(config.outboundAllowlist.entries).toEqual(['localhost', '10.0.0.0/8']);
   });
 });

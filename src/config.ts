@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from './crypto/secret-box.ts';
+import { type Allowlist, checkOutboundUrl, parseAllowlist } from './net/outbound.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -48,6 +49,16 @@ const EnvSchema = z.object({
   RELAIS_OUTBOX_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   RELAIS_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   RELAIS_OUTBOX_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  RELAIS_OUTBOUND_ALLOWLIST: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseAllowlist(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -77,6 +88,8 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string };
   /** Delivery of e-mails and connector pushes (src/modules/outbox). */
   outbox: { pollMs: number; timeoutMs: number; maxAttempts: number; backoffMs: number };
+  /** Internal hosts, addresses and CIDRs that outbound calls may reach (src/net/outbound.ts). */
+  outboundAllowlist: Allowlist;
 }
 
 export class ConfigError extends Error {}
@@ -109,6 +122,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration:\n  RELAIS_LLM_MODEL: RELAIS_LLM_URL and RELAIS_LLM_MODEL go together',
     );
+  }
+  const outboundAllowlist = parseAllowlist(e.RELAIS_OUTBOUND_ALLOWLIST);
+  // The operator's own endpoints go through the same guard: say so now rather than at the first call.
+  for (const [name, url] of [
+    ['RELAIS_LLM_URL', e.RELAIS_LLM_URL],
+    ['RELAIS_EMBEDDINGS_URL', e.RELAIS_EMBEDDINGS === 'http' ? e.RELAIS_EMBEDDINGS_URL : undefined],
+  ] as const) {
+    const check = url ? checkOutboundUrl(url, outboundAllowlist) : { ok: true as const };
+    if (!check.ok) throw new ConfigError(`Invalid configuration:\n  ${name}: ${check.reason}`);
   }
   return {
     port: e.PORT,
@@ -152,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.RELAIS_OUTBOX_MAX_ATTEMPTS,
       backoffMs: e.RELAIS_OUTBOX_BACKOFF_MS,
     },
+    outboundAllowlist,
   };
 }

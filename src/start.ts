@@ -5,6 +5,7 @@ import { configureSecretKey } from './crypto/secret-box.ts';
 import { openDatabase } from './db/client.ts';
 import { loadDemoContent } from './demo/load.ts';
 import { ensureFirstAdmin } from './modules/staff/service.ts';
+import { configureOutbound } from './net/outbound.ts';
 
 export interface Started {
   app: FastifyInstance;
@@ -25,6 +26,7 @@ export async function startRelais(
     dataDir: config.dataDir,
     memory: config.databaseUrl === 'memory://',
   });
+  configureOutbound(config.outboundAllowlist);
   const database = await openDatabase(config.databaseUrl, config.dataDir);
   try {
     await database.migrate();

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildEscalation } from './escalation-builders.ts';
-import { freePort, scratchDatabaseUrl, tempDir } from './helpers.ts';
+import { freePort, scratchDatabaseUrl, TEST_OUTBOUND_ALLOWLIST, tempDir } from './helpers.ts';
 import { startReceiver, verifyWebhook } from './receivers.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -94,6 +94,7 @@ describe('no escalation lost when Relais dies mid-delivery', () => {
       RELAIS_OUTBOX_POLL_MS: '100',
       RELAIS_OUTBOX_TIMEOUT_MS: '1500',
       RELAIS_OUTBOX_BACKOFF_MS: '200',
+      RELAIS_OUTBOUND_ALLOWLIST: TEST_OUTBOUND_ALLOWLIST,
     };
     if (process.env.DATABASE_URL) env.DATABASE_URL = scratch.url;
 

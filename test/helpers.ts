@@ -39,6 +39,8 @@ export async function scratchDatabaseUrl(): Promise<{ url: string; drop: () => P
   };
 }
 
+export const TEST_OUTBOUND_ALLOWLIST = '127.0.0.0/8,::1,localhost';
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     RELAIS_DEMO: 'off',
@@ -46,6 +48,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     RELAIS_ADMIN_EMAIL: ADMIN.email,
     RELAIS_ADMIN_PASSWORD: ADMIN.password,
     RELAIS_DATA_DIR: join(tmpdir(), 'relais-unused'),
+    // The tests' receivers (test/receivers.ts, local servers) listen on loopback, which the outbound
+    // guard refuses by default; src/net/outbound-default.test.ts proves that default ('' = unset).
+    RELAIS_OUTBOUND_ALLOWLIST: TEST_OUTBOUND_ALLOWLIST,
     ...overrides,
   });
 }

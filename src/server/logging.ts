@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { serializeError } from './log-errors.ts';
 
 /** Query-string values can hold what a customer typed (e-mails, phone numbers): log only the keys. */
 export function redactUrl(url: string): string {
@@ -36,6 +37,8 @@ export function loggerOptions(
     serializers: {
       req: (req) => ({ method: req.method, url: redactUrl(req.url), reqId: req.id }),
       res: (res) => ({ statusCode: res.statusCode }),
+      // Database errors without their SQL parameters (src/server/log-errors.ts).
+      err: serializeError,
     },
   };
 }

@@ -282,6 +282,11 @@ export default async function contactPages(app: FastifyInstance) {
     async (req, reply) => {
       const raw = (req.body ?? {}) as Record<string, unknown>;
       const token = typeof raw.token === 'string' ? raw.token : '';
+      // The token goes back into the redirect: only the shape we issue (newSecret) ever does.
+      if (!TOKEN_SHAPE.test(token)) {
+        reply.status(400);
+        return page(reply, 'fr', T.fr.notFound, `<h1>${T.fr.notFound}</h1><p>${T.en.notFound}</p>`);
+      }
       const body = typeof raw.body === 'string' ? raw.body.trim() : '';
       if (body) {
         try {
@@ -296,6 +301,9 @@ export default async function contactPages(app: FastifyInstance) {
     },
   );
 }
+
+/** Secure-link tokens as issued: base64url of 32 random bytes (older links: 20 characters or more). */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,128}$/;
 
 async function ticketPage(app: FastifyInstance, reply: FastifyReply, token: string) {
   let view: Awaited<ReturnType<typeof customerView>>;

@@ -423,6 +423,7 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'Delete events older than the retention period now (also runs every 6 hours).',
+        body: z.strictObject({}).nullish(),
         response: { 200: z.object({ deleted: z.number() }) },
       },
     },

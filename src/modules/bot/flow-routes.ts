@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { refineOutboundUrl } from '../../net/outbound.ts';
 import { NotFoundError } from '../../server/errors.ts';
 import { flowJsonSchema, validateFlow } from './flow-schema.ts';
 import * as flows from './flow-service.ts';
@@ -248,7 +249,8 @@ const flowRoutes: FastifyPluginAsyncZod = async (app) => {
           baseUrl: z
             .url()
             .regex(/^https?:\/\//)
-            .max(500),
+            .max(500)
+            .superRefine(refineOutboundUrl),
           headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(2000)).optional(),
           timeoutMs: z.number().int().min(100).max(15_000).optional(),
         }),

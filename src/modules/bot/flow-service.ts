@@ -3,6 +3,7 @@
  * conversation service (the published definition to run, the HTTP actions it calls).
  */
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { outboundFetch } from '../../net/outbound.ts';
 import type { Actor } from '../../server/access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -200,17 +201,19 @@ export async function callConnection(
   if (!connection) return { ok: false, reason: 'unknown_connection' };
   const timeout = Math.min(request.timeoutMs, connection.timeoutMs);
   try {
-    const res = await fetch(`${connection.baseUrl}${request.path}`, {
-      method: request.method,
-      headers: {
-        accept: 'application/json',
-        ...(request.body ? { 'content-type': 'application/json' } : {}),
-        ...connection.headers,
+    const res = await outboundFetch(
+      `${connection.baseUrl}${request.path}`,
+      {
+        method: request.method,
+        headers: {
+          accept: 'application/json',
+          ...(request.body ? { 'content-type': 'application/json' } : {}),
+          ...connection.headers,
+        },
+        ...(request.method === 'POST' ? { body: JSON.stringify(request.body ?? {}) } : {}),
       },
-      ...(request.method === 'POST' ? { body: JSON.stringify(request.body ?? {}) } : {}),
-      signal: AbortSignal.timeout(timeout),
-      redirect: 'error',
-    });
+      { timeoutMs: timeout },
+    );
     if (!res.ok) return { ok: false, reason: `http_${res.status}` };
     const text = await res.text();
     if (text.length > 100_000) return { ok: false, reason: 'response_too_large' };

@@ -1,3 +1,5 @@
+import { outboundFetch } from '../../net/outbound.ts';
+
 /**
  * A chat-completions client for any OpenAI-compatible server (Mistral, OpenAI, Ollama, vLLM…):
  * POST {RELAIS_LLM_URL}/v1/chat/completions. Nothing else of Relais talks to the model.
@@ -25,20 +27,23 @@ export function openAICompatibleProvider(config: {
   return {
     name: `openai-compatible:${config.model}`,
     async complete(messages, options = {}) {
-      const res = await fetch(endpoint, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+      const res = await outboundFetch(
+        endpoint,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+          },
+          body: JSON.stringify({
+            model: config.model,
+            messages,
+            temperature: options.temperature ?? 0,
+            max_tokens: options.maxTokens ?? 400,
+          }),
         },
-        body: JSON.stringify({
-          model: config.model,
-          messages,
-          temperature: options.temperature ?? 0,
-          max_tokens: options.maxTokens ?? 400,
-        }),
-        signal: AbortSignal.timeout(config.timeoutMs ?? 20_000),
-      });
+        { timeoutMs: config.timeoutMs ?? 20_000 },
+      );
       if (!res.ok) throw new Error(`LLM answered HTTP ${res.status}`);
       const body = (await res.json()) as { choices?: Array<{ message?: { content?: unknown } }> };
       const content = body.choices?.[0]?.message?.content;

@@ -2,13 +2,18 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sealSecret } from '../../crypto/secret-box.ts';
 import { CONNECTOR_KINDS, OUTBOX_STATUSES } from '../../db/schema.ts';
+import { refineOutboundUrl } from '../../net/outbound.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { ConnectorRow } from './repository.ts';
 import * as repo from './repository.ts';
 
 const Id = z.strictObject({ id: z.uuid() });
-const HttpUrl = z.url({ protocol: /^https?$/ }).max(500);
+// Checked by the outbound guard when saved (no internal address), and again at every delivery.
+const HttpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .superRefine(refineOutboundUrl);
 
 /** Non-secret settings each kind needs. */
 const SETTINGS = {

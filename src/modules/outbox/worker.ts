@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Transporter } from 'nodemailer';
 import { openSecret } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/client.ts';
+import { OutboundRefusedError, outboundFetch } from '../../net/outbound.ts';
 import { buildConnectorRequest, webhookEvent } from './connectors.ts';
 import { createMailer } from './mailer.ts';
 import * as repo from './repository.ts';
@@ -107,7 +108,8 @@ export class OutboxWorker {
     try {
       result = row.kind === 'email' ? await this.sendEmail(row) : await this.push(row);
     } catch (err) {
-      result = { ok: false, permanent: false, error: describe(err) };
+      // A target the outbound guard refuses stays refused: no point retrying it.
+      result = { ok: false, permanent: err instanceof OutboundRefusedError, error: describe(err) };
     }
     const now = new Date();
     if (result.ok) {
@@ -178,13 +180,12 @@ export class OutboxWorker {
       pushed.contextText,
       row.idempotencyKey,
     );
-    const res = await fetch(req.url, {
-      method: req.method ?? 'POST',
-      headers: req.headers,
-      body: req.body,
-      redirect: 'error',
-      signal: AbortSignal.timeout(this.opts.timeoutMs),
-    });
+    // Through the outbound guard: a refused target gets no request, so no credential leaves.
+    const res = await outboundFetch(
+      req.url,
+      { method: req.method ?? 'POST', headers: req.headers, body: req.body },
+      { timeoutMs: this.opts.timeoutMs },
+    );
     await res.body?.cancel().catch(() => {});
     if (res.ok) return { ok: true };
     const retryable =

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyModel } from '../../../test/fixtures/tiny-onnx-model.ts';
-import { tempDir } from '../../../test/helpers.ts';
+import { TEST_OUTBOUND_ALLOWLIST, tempDir } from '../../../test/helpers.ts';
+import { configureOutbound, parseAllowlist } from '../../net/outbound.ts';
 import { createHttpEmbeddingProvider, createLocalEmbeddingProvider, EmbeddingError } from './embeddings.ts';
 
 /** A local server speaking the OpenAI embeddings protocol: vectors are hashed character trigrams. */
@@ -57,6 +58,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // No startRelais here: let the provider reach this loopback server as the other tests do.
+  configureOutbound(parseAllowlist(TEST_OUTBOUND_ALLOWLIST));
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 

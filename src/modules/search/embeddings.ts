@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config.ts';
 import type { EmbeddingProvider } from '../../engine/types.ts';
+import { outboundFetch } from '../../net/outbound.ts';
 
 export class EmbeddingError extends Error {}
 
@@ -28,15 +29,18 @@ export function createHttpEmbeddingProvider(options: HttpEmbeddingOptions): Embe
   async function embedBatch(input: string[]): Promise<Float32Array[]> {
     let res: Response;
     try {
-      res = await fetch(endpoint, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+      res = await outboundFetch(
+        endpoint,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+          },
+          body: JSON.stringify({ model: options.model, input, encoding_format: 'float' }),
         },
-        body: JSON.stringify({ model: options.model, input, encoding_format: 'float' }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
+        { timeoutMs: options.timeoutMs ?? 10_000 },
+      );
     } catch (err) {
       throw new EmbeddingError(`Embedding endpoint ${endpoint} unreachable: ${(err as Error).message}`);
     }
