@@ -1,3 +1,4 @@
+import { Button } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { type Branding as BrandingShape, get, put } from '../api.ts';
@@ -103,9 +104,9 @@ function BrandingForm({ initial }: { initial: BrandingShape }) {
             hint={t('branding.logoHint')}
             error={errors.fields.logoUrl}
           />
-          <button type="submit" className="primary" disabled={save.isPending}>
+          <Button type="submit" disabled={save.isPending}>
             {t('common.save')}
-          </button>
+          </Button>
         </form>
         <div>
           <h3>{t('branding.preview')}</h3>
@@ -165,9 +166,9 @@ function LocalesForm({ initial }: { initial: string[] }) {
           hint={t('locales.hint')}
           error={errors.fields.locales}
         />
-        <button type="submit" className="primary" disabled={save.isPending}>
+        <Button type="submit" disabled={save.isPending}>
           {t('common.save')}
-        </button>
+        </Button>
       </form>
       {errors.general && <Alert>{errors.general}</Alert>}
       {save.isSuccess && <Alert kind="success">{t('locales.saved')}</Alert>}

@@ -1,3 +1,4 @@
+import { Button, Table } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -18,30 +19,30 @@ export function WidgetSites() {
       {sites.error && <QueryError error={sites.error} />}
       {sites.data?.items.length === 0 && <p>{t('widget.none')}</p>}
       {sites.data && sites.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('widget.name')}</th>
-              <th scope="col">{t('widget.key')}</th>
-              <th scope="col">{t('widget.origins')}</th>
-              <th scope="col">{t('widget.rules')}</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('widget.name')}</Table.Th>
+              <Table.Th scope="col">{t('widget.key')}</Table.Th>
+              <Table.Th scope="col">{t('widget.origins')}</Table.Th>
+              <Table.Th scope="col">{t('widget.rules')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
             {sites.data.items.map((s) => (
-              <tr key={s.key}>
-                <th scope="row">
+              <Table.Tr key={s.key}>
+                <Table.Th scope="row">
                   <Link to={`/settings/widget/${s.key}`}>{s.name}</Link>
-                </th>
-                <td>
+                </Table.Th>
+                <Table.Td>
                   <code>{s.key}</code>
-                </td>
-                <td>{s.allowedOrigins.join(', ')}</td>
-                <td>{s.rules.length}</td>
-              </tr>
+                </Table.Td>
+                <Table.Td>{s.allowedOrigins.join(', ')}</Table.Td>
+                <Table.Td>{s.rules.length}</Table.Td>
+              </Table.Tr>
             ))}
-          </tbody>
-        </table>
+          </Table.Tbody>
+        </Table>
       )}
     </section>
   );
@@ -137,9 +138,9 @@ function SiteForm({ site }: { site: WidgetSite }) {
           hint={t('widget.stringsHint')}
           error={localError ?? undefined}
         />
-        <button type="submit" className="primary" disabled={save.isPending}>
+        <Button type="submit" disabled={save.isPending}>
           {t('common.save')}
-        </button>
+        </Button>
         <div aria-live="polite">
           {save.error && <ProblemDetails error={save.error} />}
           {save.isSuccess && <Alert kind="success">{t('widget.saved')}</Alert>}
@@ -184,9 +185,9 @@ function RulesForm({ site }: { site: WidgetSite }) {
           hint={t('widget.rulesHint')}
           error={localError ?? undefined}
         />
-        <button type="submit" className="primary" disabled={save.isPending}>
+        <Button type="submit" disabled={save.isPending}>
           {t('widget.saveRules')}
-        </button>
+        </Button>
         <div aria-live="polite">
           {save.error && <ProblemDetails error={save.error} />}
           {save.data && (
