@@ -228,12 +228,17 @@ export function ProblemDetails({ error }: { error: unknown }) {
   );
 }
 
-/** A saved change, confirmed in a toast that leaves by itself (the page also shows the new state). */
-export function notifySuccess(message: string) {
-  notifications.show({ color: 'green', message, withBorder: true });
-}
-
-/** A failed background action that has no form to show its error next to. */
-export function notifyError(message: string) {
-  notifications.show({ color: 'red', message, withBorder: true, autoClose: 8000 });
+/**
+ * Toasts for outcomes: a saved change (leaves by itself; the page also shows the new state) and a
+ * failed background action that has no form to show its error next to.
+ */
+export function useNotify() {
+  const { t } = useI18n();
+  const closeButtonProps = { 'aria-label': t('common.close') };
+  return {
+    success: (message: string) =>
+      notifications.show({ color: 'green', message, withBorder: true, closeButtonProps }),
+    error: (message: string) =>
+      notifications.show({ color: 'red', message, withBorder: true, autoClose: 8000, closeButtonProps }),
+  };
 }

@@ -7,13 +7,13 @@ import { useSession } from '../session.tsx';
 import { DataTable } from '../table.tsx';
 import {
   Alert,
-  notifySuccess,
   PageTitle,
   QueryError,
   Secret,
   SelectField,
   TextField,
   useFormErrors,
+  useNotify,
 } from '../ui.tsx';
 
 const USERS = ['users'] as const;
@@ -91,6 +91,7 @@ function InviteForm() {
 export function Users() {
   const { t, formatDate } = useI18n();
   const qc = useQueryClient();
+  const notify = useNotify();
   const me = useSession().data;
   const users = useQuery({ queryKey: USERS, queryFn: () => get<{ items: StaffUser[] }>('/users') });
   const [rowError, setRowError] = useState<string | undefined>();
@@ -113,7 +114,7 @@ export function Users() {
       if (ctx?.before) qc.setQueryData(USERS, ctx.before);
       setRowError(err instanceof ApiError ? err.problem.detail : String(err));
     },
-    onSuccess: (user) => notifySuccess(t('users.updated', { name: user.name })),
+    onSuccess: (user) => notify.success(t('users.updated', { name: user.name })),
     onSettled: () => qc.invalidateQueries({ queryKey: USERS }),
   });
 

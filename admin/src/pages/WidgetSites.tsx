@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { get, patch, put, type WidgetSite } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { Alert, PageTitle, ProblemDetails, QueryError, TextArea, TextField } from '../ui.tsx';
+import { Alert, PageTitle, ProblemDetails, QueryError, TextArea, TextField, useNotify } from '../ui.tsx';
 
 const SITES = ['widget-sites'] as const;
 
@@ -81,6 +81,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
 function SiteForm({ site }: { site: WidgetSite }) {
   const { t } = useI18n();
   const qc = useQueryClient();
+  const notify = useNotify();
   const [name, setName] = useState(site.name);
   const [origins, setOrigins] = useState(site.allowedOrigins.join('\n'));
   const [strings, setStrings] = useState(JSON.stringify(site.strings, null, 2));
@@ -90,6 +91,7 @@ function SiteForm({ site }: { site: WidgetSite }) {
     onSuccess: (saved) => {
       qc.setQueryData(['widget-site', site.key], saved);
       void qc.invalidateQueries({ queryKey: SITES });
+      notify.success(t('widget.saved'));
     },
   });
   const submit = (e: FormEvent) => {
@@ -141,10 +143,7 @@ function SiteForm({ site }: { site: WidgetSite }) {
         <Button type="submit" disabled={save.isPending}>
           {t('common.save')}
         </Button>
-        <div aria-live="polite">
-          {save.error && <ProblemDetails error={save.error} />}
-          {save.isSuccess && <Alert kind="success">{t('widget.saved')}</Alert>}
-        </div>
+        <div aria-live="polite">{save.error && <ProblemDetails error={save.error} />}</div>
       </form>
     </section>
   );
