@@ -131,7 +131,7 @@ describe('admin console', { timeout: 120_000 }, () => {
     const { context, page, problems } = await newPage(browser);
     await signInToConsole(page, base, EDITOR.email, EDITOR.password);
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    await expect(nav.getByRole('link', { name: 'Content' }).count()).resolves.toBe(1);
+    await expect(nav.getByRole('link', { name: 'Articles' }).count()).resolves.toBe(1);
     for (const hidden of ['Team', 'API keys', 'Audit log', 'Analytics']) {
       await expect(nav.getByRole('link', { name: hidden }).count()).resolves.toBe(0);
     }
@@ -172,7 +172,7 @@ describe('admin console', { timeout: 120_000 }, () => {
     await signInToConsole(page, base, editor.email, 'a long enough password');
     await page
       .getByRole('navigation', { name: 'Main navigation' })
-      .getByRole('link', { name: 'Content' })
+      .getByRole('link', { name: 'Articles' })
       .click();
     await page.getByRole('heading', { level: 1, name: 'Content' }).waitFor();
     await expectAccessible(page);
@@ -201,7 +201,7 @@ describe('admin console', { timeout: 120_000 }, () => {
     page.once('dialog', (d) => void d.dismiss());
     await page
       .getByRole('navigation', { name: 'Main navigation' })
-      .getByRole('link', { name: 'Content' })
+      .getByRole('link', { name: 'Articles' })
       .click();
     await page.getByRole('heading', { level: 1, name: 'New article' }).waitFor();
     expect(await page.getByLabel('Question title').inputValue()).toBe('Comment changer de forfait ?');

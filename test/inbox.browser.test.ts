@@ -184,7 +184,7 @@ describe('agent inbox in the console', { timeout: 120_000 }, () => {
     const { context, page } = await newPage(browser);
     await signInToConsole(page, base, editor.email, 'a long enough password');
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    await nav.getByRole('link', { name: 'Content' }).waitFor();
+    await nav.getByRole('link', { name: 'Articles' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Tickets' }).count()).toBe(0);
     await page.goto(`${base}/admin/inbox`);
     await page.getByRole('heading', { level: 1, name: 'Access denied' }).waitFor();

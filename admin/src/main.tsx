@@ -1,3 +1,10 @@
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import '@mantine/spotlight/styles.css';
+import './theme.css';
+import './styles.css';
+import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -5,7 +12,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { ApiError } from './api.ts';
 import { I18nProvider } from './i18n.tsx';
 import { routes } from './routes.tsx';
-import './styles.css';
+import { theme } from './theme.ts';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -21,10 +28,14 @@ const router = createBrowserRouter(routes, { basename: '/admin' });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <I18nProvider>
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </I18nProvider>
+    {/* No <style> elements (CSP style-src 'self'): the theme's variables live in theme.css. */}
+    <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false}>
+      <Notifications position="top-right" />
+      <I18nProvider>
+        <QueryClientProvider client={queryClient}>
+          <RouterProvider router={router} />
+        </QueryClientProvider>
+      </I18nProvider>
+    </MantineProvider>
   </StrictMode>,
 );

@@ -1,11 +1,23 @@
 import {
+  Button,
+  Code,
+  Group,
+  List,
+  Alert as MantineAlert,
+  NativeSelect,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import {
   type InputHTMLAttributes,
   type ReactNode,
   type Ref,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
   useEffect,
-  useId,
   useRef,
   useState,
 } from 'react';
@@ -21,9 +33,9 @@ export function PageTitle({ children, title }: { children: ReactNode; title: str
     ref.current?.focus();
   }, [title, t]);
   return (
-    <h1 ref={ref} tabIndex={-1}>
+    <Title order={1} ref={ref} tabIndex={-1} size="h2" mb="md">
       {children}
-    </h1>
+    </Title>
   );
 }
 
@@ -33,29 +45,26 @@ interface FieldShell {
   hint?: string | undefined;
 }
 
-function useFieldIds(error?: string, hint?: string) {
-  const id = useId();
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return { id, describedBy: describedBy || undefined };
-}
-
-function FieldFrame({ id, label, error, hint, children }: FieldShell & { id: string; children: ReactNode }) {
-  return (
-    <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
+/**
+ * What every field shares: label, hint then error below the input (linked by aria-describedby),
+ * stable class names for the error and hint (pages' and tests' selectors), no required asterisk.
+ */
+function fieldFrame({ label, error, hint }: FieldShell) {
+  const order: Array<'label' | 'input' | 'description' | 'error'> = [
+    'label',
+    'input',
+    'description',
+    'error',
+  ];
+  return {
+    label,
+    description: hint,
+    error,
+    mb: 'sm',
+    inputWrapperOrder: order,
+    classNames: { error: 'field-error', description: 'hint' },
+    withAsterisk: false,
+  };
 }
 
 /** A labelled input with its hint and its error right below (linked by aria-describedby). */
@@ -63,14 +72,10 @@ export function TextField({
   label,
   error,
   hint,
+  size: _size,
   ...input
 }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
-  const { id, describedBy } = useFieldIds(error, hint);
-  return (
-    <FieldFrame id={id} label={label} error={error} hint={hint}>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
-    </FieldFrame>
-  );
+  return <TextInput {...fieldFrame({ label, error, hint })} {...input} />;
 }
 
 export function TextArea({
@@ -79,28 +84,29 @@ export function TextArea({
   hint,
   ...input
 }: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
-  const { id, describedBy } = useFieldIds(error, hint);
   return (
-    <FieldFrame id={id} label={label} error={error} hint={hint}>
-      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
-    </FieldFrame>
+    <Textarea
+      {...fieldFrame({ label, error, hint })}
+      autosize={!input.rows}
+      minRows={input.rows ?? 2}
+      {...input}
+    />
   );
 }
 
+/** A native <select> (keyboard and screen-reader behaviour of the platform), styled by Mantine. */
 export function SelectField({
   label,
   error,
   hint,
   children,
+  size: _size,
   ...input
 }: FieldShell & SelectHTMLAttributes<HTMLSelectElement>) {
-  const { id, describedBy } = useFieldIds(error, hint);
   return (
-    <FieldFrame id={id} label={label} error={error} hint={hint}>
-      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input}>
-        {children}
-      </select>
-    </FieldFrame>
+    <NativeSelect {...fieldFrame({ label, error, hint })} {...input}>
+      {children}
+    </NativeSelect>
   );
 }
 
@@ -136,6 +142,8 @@ export function useFormErrors() {
   };
 }
 
+const ALERT_COLORS = { error: 'red', success: 'green', info: 'blue' } as const;
+
 export function Alert({
   kind = 'error',
   children,
@@ -144,9 +152,15 @@ export function Alert({
   children: ReactNode;
 }) {
   return (
-    <div className={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+    <MantineAlert
+      color={ALERT_COLORS[kind]}
+      variant="light"
+      my="sm"
+      className={`alert alert-${kind}`}
+      role={kind === 'error' ? 'alert' : 'status'}
+    >
       {children}
-    </div>
+    </MantineAlert>
   );
 }
 
@@ -161,7 +175,6 @@ export function Secret({ label, value }: { label: string; value: string }) {
   const { t } = useI18n();
   const [copied, setCopied] = useState(false);
   const ref = useRef<HTMLInputElement>(null);
-  const id = useId();
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(value);
@@ -171,15 +184,20 @@ export function Secret({ label, value }: { label: string; value: string }) {
     }
   };
   return (
-    <div className="secret">
-      <label htmlFor={id}>{label}</label>
-      <div className="secret-row">
-        <input id={id} ref={ref} readOnly value={value} className="mono" onFocus={(e) => e.target.select()} />
-        <button type="button" onClick={copy}>
-          {copied ? t('common.copied') : t('common.copy')}
-        </button>
-      </div>
-    </div>
+    <Group align="end" gap="xs" wrap="nowrap" className="secret" my="sm">
+      <TextInput
+        label={label}
+        ref={ref}
+        readOnly
+        value={value}
+        ff="monospace"
+        flex={1}
+        onFocus={(e) => e.target.select()}
+      />
+      <Button type="button" variant="default" onClick={copy}>
+        {copied ? t('common.copied') : t('common.copy')}
+      </Button>
+    </Group>
   );
 }
 
@@ -193,19 +211,34 @@ export function ProblemDetails({ error }: { error: unknown }) {
   const fields = Object.entries(error.fieldErrors());
   return (
     <Alert>
-      <p className="problem-detail">{error.problem.detail}</p>
+      <Text className="problem-detail">{error.problem.detail}</Text>
       {fields.length > 0 && (
         <>
-          <p className="problem-detail">{t('problem.fields')}</p>
-          <ul className="issues">
+          <Text className="problem-detail">{t('problem.fields')}</Text>
+          <List className="issues" size="sm">
             {fields.map(([field, message]) => (
-              <li key={field}>
-                <code>{field}</code> — {message}
-              </li>
+              <List.Item key={field}>
+                <Code>{field}</Code> — {message}
+              </List.Item>
             ))}
-          </ul>
+          </List>
         </>
       )}
     </Alert>
   );
+}
+
+/**
+ * Toasts for outcomes: a saved change (leaves by itself; the page also shows the new state) and a
+ * failed background action that has no form to show its error next to.
+ */
+export function useNotify() {
+  const { t } = useI18n();
+  const closeButtonProps = { 'aria-label': t('common.close') };
+  return {
+    success: (message: string) =>
+      notifications.show({ color: 'green', message, withBorder: true, closeButtonProps }),
+    error: (message: string) =>
+      notifications.show({ color: 'red', message, withBorder: true, autoClose: 8000, closeButtonProps }),
+  };
 }

@@ -1,3 +1,4 @@
+import { Button, Table } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
@@ -6,21 +7,8 @@ import { get, post } from '../api.ts';
 import { type MessageKey, useI18n } from '../i18n.tsx';
 import { useCan } from '../session.tsx';
 import { Alert, PageTitle, QueryError, SelectField, TextField } from '../ui.tsx';
+import { type Dashboard, KpiCards, useKpiFormat } from './KpiCards.tsx';
 
-interface Kpi {
-  key: string;
-  unit: 'count' | 'ratio' | 'seconds' | 'money' | 'score';
-  better: 'up' | 'down';
-  value: number | null;
-  previous: number | null;
-  delta: number | null;
-}
-interface Dashboard {
-  range: { from: string; to: string };
-  currency: string;
-  kpis: Kpi[];
-  series: { days: string[]; values: Record<string, Array<number | null>> };
-}
 interface Reports {
   searches: Array<{ query: string; count: number; zeroResults: number; abstained: number }>;
   articles: Array<{ articleId: string; title: string | null; views: number; helpfulness: number | null }>;
@@ -42,19 +30,6 @@ interface Gap {
 }
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
-
-function useFormat(currency: string) {
-  const { lang } = useI18n();
-  return (unit: Kpi['unit'], v: number | null) => {
-    if (v === null) return '—';
-    if (unit === 'ratio')
-      return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(v);
-    if (unit === 'money') return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(v);
-    if (unit === 'seconds')
-      return `${new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(v / 60)} min`;
-    return new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(v);
-  };
-}
 
 /** One KPI's daily series, drawn with uPlot (canvas; styles set through the CSSOM, CSP-safe). */
 function SeriesChart({
@@ -132,13 +107,19 @@ export function Analytics() {
       }),
     onSuccess: () => setNotice(t('analytics.drafted')),
   });
-  const format = useFormat(dashboard.data?.currency ?? 'EUR');
+  const format = useKpiFormat(dashboard.data?.currency ?? 'EUR');
   const set = (k: keyof typeof filters) => (e: { target: { value: string } }) =>
     setFilters((f) => ({ ...f, [k]: e.target.value }));
   const exportLink = (report: string) => (
-    <a className="button" href={`/api/v1/analytics/export/${report}.csv?${qs}`} download>
+    <Button
+      component="a"
+      variant="default"
+      size="compact-sm"
+      href={`/api/v1/analytics/export/${report}.csv?${qs}`}
+      download
+    >
       {t('analytics.export')}
-    </a>
+    </Button>
   );
 
   return (
@@ -192,21 +173,7 @@ export function Analytics() {
           <h2>
             {t('analytics.kpis')} {exportLink('kpis')}
           </h2>
-          <ul className="kpis">
-            {dashboard.data.kpis.map((k) => {
-              const good =
-                k.delta === null || k.delta === 0 ? '' : k.delta > 0 === (k.better === 'up') ? 'up' : 'down';
-              return (
-                <li key={k.key} className={`kpi ${good}`} data-kpi={k.key}>
-                  <span className="kpi-label">{t(`kpi.${k.key}` as MessageKey)}</span>
-                  <strong className="kpi-value">{format(k.unit, k.value)}</strong>
-                  <span className="kpi-previous">
-                    {t('analytics.previous', { value: format(k.unit, k.previous) })}
-                  </span>
-                </li>
-              );
-            })}
-          </ul>
+          <KpiCards dashboard={dashboard.data} />
           <h2>
             {t('analytics.chart')} {exportLink('series')}
           </h2>
@@ -235,91 +202,91 @@ export function Analytics() {
           <h2>
             {t('analytics.searches')} {exportLink('searches')}
           </h2>
-          <table aria-label={t('analytics.searches')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('analytics.query')}</th>
-                <th scope="col">{t('analytics.count')}</th>
-                <th scope="col">{t('analytics.zero')}</th>
-                <th scope="col">{t('analytics.abstained')}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table aria-label={t('analytics.searches')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('analytics.query')}</Table.Th>
+                <Table.Th scope="col">{t('analytics.count')}</Table.Th>
+                <Table.Th scope="col">{t('analytics.zero')}</Table.Th>
+                <Table.Th scope="col">{t('analytics.abstained')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
               {reports.data.searches.map((s) => (
-                <tr key={s.query}>
-                  <td>{s.query}</td>
-                  <td>{s.count}</td>
-                  <td>{s.zeroResults}</td>
-                  <td>{s.abstained}</td>
-                </tr>
+                <Table.Tr key={s.query}>
+                  <Table.Td>{s.query}</Table.Td>
+                  <Table.Td>{s.count}</Table.Td>
+                  <Table.Td>{s.zeroResults}</Table.Td>
+                  <Table.Td>{s.abstained}</Table.Td>
+                </Table.Tr>
               ))}
-            </tbody>
-          </table>
+            </Table.Tbody>
+          </Table>
           <h2>
             {t('analytics.articles')} {exportLink('articles')}
           </h2>
-          <table aria-label={t('analytics.articles')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('analytics.article')}</th>
-                <th scope="col">{t('analytics.views')}</th>
-                <th scope="col">{t('analytics.helpful')}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table aria-label={t('analytics.articles')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('analytics.article')}</Table.Th>
+                <Table.Th scope="col">{t('analytics.views')}</Table.Th>
+                <Table.Th scope="col">{t('analytics.helpful')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
               {reports.data.articles.map((a) => (
-                <tr key={a.articleId}>
-                  <td>{a.title ?? a.articleId}</td>
-                  <td>{a.views}</td>
-                  <td>{format('ratio', a.helpfulness)}</td>
-                </tr>
+                <Table.Tr key={a.articleId}>
+                  <Table.Td>{a.title ?? a.articleId}</Table.Td>
+                  <Table.Td>{a.views}</Table.Td>
+                  <Table.Td>{format('ratio', a.helpfulness)}</Table.Td>
+                </Table.Tr>
               ))}
-            </tbody>
-          </table>
+            </Table.Tbody>
+          </Table>
           <h2>
             {t('analytics.pages')} {exportLink('pages')}
           </h2>
-          <table aria-label={t('analytics.pages')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('analytics.page')}</th>
-                <th scope="col">{t('analytics.escalations')}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table aria-label={t('analytics.pages')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('analytics.page')}</Table.Th>
+                <Table.Th scope="col">{t('analytics.escalations')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
               {reports.data.pages.map((p) => (
-                <tr key={p.page}>
-                  <td>{p.page}</td>
-                  <td>{p.escalations}</td>
-                </tr>
+                <Table.Tr key={p.page}>
+                  <Table.Td>{p.page}</Table.Td>
+                  <Table.Td>{p.escalations}</Table.Td>
+                </Table.Tr>
               ))}
-            </tbody>
-          </table>
+            </Table.Tbody>
+          </Table>
           <h2>
             {t('analytics.flows')} {exportLink('flows')}
           </h2>
-          <table aria-label={t('analytics.flows')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('analytics.step')}</th>
-                <th scope="col">{t('analytics.reached')}</th>
-                <th scope="col">{t('analytics.dropOff')}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table aria-label={t('analytics.flows')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('analytics.step')}</Table.Th>
+                <Table.Th scope="col">{t('analytics.reached')}</Table.Th>
+                <Table.Th scope="col">{t('analytics.dropOff')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
               {reports.data.flows.flatMap((f) =>
                 f.steps.map((s) => (
-                  <tr key={`${f.flowId}/${s.stepId}`}>
-                    <td>
+                  <Table.Tr key={`${f.flowId}/${s.stepId}`}>
+                    <Table.Td>
                       {f.flowId} › {s.stepId}
-                    </td>
-                    <td>{s.reached}</td>
-                    <td>{s.dropOff}</td>
-                  </tr>
+                    </Table.Td>
+                    <Table.Td>{s.reached}</Table.Td>
+                    <Table.Td>{s.dropOff}</Table.Td>
+                  </Table.Tr>
                 )),
               )}
-            </tbody>
-          </table>
+            </Table.Tbody>
+          </Table>
         </>
       )}
       <h2>
@@ -328,42 +295,42 @@ export function Analytics() {
       {gaps.error && <QueryError error={gaps.error} />}
       {gaps.data && gaps.data.items.length === 0 && <p>{t('analytics.none')}</p>}
       {gaps.data && gaps.data.items.length > 0 && (
-        <table aria-label={t('analytics.gaps')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('analytics.examples')}</th>
-              <th scope="col">{t('analytics.volume')}</th>
-              <th scope="col">{t('analytics.suggestion')}</th>
-              {can('content:write') && <th scope="col">{t('common.actions')}</th>}
-            </tr>
-          </thead>
-          <tbody>
+        <Table aria-label={t('analytics.gaps')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('analytics.examples')}</Table.Th>
+              <Table.Th scope="col">{t('analytics.volume')}</Table.Th>
+              <Table.Th scope="col">{t('analytics.suggestion')}</Table.Th>
+              {can('content:write') && <Table.Th scope="col">{t('common.actions')}</Table.Th>}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
             {gaps.data.items.map((g) => (
-              <tr key={g.id}>
-                <td>
+              <Table.Tr key={g.id}>
+                <Table.Td>
                   {g.queries
                     .slice(0, 5)
                     .map((q) => q.query)
                     .join(' · ')}
-                </td>
-                <td>{g.volume}</td>
-                <td>{g.suggestion ? g.suggestion.title : '—'}</td>
+                </Table.Td>
+                <Table.Td>{g.volume}</Table.Td>
+                <Table.Td>{g.suggestion ? g.suggestion.title : '—'}</Table.Td>
                 {can('content:write') && (
-                  <td>
+                  <Table.Td>
                     {g.suggestion && (
-                      <button type="button" onClick={() => addFormulations.mutate(g)}>
+                      <Button variant="default" type="button" onClick={() => addFormulations.mutate(g)}>
                         {t('analytics.addFormulations')}
-                      </button>
+                      </Button>
                     )}{' '}
-                    <button type="button" onClick={() => draft.mutate(g)}>
+                    <Button variant="default" type="button" onClick={() => draft.mutate(g)}>
                       {t('analytics.draft')}
-                    </button>
-                  </td>
+                    </Button>
+                  </Table.Td>
                 )}
-              </tr>
+              </Table.Tr>
             ))}
-          </tbody>
-        </table>
+          </Table.Tbody>
+        </Table>
       )}
     </section>
   );

@@ -1,7 +1,9 @@
+import { Badge, Button, Checkbox, Code, Fieldset, Group, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { type ApiKey, del, get, PERMISSIONS, type Permission, post } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
+import { DataTable } from '../table.tsx';
 import { Alert, PageTitle, QueryError, Secret, TextField, useFormErrors } from '../ui.tsx';
 
 const KEYS = ['api-keys'] as const;
@@ -62,28 +64,30 @@ export function ApiKeys() {
             onChange={(e) => setName(e.target.value)}
             error={errors.fields.name}
           />
-          <fieldset
-            className={errors.fields.scopes ? 'field-invalid' : undefined}
+          <Fieldset
+            legend={t('keys.scopes')}
+            mb="sm"
             aria-describedby={errors.fields.scopes ? 'scopes-error' : undefined}
           >
-            <legend>{t('keys.scopes')}</legend>
             <div className="checks">
               {PERMISSIONS.map((p) => (
-                <label key={p} className="check">
-                  <input type="checkbox" checked={scopes.includes(p)} onChange={() => toggle(p)} />{' '}
-                  <code>{p}</code>
-                </label>
+                <Checkbox
+                  key={p}
+                  checked={scopes.includes(p)}
+                  onChange={() => toggle(p)}
+                  label={<Code>{p}</Code>}
+                />
               ))}
             </div>
             {errors.fields.scopes && (
-              <p className="field-error" id="scopes-error">
+              <Text c="red.9" size="sm" mt="xs" className="field-error" id="scopes-error">
                 {errors.fields.scopes}
-              </p>
+              </Text>
             )}
-          </fieldset>
-          <button type="submit" className="primary" disabled={create.isPending}>
+          </Fieldset>
+          <Button type="submit" disabled={create.isPending}>
             {t('keys.create')}
-          </button>
+          </Button>
         </form>
       </section>
       <h2>{t('keys.list')}</h2>
@@ -92,47 +96,77 @@ export function ApiKeys() {
       {keys.error && <QueryError error={keys.error} />}
       {keys.data?.items.length === 0 && <p>{t('keys.none')}</p>}
       {keys.data && keys.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('keys.name')}</th>
-              <th scope="col">{t('keys.prefix')}</th>
-              <th scope="col">{t('keys.scopes')}</th>
-              <th scope="col">{t('keys.created')}</th>
-              <th scope="col">{t('keys.lastUsed')}</th>
-              <th scope="col">{t('common.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data.items.map((k) => (
-              <tr key={k.id} className={k.revokedAt ? 'muted' : undefined}>
-                <th scope="row">{k.name}</th>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>{k.scopes.join(', ')}</td>
-                <td>{formatDate(k.createdAt)}</td>
-                <td>{k.lastUsedAt ? formatDate(k.lastUsedAt) : t('common.never')}</td>
-                <td>
-                  {k.revokedAt ? (
-                    t('keys.revoked')
-                  ) : (
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => {
-                        if (window.confirm(t('keys.revokeConfirm', { name: k.name }))) revoke.mutate(k.id);
-                      }}
-                    >
-                      {t('keys.revoke')}
-                      <span className="visually-hidden"> {k.name}</span>
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label={t('keys.list')}
+          rows={keys.data.items}
+          rowKey={(k) => k.id}
+          columns={[
+            {
+              key: 'name',
+              header: t('keys.name'),
+              rowHeader: true,
+              sortValue: (k) => k.name,
+              render: (k) => k.name,
+            },
+            {
+              key: 'prefix',
+              header: t('keys.prefix'),
+              hideOnPhone: true,
+              render: (k) => <Code>{k.prefix}…</Code>,
+            },
+            {
+              key: 'scopes',
+              header: t('keys.scopes'),
+              filterValue: (k) => k.scopes.join(' '),
+              render: (k) => (
+                <Group gap={4}>
+                  {k.scopes.map((p) => (
+                    <Badge key={p} variant="light" color="gray" tt="none">
+                      {p}
+                    </Badge>
+                  ))}
+                </Group>
+              ),
+            },
+            {
+              key: 'created',
+              header: t('keys.created'),
+              hideOnPhone: true,
+              sortValue: (k) => k.createdAt,
+              render: (k) => formatDate(k.createdAt),
+            },
+            {
+              key: 'lastUsed',
+              header: t('keys.lastUsed'),
+              hideOnPhone: true,
+              sortValue: (k) => k.lastUsedAt,
+              render: (k) => (k.lastUsedAt ? formatDate(k.lastUsedAt) : t('common.never')),
+            },
+            {
+              key: 'actions',
+              header: t('common.actions'),
+              render: (k) =>
+                k.revokedAt ? (
+                  <Badge variant="light" color="gray">
+                    {t('keys.revoked')}
+                  </Badge>
+                ) : (
+                  <Button
+                    type="button"
+                    size="xs"
+                    color="red"
+                    variant="light"
+                    onClick={() => {
+                      if (window.confirm(t('keys.revokeConfirm', { name: k.name }))) revoke.mutate(k.id);
+                    }}
+                  >
+                    {t('keys.revoke')}
+                    <span className="visually-hidden"> {k.name}</span>
+                  </Button>
+                ),
+            },
+          ]}
+        />
       )}
     </section>
   );

@@ -1,3 +1,4 @@
+import { Button } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useBlocker, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -6,6 +7,7 @@ import { categoryTitle, sectionTitle, slugify, useCategories, useLocales } from 
 import { useI18n } from '../i18n.tsx';
 import { useCan, useSession } from '../session.tsx';
 import { Alert, PageTitle, QueryError, SelectField, TextArea, TextField, useFormErrors } from '../ui.tsx';
+import { FeedbackPanel } from './ArticleFeedback.tsx';
 import { SourceColumn, TranslationsPanel, VersionsPanel, WorkflowPanel } from './ArticlePanels.tsx';
 
 interface Draft {
@@ -138,10 +140,10 @@ function FormulationsField({
               value={f}
               onChange={(e) => onChange(value.map((x, j) => (j === i ? e.target.value : x)))}
             />
-            <button type="button" onClick={() => onChange(value.filter((_, j) => j !== i))}>
+            <Button variant="default" type="button" onClick={() => onChange(value.filter((_, j) => j !== i))}>
               {t('editor.remove')}
               <span className="visually-hidden"> {f}</span>
-            </button>
+            </Button>
           </li>
         ))}
       </ul>
@@ -157,9 +159,9 @@ function FormulationsField({
             }
           }}
         />
-        <button type="button" onClick={add}>
+        <Button variant="default" type="button" onClick={add}>
           {t('editor.addFormulation')}
-        </button>
+        </Button>
       </div>
       {error && <p className="field-error">{error}</p>}
     </fieldset>
@@ -448,24 +450,21 @@ function EditorForm({ article, source }: { article?: Article; source?: Article }
               error={errors.fields.note}
             />
             <div className="buttons" aria-live="polite">
-              <button
-                type="submit"
-                className="primary"
-                disabled={save.isPending || (!dirty && Boolean(article))}
-              >
+              <Button type="submit" disabled={save.isPending || (!dirty && Boolean(article))}>
                 {t('editor.save')}
-              </button>
+              </Button>
               {article?.status === 'draft' && (
-                <button
+                <Button
                   type="button"
-                  className="danger"
+                  color="red"
+                  variant="light"
                   disabled={remove.isPending}
                   onClick={() => {
                     if (window.confirm(`${t('editor.delete')} ?`)) remove.mutate();
                   }}
                 >
                   {t('editor.delete')}
-                </button>
+                </Button>
               )}
               {saved && !dirty && <span className="saved">{saved}</span>}
             </div>
@@ -479,6 +478,7 @@ function EditorForm({ article, source }: { article?: Article; source?: Article }
           <WorkflowPanel article={article} dirty={dirty} />
           <TranslationsPanel article={article} compareWith={compareWith} onCompare={setCompareWith} />
           <VersionsPanel article={article} dirty={dirty} />
+          <FeedbackPanel article={article} />
           {article.status === 'published' && article.visibility === 'public' && (
             <p>
               <a href={article.url}>{t('editor.publicLink')}</a>

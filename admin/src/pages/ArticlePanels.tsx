@@ -1,3 +1,4 @@
+import { Button } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -63,7 +64,8 @@ export function WorkflowPanel({ article, dirty }: { article: Article; dirty: boo
           {dirty && <p className="hint">{t('editor.saveFirst')}</p>}
           <div className="buttons">
             {moves.map((m) => (
-              <button
+              <Button
+                variant="default"
                 key={m.name}
                 type="button"
                 className={m.name === 'publish' || m.name === 'submit' ? 'primary' : undefined}
@@ -71,7 +73,7 @@ export function WorkflowPanel({ article, dirty }: { article: Article; dirty: boo
                 onClick={() => move.mutate(m.name)}
               >
                 {t(`editor.${m.name}` as MessageKey)}
-              </button>
+              </Button>
             ))}
           </div>
         </>
@@ -90,7 +92,7 @@ export function TranslationsPanel({
   compareWith: string;
   onCompare: (locale: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t, languageName } = useI18n();
   const can = useCan();
   const locales = useLocales();
   const translations = useQuery({
@@ -117,7 +119,7 @@ export function TranslationsPanel({
           missing.map((l) => (
             <li key={l}>
               <Link to={`/content/new?translationOf=${article.id}&locale=${l}`}>
-                {t('editor.translate', { locale: l })}
+                {t('editor.translate', { language: languageName(l) })}
               </Link>
             </li>
           ))}
@@ -219,17 +221,18 @@ export function VersionsPanel({ article, dirty }: { article: Article; dirty: boo
           <SelectField label={t('editor.diffTo')} value={toV} onChange={(e) => setTo(Number(e.target.value))}>
             {options}
           </SelectField>
-          <button type="button" onClick={() => setDiffFor([fromV, toV])}>
+          <Button variant="default" type="button" onClick={() => setDiffFor([fromV, toV])}>
             {t('editor.diff')}
-          </button>
+          </Button>
           {can('content:write') && (
-            <button
+            <Button
+              variant="default"
               type="button"
               disabled={dirty || restore.isPending || fromV === latest}
               onClick={() => restore.mutate(fromV)}
             >
               {t('editor.restore')} ({fromV})
-            </button>
+            </Button>
           )}
         </div>
       )}

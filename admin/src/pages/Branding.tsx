@@ -1,8 +1,9 @@
+import { Button } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { type Branding as BrandingShape, get, put } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { Alert, PageTitle, QueryError, TextField, useFormErrors } from '../ui.tsx';
+import { Alert, PageTitle, QueryError, TextField, useFormErrors, useNotify } from '../ui.tsx';
 
 const BRANDING = ['settings', 'branding'] as const;
 const LOCALES = ['locales'] as const;
@@ -28,6 +29,7 @@ export function Branding() {
 function BrandingForm({ initial }: { initial: BrandingShape }) {
   const { t } = useI18n();
   const qc = useQueryClient();
+  const notify = useNotify();
   const [name, setName] = useState(initial.name);
   const [primaryColor, setPrimary] = useState(initial.primaryColor);
   const [accentColor, setAccent] = useState(initial.accentColor);
@@ -51,7 +53,10 @@ function BrandingForm({ initial }: { initial: BrandingShape }) {
         accentColor,
         logoUrl: logoUrl.trim() ? logoUrl.trim() : null,
       }),
-    onSuccess: (saved) => qc.setQueryData(BRANDING, saved),
+    onSuccess: (saved) => {
+      qc.setQueryData(BRANDING, saved);
+      notify.success(t('branding.saved'));
+    },
     onError: (err) => errors.take(err, ['name', 'primaryColor', 'accentColor', 'logoUrl']),
   });
   const submit = (e: FormEvent) => {
@@ -68,7 +73,6 @@ function BrandingForm({ initial }: { initial: BrandingShape }) {
       <div className="two-columns">
         <form onSubmit={submit} noValidate>
           {errors.general && <Alert>{errors.general}</Alert>}
-          {save.isSuccess && <Alert kind="success">{t('branding.saved')}</Alert>}
           <TextField
             label={t('branding.name')}
             name="name"
@@ -103,9 +107,9 @@ function BrandingForm({ initial }: { initial: BrandingShape }) {
             hint={t('branding.logoHint')}
             error={errors.fields.logoUrl}
           />
-          <button type="submit" className="primary" disabled={save.isPending}>
+          <Button type="submit" disabled={save.isPending}>
             {t('common.save')}
-          </button>
+          </Button>
         </form>
         <div>
           <h3>{t('branding.preview')}</h3>
@@ -132,6 +136,7 @@ function BrandingForm({ initial }: { initial: BrandingShape }) {
 function LocalesForm({ initial }: { initial: string[] }) {
   const { t } = useI18n();
   const qc = useQueryClient();
+  const notify = useNotify();
   const [text, setText] = useState(initial.join(', '));
   const errors = useFormErrors();
   const save = useMutation({
@@ -139,6 +144,7 @@ function LocalesForm({ initial }: { initial: string[] }) {
     onSuccess: (saved) => {
       qc.setQueryData(LOCALES, { items: saved.locales });
       setText(saved.locales.join(', '));
+      notify.success(t('locales.saved'));
     },
     onError: (err) => errors.take(err, ['locales']),
   });
@@ -165,12 +171,11 @@ function LocalesForm({ initial }: { initial: string[] }) {
           hint={t('locales.hint')}
           error={errors.fields.locales}
         />
-        <button type="submit" className="primary" disabled={save.isPending}>
+        <Button type="submit" disabled={save.isPending}>
           {t('common.save')}
-        </button>
+        </Button>
       </form>
       {errors.general && <Alert>{errors.general}</Alert>}
-      {save.isSuccess && <Alert kind="success">{t('locales.saved')}</Alert>}
     </section>
   );
 }

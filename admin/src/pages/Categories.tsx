@@ -1,3 +1,4 @@
+import { Button } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
@@ -65,22 +66,24 @@ function OrderedList<T extends { id: string }>({
             <span className="ordered-name">{nameOf(item)}</span>
             {editable && (
               <span className="buttons">
-                <button
+                <Button
+                  variant="default"
                   type="button"
                   disabled={i === 0}
                   aria-label={t('cats.up', { name: nameOf(item) })}
                   onClick={() => onOrder(moved(items, i, i - 1))}
                 >
                   ↑
-                </button>
-                <button
+                </Button>
+                <Button
+                  variant="default"
                   type="button"
                   disabled={i === items.length - 1}
                   aria-label={t('cats.down', { name: nameOf(item) })}
                   onClick={() => onOrder(moved(items, i, i + 1))}
                 >
                   ↓
-                </button>
+                </Button>
               </span>
             )}
           </div>

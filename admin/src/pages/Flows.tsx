@@ -1,3 +1,4 @@
+import { Button, Table } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -26,43 +27,43 @@ export function FlowList() {
       <PageTitle title={t('flows.title')}>{t('flows.title')}</PageTitle>
       {can('content:write') && (
         <p>
-          <Link className="button primary" to="/flows/new">
+          <Button component={Link} to="/flows/new">
             {t('flows.new')}
-          </Link>
+          </Button>
         </p>
       )}
       {flows.isPending && <p>{t('common.loading')}</p>}
       {flows.error && <QueryError error={flows.error} />}
       {flows.data?.items.length === 0 && <p>{t('flows.none')}</p>}
       {flows.data && flows.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('flows.name')}</th>
-              <th scope="col">{t('flows.key')}</th>
-              <th scope="col">{t('flows.locale')}</th>
-              <th scope="col">{t('flows.latest')}</th>
-              <th scope="col">{t('flows.published')}</th>
-              <th scope="col">{t('content.updated')}</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('flows.name')}</Table.Th>
+              <Table.Th scope="col">{t('flows.key')}</Table.Th>
+              <Table.Th scope="col">{t('flows.locale')}</Table.Th>
+              <Table.Th scope="col">{t('flows.latest')}</Table.Th>
+              <Table.Th scope="col">{t('flows.published')}</Table.Th>
+              <Table.Th scope="col">{t('content.updated')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
             {flows.data.items.map((f) => (
-              <tr key={f.id}>
-                <th scope="row">
+              <Table.Tr key={f.id}>
+                <Table.Th scope="row">
                   <Link to={`/flows/${f.id}`}>{f.title}</Link>
-                </th>
-                <td>
+                </Table.Th>
+                <Table.Td>
                   <code>{f.key}</code>
-                </td>
-                <td>{f.locale}</td>
-                <td>{f.latestVersion}</td>
-                <td>{f.publishedVersion ?? t('flows.unpublished')}</td>
-                <td>{formatDate(f.updatedAt)}</td>
-              </tr>
+                </Table.Td>
+                <Table.Td>{f.locale}</Table.Td>
+                <Table.Td>{f.latestVersion}</Table.Td>
+                <Table.Td>{f.publishedVersion ?? t('flows.unpublished')}</Table.Td>
+                <Table.Td>{formatDate(f.updatedAt)}</Table.Td>
+              </Table.Tr>
             ))}
-          </tbody>
-        </table>
+          </Table.Tbody>
+        </Table>
       )}
     </section>
   );
@@ -187,7 +188,8 @@ function FlowForm({ flow }: { flow: FlowDetail | undefined }) {
             error={localError ?? undefined}
           />
           <div className="buttons">
-            <button
+            <Button
+              variant="default"
               type="button"
               onClick={() => {
                 clear();
@@ -196,26 +198,32 @@ function FlowForm({ flow }: { flow: FlowDetail | undefined }) {
               disabled={validate.isPending}
             >
               {t('flows.validate')}
-            </button>
+            </Button>
             {writable && (
-              <button type="submit" className="primary" disabled={save.isPending}>
+              <Button type="submit" disabled={save.isPending}>
                 {t('flows.save')}
-              </button>
+              </Button>
             )}
             {flow && can('content:publish') && (
               <>
-                <button type="button" onClick={() => publish.mutate('publish')} disabled={publish.isPending}>
+                <Button
+                  variant="default"
+                  type="button"
+                  onClick={() => publish.mutate('publish')}
+                  disabled={publish.isPending}
+                >
                   {t('flows.publish')}
-                </button>
+                </Button>
                 {published !== null && (
-                  <button
+                  <Button
                     type="button"
-                    className="danger"
+                    color="red"
+                    variant="light"
                     onClick={() => publish.mutate('unpublish')}
                     disabled={publish.isPending}
                   >
                     {t('flows.unpublish')}
-                  </button>
+                  </Button>
                 )}
               </>
             )}
@@ -367,9 +375,9 @@ function FlowPreviewPanel({ parsed }: { parsed: Parsed }) {
           {t('flows.failActions')}
         </label>
         <p>
-          <button type="submit" disabled={run.isPending}>
+          <Button variant="default" type="submit" disabled={run.isPending}>
             {t('flows.run')}
-          </button>
+          </Button>
         </p>
       </form>
       <div aria-live="polite">

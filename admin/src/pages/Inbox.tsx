@@ -1,3 +1,4 @@
+import { Anchor, Badge, Button, Code, Group, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, Outlet, useSearchParams } from 'react-router';
 import {
@@ -13,6 +14,7 @@ import { useLocales } from '../content.ts';
 import { type Translate, useI18n } from '../i18n.tsx';
 import { usePresence } from '../presence.ts';
 import { useSession } from '../session.tsx';
+import { type Column, DataTable } from '../table.tsx';
 import { PageTitle, QueryError, SelectField, TextField } from '../ui.tsx';
 
 const FILTERS = ['q', 'status', 'priority', 'level', 'locale'] as const;
@@ -31,12 +33,13 @@ export function InboxArea() {
 
 /** Agents' queues with filters kept in the URL (shareable, survive a reload). */
 export function Inbox() {
-  const { t, formatDate } = useI18n();
+  const { t, formatDate, languageName } = useI18n();
   const me = useSession().data?.user.id;
   const [params, setParams] = useSearchParams();
   const locales = useLocales();
   const queue: TicketQueue = TICKET_QUEUES.find((q) => q === params.get('queue')) ?? 'open';
-  const query = new URLSearchParams({ queue });
+  // Sorted by the server (urgent first, then oldest); the table pages and re-sorts what came back.
+  const query = new URLSearchParams({ queue, limit: '100' });
   for (const f of FILTERS) {
     const v = params.get(f);
     if (v) query.set(f, v);
@@ -58,23 +61,98 @@ export function Inbox() {
     return `/inbox?${next}`;
   };
 
+  const columns: Column<TicketSummary>[] = [
+    {
+      key: 'subject',
+      header: t('inbox.subject'),
+      rowHeader: true,
+      sortValue: (tk) => tk.subject,
+      filterValue: (tk) => `${tk.subject} ${tk.reference}`,
+      render: (tk) => (
+        <Anchor component={Link} to={`/inbox/${tk.id}`}>
+          {tk.subject}
+        </Anchor>
+      ),
+    },
+    {
+      key: 'reference',
+      header: t('inbox.reference'),
+      hideOnPhone: true,
+      sortValue: (tk) => tk.reference,
+      render: (tk) => <Code>{tk.reference}</Code>,
+    },
+    {
+      key: 'status',
+      header: t('inbox.status'),
+      sortValue: (tk) => TICKET_STATUSES.indexOf(tk.status),
+      render: (tk) => (
+        <Badge variant="light" color={tk.status === 'solved' || tk.status === 'closed' ? 'green' : 'blue'}>
+          {t(`ticketStatus.${tk.status}`)}
+        </Badge>
+      ),
+    },
+    {
+      key: 'priority',
+      header: t('inbox.priority'),
+      sortValue: (tk) => -TICKET_PRIORITIES.indexOf(tk.priority),
+      render: (tk) => (
+        <Badge
+          variant={tk.priority === 'urgent' ? 'filled' : 'light'}
+          color={tk.priority === 'urgent' || tk.priority === 'high' ? 'red' : 'gray'}
+        >
+          {t(`priority.${tk.priority}`)}
+        </Badge>
+      ),
+    },
+    {
+      key: 'level',
+      header: t('inbox.level'),
+      hideOnPhone: true,
+      sortValue: (tk) => TICKET_LEVELS.indexOf(tk.level),
+      render: (tk) => t(`level.${tk.level}`),
+    },
+    {
+      key: 'locale',
+      header: t('inbox.locale'),
+      hideOnPhone: true,
+      sortValue: (tk) => tk.locale,
+      render: (tk) => tk.locale,
+    },
+    {
+      key: 'assignee',
+      header: t('inbox.assignee'),
+      hideOnPhone: true,
+      sortValue: (tk) => assigneeLabel(t, tk.assigneeId, me),
+      render: (tk) => assigneeLabel(t, tk.assigneeId, me),
+    },
+    {
+      key: 'updated',
+      header: t('inbox.updated'),
+      hideOnPhone: true,
+      sortValue: (tk) => tk.updatedAt,
+      render: (tk) => formatDate(tk.updatedAt),
+    },
+  ];
+
   return (
     <section>
       <PageTitle title={t('inbox.title')}>{t('inbox.title')}</PageTitle>
       <nav aria-label={t('inbox.queues')}>
-        <ul className="queue-list">
+        <Group component="ul" gap="xs" className="plain-list" mb="md">
           {TICKET_QUEUES.map((q) => (
             <li key={q}>
-              <Link
+              <Button
+                component={Link}
                 to={queueLink(q)}
-                className={q === queue ? 'queue current' : 'queue'}
+                variant={q === queue ? 'filled' : 'default'}
+                size="sm"
                 aria-current={q === queue ? 'page' : undefined}
               >
                 {t(`inbox.queue.${q}`)}
-              </Link>
+              </Button>
             </li>
           ))}
-        </ul>
+        </Group>
       </nav>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('inbox.filters')}>
         <TextField
@@ -128,7 +206,7 @@ export function Inbox() {
           <option value="">{t('inbox.any')}</option>
           {locales.data?.map((l) => (
             <option key={l} value={l}>
-              {l}
+              {languageName(l)}
             </option>
           ))}
         </SelectField>
@@ -137,51 +215,16 @@ export function Inbox() {
       {tickets.isPending && <p>{t('common.loading')}</p>}
       {tickets.data && (
         <>
-          <p className="hint" aria-live="polite">
+          <Text size="sm" c="dimmed" aria-live="polite" mb="xs">
             {t('inbox.count', { count: tickets.data.total })}
-          </p>
-          {tickets.data.items.length === 0 ? (
-            <p>{t('inbox.empty')}</p>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('inbox.subject')}</th>
-                  <th scope="col">{t('inbox.reference')}</th>
-                  <th scope="col">{t('inbox.status')}</th>
-                  <th scope="col">{t('inbox.priority')}</th>
-                  <th scope="col">{t('inbox.level')}</th>
-                  <th scope="col">{t('inbox.locale')}</th>
-                  <th scope="col">{t('inbox.assignee')}</th>
-                  <th scope="col">{t('inbox.updated')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tickets.data.items.map((ticket) => (
-                  <tr key={ticket.id}>
-                    <th scope="row">
-                      <Link to={`/inbox/${ticket.id}`}>{ticket.subject}</Link>
-                    </th>
-                    <td className="mono">{ticket.reference}</td>
-                    <td>
-                      <span className={`badge ticket-${ticket.status}`}>
-                        {t(`ticketStatus.${ticket.status}`)}
-                      </span>
-                    </td>
-                    <td>
-                      <span className={`badge priority-${ticket.priority}`}>
-                        {t(`priority.${ticket.priority}`)}
-                      </span>
-                    </td>
-                    <td>{t(`level.${ticket.level}`)}</td>
-                    <td>{ticket.locale}</td>
-                    <td>{assigneeLabel(t, ticket.assigneeId, me)}</td>
-                    <td>{formatDate(ticket.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          </Text>
+          <DataTable
+            label={t('inbox.title')}
+            rows={tickets.data.items}
+            columns={columns}
+            rowKey={(ticket) => ticket.id}
+            empty={t('inbox.empty')}
+          />
         </>
       )}
     </section>

@@ -1,8 +1,10 @@
+import { Button } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { post } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { Alert, PageTitle, TextField, useFormErrors } from '../ui.tsx';
+import { AuthFrame } from './Shell.tsx';
 
 /** The token travels in the URL fragment, so it never reaches a server log or a Referer header. */
 function tokenFromHash(): string {
@@ -34,7 +36,7 @@ export function Setup() {
   };
 
   return (
-    <main className="narrow" id="main">
+    <AuthFrame>
       <PageTitle title={t('setup.title')}>{t('setup.title')}</PageTitle>
       {!token && <Alert>{t('setup.noToken')}</Alert>}
       {done ? (
@@ -75,13 +77,13 @@ export function Setup() {
               onChange={(e) => setForm({ ...form, password: e.target.value })}
               error={errors.fields.password}
             />
-            <button type="submit" className="primary" disabled={busy}>
+            <Button type="submit" disabled={busy}>
               {t('setup.submit')}
-            </button>
+            </Button>
           </form>
         )
       )}
-    </main>
+    </AuthFrame>
   );
 }
 
@@ -110,7 +112,7 @@ export function AcceptInvite() {
   };
 
   return (
-    <main className="narrow" id="main">
+    <AuthFrame>
       <PageTitle title={t('invite.title')}>{t('invite.title')}</PageTitle>
       {!token && <Alert>{t('invite.noToken')}</Alert>}
       {done ? (
@@ -132,12 +134,12 @@ export function AcceptInvite() {
               onChange={(e) => setPassword(e.target.value)}
               error={errors.fields.password}
             />
-            <button type="submit" className="primary" disabled={busy}>
+            <Button type="submit" disabled={busy}>
               {t('invite.submit')}
-            </button>
+            </Button>
           </form>
         )
       )}
-    </main>
+    </AuthFrame>
   );
 }

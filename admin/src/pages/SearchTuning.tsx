@@ -1,3 +1,4 @@
+import { Button } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ApiError, get, put } from '../api.ts';
@@ -171,12 +172,12 @@ function SynonymEditor({ locale, saved }: { locale: string; saved: SynonymRule[]
       </div>
       {editable ? (
         <div className="actions">
-          <button type="button" onClick={add}>
+          <Button variant="default" type="button" onClick={add}>
             {t('tuning.addRule')}
-          </button>
-          <button type="submit" className="primary" disabled={save.isPending}>
+          </Button>
+          <Button type="submit" disabled={save.isPending}>
             {t('tuning.saveSynonyms', { locale })}
-          </button>
+          </Button>
         </div>
       ) : (
         <p className="hint">{t('tuning.readOnly')}</p>
@@ -253,9 +254,9 @@ function RuleRow({
           </p>
         )}
         {editable && (
-          <button type="button" className="danger" onClick={onRemove}>
+          <Button type="button" color="red" variant="light" onClick={onRemove}>
             {t('tuning.removeRule', { n })}
-          </button>
+          </Button>
         )}
       </fieldset>
     </li>
@@ -323,9 +324,9 @@ function Playground({ locale, locales }: { locale: string; locales: string[] }) 
           value={segments}
           onChange={(e) => setSegments(e.target.value)}
         />
-        <button type="submit" className="primary" disabled={search.isPending}>
+        <Button type="submit" disabled={search.isPending}>
           {t('tuning.search')}
-        </button>
+        </Button>
       </form>
       <div aria-live="polite" className="playground-results">
         {search.error && <QueryError error={search.error} />}

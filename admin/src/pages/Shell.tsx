@@ -1,90 +1,185 @@
+import {
+  AppShell,
+  Burger,
+  Button,
+  Container,
+  Group,
+  Kbd,
+  NativeSelect,
+  NavLink,
+  Paper,
+  ScrollArea,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
-import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Navigate, Outlet, NavLink as RouterLink, useLocation, useNavigate } from 'react-router';
 import type { Permission } from '../api.ts';
-import { LANGUAGES, type Lang, type MessageKey, useI18n } from '../i18n.tsx';
+import { LANGUAGES, type Lang, useI18n } from '../i18n.tsx';
+import { type NavEntry, useNavGroups } from '../nav.ts';
 import { useCan, useSession, useSignOut } from '../session.tsx';
 import { PageTitle, QueryError } from '../ui.tsx';
+import { CommandPalette, openCommandPalette } from './CommandPalette.tsx';
+import { Home } from './Home.tsx';
+
+export { Home };
 
 export function LanguageSwitch() {
   const { lang, setLang, t } = useI18n();
   return (
-    <label className="lang">
-      <span>{t('lang.label')}</span>{' '}
-      <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
-        {Object.entries(LANGUAGES).map(([code, name]) => (
-          <option key={code} value={code} lang={code}>
-            {name}
-          </option>
-        ))}
-      </select>
-    </label>
+    <NativeSelect
+      aria-label={t('lang.label')}
+      size="xs"
+      value={lang}
+      onChange={(e) => setLang(e.currentTarget.value as Lang)}
+      data={Object.entries(LANGUAGES).map(([code, name]) => ({ value: code, label: name }))}
+      classNames={{ root: 'lang-switch' }}
+    />
   );
 }
 
-/** Navigation entries and who sees them; the server enforces the same permissions on the API. */
-const NAV: Array<{ to: string; label: MessageKey; needs?: Permission; end?: boolean }> = [
-  { to: '/', label: 'nav.home', end: true },
-  { to: '/inbox', label: 'nav.inbox', needs: 'tickets:read' },
-  { to: '/content', label: 'nav.content', needs: 'content:read' },
-  { to: '/search-tuning', label: 'nav.tuning', needs: 'content:read' },
-  { to: '/flows', label: 'nav.flows', needs: 'content:write' },
-  { to: '/analytics', label: 'nav.analytics', needs: 'analytics:read' },
-  { to: '/settings/users', label: 'nav.users', needs: 'users:manage' },
-  { to: '/settings/api-keys', label: 'nav.apiKeys', needs: 'api_keys:manage' },
-  { to: '/settings/audit', label: 'nav.audit', needs: 'audit:read' },
-  { to: '/settings/branding', label: 'nav.branding', needs: 'settings:manage' },
-  { to: '/settings/widget', label: 'nav.widget', needs: 'settings:manage' },
-];
+function isActive(pathname: string, entry: NavEntry) {
+  if (entry.to === '/') return pathname === '/';
+  // Articles: the list and any article (/content/:id), not the categories screen.
+  if (entry.to === '/content') return /^\/content(\/(?!categories)[^/]*)?\/?$/.test(pathname);
+  return pathname === entry.to || pathname.startsWith(`${entry.to}/`);
+}
 
-/** The signed-in frame: skip link, role-aware navigation, language, sign-out. */
+/** Frame of the signed-out pages (sign-in, setup, invitation): a centred card and the language switch. */
+export function AuthFrame({ children }: { children: ReactNode }) {
+  return (
+    <Container size={440} py="xl" component="main" id="main">
+      <Group justify="space-between" mb="lg">
+        <Text fw={700} size="lg" component="span">
+          Relais
+        </Text>
+        <LanguageSwitch />
+      </Group>
+      <Paper withBorder shadow="sm" p="lg" radius="md">
+        {children}
+      </Paper>
+    </Container>
+  );
+}
+
+/** The signed-in frame: skip link, header (account, language, search), grouped navigation. */
 export function Shell() {
   const { t } = useI18n();
   const session = useSession();
-  const can = useCan();
   const signOut = useSignOut();
   const navigate = useNavigate();
   const location = useLocation();
+  const groups = useNavGroups();
+  const [opened, { toggle, close }] = useDisclosure(false);
 
   if (session.isPending) return <p className="loading">{t('common.loading')}</p>;
   if (session.error) return <QueryError error={session.error} />;
   if (!session.data) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   const { user } = session.data;
+  const doSignOut = () => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') });
 
   return (
-    <div className="shell">
+    <>
       <a className="skip" href="#main">
         {t('app.skip')}
       </a>
-      <header className="topbar">
-        <span className="brand">Relais</span>
-        <nav aria-label={t('nav.main')}>
-          <ul>
-            {NAV.filter((n) => !n.needs || can(n.needs)).map((n) => (
-              <li key={n.to}>
-                <NavLink to={n.to} end={n.end ?? false}>
-                  {t(n.label)}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="account">
-          <span className="who">
-            {t('nav.signedInAs', { name: user.name, role: t(`role.${user.role}`) })}
-          </span>
-          <LanguageSwitch />
-          <button
-            type="button"
-            onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') })}
-          >
-            {t('nav.signOut')}
-          </button>
-        </div>
-      </header>
-      <main id="main">
-        <Outlet />
-      </main>
-    </div>
+      <AppShell
+        header={{ height: 60 }}
+        navbar={{ width: 250, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+        padding="md"
+      >
+        <AppShell.Header>
+          <Group h="100%" px="md" gap="sm" wrap="nowrap" justify="space-between">
+            <Group gap="sm" wrap="nowrap">
+              <Burger
+                opened={opened}
+                onClick={toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label={opened ? t('nav.close') : t('nav.open')}
+                aria-expanded={opened}
+                aria-controls="main-navigation"
+              />
+              <Text fw={700} size="lg" component="span">
+                Relais
+              </Text>
+            </Group>
+            <UnstyledButton
+              className="palette-button"
+              onClick={openCommandPalette}
+              aria-keyshortcuts="Control+K Meta+K"
+              title={t('palette.open')}
+            >
+              <span aria-hidden className="palette-icon">
+                ⌕
+              </span>
+              <span className="palette-text">{t('palette.placeholder')}</span>
+              <Kbd size="xs" visibleFrom="md">
+                Ctrl K
+              </Kbd>
+            </UnstyledButton>
+            <Group gap="sm" wrap="nowrap">
+              <Text size="sm" c="dimmed" visibleFrom="md">
+                {t('nav.signedInAs', { name: user.name, role: t(`role.${user.role}`) })}
+              </Text>
+              <LanguageSwitch />
+              <Button variant="default" size="xs" onClick={doSignOut} visibleFrom="sm">
+                {t('nav.signOut')}
+              </Button>
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar
+          id="main-navigation"
+          aria-label={t('nav.main')}
+          className={opened ? undefined : 'nav-folded'}
+        >
+          <AppShell.Section grow component={ScrollArea} p="xs">
+            {groups.map((g) => {
+              const labelId = g.label ? `nav-${g.label.replace(/\W/g, '-')}` : undefined;
+              return (
+                <div key={g.label ?? 'top'} className="nav-group">
+                  {g.label && (
+                    <Text id={labelId} size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" pt="xs" pb={4}>
+                      {t(g.label)}
+                    </Text>
+                  )}
+                  <ul className="plain-list" aria-labelledby={labelId}>
+                    {g.items.map((n) => (
+                      <li key={n.to}>
+                        <NavLink
+                          component={RouterLink}
+                          to={n.to}
+                          end={n.end ?? false}
+                          label={t(n.label)}
+                          active={isActive(location.pathname, n)}
+                          onClick={close}
+                        />
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              );
+            })}
+          </AppShell.Section>
+          <AppShell.Section p="sm" hiddenFrom="sm" className="nav-account">
+            <Text size="sm" mb="xs">
+              {t('nav.signedInAs', { name: user.name, role: t(`role.${user.role}`) })}
+            </Text>
+            <Button variant="default" size="xs" onClick={doSignOut} fullWidth>
+              {t('nav.signOut')}
+            </Button>
+          </AppShell.Section>
+        </AppShell.Navbar>
+        <AppShell.Main id="main">
+          <div className="page">
+            <Outlet />
+          </div>
+        </AppShell.Main>
+      </AppShell>
+      <CommandPalette />
+    </>
   );
 }
 
@@ -108,16 +203,4 @@ export function Forbidden() {
 export function NotFound() {
   const { t } = useI18n();
   return <PageTitle title={t('notFound.title')}>{t('notFound.title')}</PageTitle>;
-}
-
-export function Home() {
-  const { t } = useI18n();
-  const { data } = useSession();
-  const title = t('home.title', { name: data?.user.name ?? '' });
-  return (
-    <section>
-      <PageTitle title={title}>{title}</PageTitle>
-      <p>{t('home.intro')}</p>
-    </section>
-  );
 }

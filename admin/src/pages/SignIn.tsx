@@ -1,10 +1,11 @@
+import { Button } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { ApiError } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { useSession, useSignIn } from '../session.tsx';
 import { Alert, PageTitle, TextField } from '../ui.tsx';
-import { LanguageSwitch } from './Shell.tsx';
+import { AuthFrame } from './Shell.tsx';
 
 export function SignIn() {
   const { t } = useI18n();
@@ -33,10 +34,7 @@ export function SignIn() {
   const fieldErrors = err instanceof ApiError ? err.fieldErrors() : {};
 
   return (
-    <main className="narrow" id="main">
-      <div className="topbar-lang">
-        <LanguageSwitch />
-      </div>
+    <AuthFrame>
       <PageTitle title={t('signIn.title')}>{t('signIn.title')}</PageTitle>
       <form onSubmit={submit} noValidate>
         {message && <Alert>{message}</Alert>}
@@ -60,10 +58,10 @@ export function SignIn() {
           onChange={(e) => setPassword(e.target.value)}
           error={fieldErrors.password}
         />
-        <button type="submit" className="primary" disabled={signIn.isPending}>
+        <Button type="submit" disabled={signIn.isPending}>
           {t('signIn.submit')}
-        </button>
+        </Button>
       </form>
-    </main>
+    </AuthFrame>
   );
 }

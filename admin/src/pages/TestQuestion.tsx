@@ -1,3 +1,4 @@
+import { Button } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { type AnswerResponse, ApiError, post } from '../api.ts';
@@ -6,7 +7,7 @@ import { Alert, TextField } from '../ui.tsx';
 
 /** Asks the answer engine what a customer would get, including internal content (staff audience). */
 export function TestQuestion() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [question, setQuestion] = useState('');
   const ask = useMutation({
     mutationFn: (q: string) => post<AnswerResponse>('/answer', { question: q, audience: 'internal' }),
@@ -15,12 +16,15 @@ export function TestQuestion() {
     e.preventDefault();
     if (question.trim()) ask.mutate(question.trim());
   };
+  const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
   const pct = (c: number) => Math.round(c * 100);
   const unavailable = ask.error instanceof ApiError && ask.error.status === 404;
   const r = ask.data;
   return (
-    <section className="panel" aria-labelledby="test-title">
-      <h2 id="test-title">{t('test.title')}</h2>
+    <section aria-labelledby="test-title">
+      <h2 id="test-title" className="visually-hidden">
+        {t('test.title')}
+      </h2>
       <form onSubmit={submit} className="inline-form">
         <TextField
           label={t('test.question')}
@@ -29,9 +33,9 @@ export function TestQuestion() {
           onChange={(e) => setQuestion(e.target.value)}
           className="wide"
         />
-        <button type="submit" disabled={ask.isPending}>
+        <Button variant="default" type="submit" disabled={ask.isPending}>
           {t('test.ask')}
-        </button>
+        </Button>
       </form>
       <div aria-live="polite">
         {unavailable && <Alert kind="info">{t('test.unavailable')}</Alert>}
@@ -49,11 +53,11 @@ export function TestQuestion() {
               <ol>
                 {r.candidates.map((c) => (
                   <li key={c.id}>
-                    <strong>{c.title}</strong> ({c.locale}, {pct(c.confidence)} %) — {c.shortAnswer}
+                    <strong>{c.title}</strong> ({c.locale}, {percent.format(c.confidence)}) — {c.shortAnswer}
                     {c.matchedFormulation && (
                       <>
                         {' '}
-                        <em>« {c.matchedFormulation} »</em>
+                        <em>{t('test.matched', { text: c.matchedFormulation })}</em>
                       </>
                     )}
                   </li>

@@ -1,3 +1,4 @@
+import { Button } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type RefObject, useId, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -133,21 +134,23 @@ function Controls({ ticket }: { ticket: AgentTicket }) {
             {t('ticket.assignedTo', { who: assigneeLabel(t, ticket.assigneeId, me) })}
           </span>
           {ticket.assigneeId === me ? (
-            <button
+            <Button
+              variant="default"
               type="button"
               disabled={change.isPending}
               onClick={() => change.mutate({ assigneeId: null })}
             >
               {t('ticket.unassign')}
-            </button>
+            </Button>
           ) : (
-            <button
+            <Button
+              variant="default"
               type="button"
               disabled={change.isPending || !me}
               onClick={() => change.mutate({ assigneeId: me })}
             >
               {t('ticket.assignMe')}
-            </button>
+            </Button>
           )}
           {errors.fields.assigneeId && <p className="field-error">{errors.fields.assigneeId}</p>}
         </div>
@@ -358,9 +361,9 @@ function ReplyBox({ ticketId, apiRef }: { ticketId: string; apiRef: RefObject<Re
         onChange={(e) => setBody(e.target.value)}
       />
       <p className="buttons">
-        <button type="submit" className="primary" disabled={send.isPending}>
+        <Button type="submit" disabled={send.isPending}>
           {visibility === 'public' ? t('ticket.send') : t('ticket.addNote')}
-        </button>
+        </Button>
       </p>
       <p className="saved" aria-live="polite">
         {done}
@@ -393,13 +396,14 @@ function Suggestions({ ticketId, onInsert }: { ticketId: string; onInsert: (text
                 </a>
               </p>
               <p className="hint">{s.shortAnswer}</p>
-              <button
+              <Button
+                variant="default"
                 type="button"
                 aria-label={t('ticket.insertLabel', { title: s.title })}
                 onClick={() => onInsert(`${s.title}: ${url}`)}
               >
                 {t('ticket.insert')}
-              </button>
+              </Button>
             </li>
           );
         })}
@@ -420,9 +424,9 @@ function ArticleDraftButton({ ticketId }: { ticketId: string }) {
   return (
     <section className="panel" aria-label={t('ticket.toArticle')}>
       <p>
-        <button type="button" disabled={draft.isPending} onClick={() => draft.mutate()}>
+        <Button variant="default" type="button" disabled={draft.isPending} onClick={() => draft.mutate()}>
           {t('ticket.toArticle')}
-        </button>
+        </Button>
       </p>
       {draft.error && <QueryError error={draft.error} />}
       {draft.data?.articleId && (

@@ -1,9 +1,20 @@
+import { Badge, Button, NativeSelect } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, get, patch, post, ROLES, type Role, type StaffUser } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { Alert, PageTitle, QueryError, Secret, SelectField, TextField, useFormErrors } from '../ui.tsx';
+import { DataTable } from '../table.tsx';
+import {
+  Alert,
+  PageTitle,
+  QueryError,
+  Secret,
+  SelectField,
+  TextField,
+  useFormErrors,
+  useNotify,
+} from '../ui.tsx';
 
 const USERS = ['users'] as const;
 
@@ -69,9 +80,9 @@ function InviteForm() {
             </option>
           ))}
         </SelectField>
-        <button type="submit" className="primary" disabled={invite.isPending}>
+        <Button type="submit" disabled={invite.isPending}>
           {t('users.inviteSubmit')}
-        </button>
+        </Button>
       </form>
     </section>
   );
@@ -80,6 +91,7 @@ function InviteForm() {
 export function Users() {
   const { t, formatDate } = useI18n();
   const qc = useQueryClient();
+  const notify = useNotify();
   const me = useSession().data;
   const users = useQuery({ queryKey: USERS, queryFn: () => get<{ items: StaffUser[] }>('/users') });
   const [rowError, setRowError] = useState<string | undefined>();
@@ -102,6 +114,7 @@ export function Users() {
       if (ctx?.before) qc.setQueryData(USERS, ctx.before);
       setRowError(err instanceof ApiError ? err.problem.detail : String(err));
     },
+    onSuccess: (user) => notify.success(t('users.updated', { name: user.name })),
     onSettled: () => qc.invalidateQueries({ queryKey: USERS }),
   });
 
@@ -114,50 +127,70 @@ export function Users() {
       {users.isPending && <p>{t('common.loading')}</p>}
       {users.error && <QueryError error={users.error} />}
       {users.data && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('users.name')}</th>
-              <th scope="col">{t('users.email')}</th>
-              <th scope="col">{t('users.role')}</th>
-              <th scope="col">{t('users.status')}</th>
-              <th scope="col">{t('users.lastLogin')}</th>
-              <th scope="col">{t('common.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.items.map((u) => (
-              <tr key={u.id} className={u.active ? undefined : 'muted'}>
-                <th scope="row">{u.name}</th>
-                <td>{u.email}</td>
-                <td>
-                  <select
-                    aria-label={t('users.roleOf', { name: u.name })}
-                    value={u.role}
-                    disabled={u.id === me?.user.id}
-                    onChange={(e) => change.mutate({ id: u.id, role: e.target.value as Role })}
+        <DataTable
+          label={t('users.list')}
+          rows={users.data.items}
+          rowKey={(u) => u.id}
+          filterable
+          columns={[
+            {
+              key: 'name',
+              header: t('users.name'),
+              rowHeader: true,
+              sortValue: (u) => u.name,
+              render: (u) => u.name,
+            },
+            { key: 'email', header: t('users.email'), sortValue: (u) => u.email, render: (u) => u.email },
+            {
+              key: 'role',
+              header: t('users.role'),
+              sortValue: (u) => t(`role.${u.role}`),
+              render: (u) => (
+                <NativeSelect
+                  size="xs"
+                  aria-label={t('users.roleOf', { name: u.name })}
+                  value={u.role}
+                  disabled={u.id === me?.user.id}
+                  onChange={(e) => change.mutate({ id: u.id, role: e.currentTarget.value as Role })}
+                  data={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+                />
+              ),
+            },
+            {
+              key: 'status',
+              header: t('users.status'),
+              sortValue: (u) => (u.active ? 0 : 1),
+              render: (u) => (
+                <Badge variant="light" color={u.active ? 'green' : 'gray'}>
+                  {u.active ? t('users.active') : t('users.inactive')}
+                </Badge>
+              ),
+            },
+            {
+              key: 'lastLogin',
+              header: t('users.lastLogin'),
+              hideOnPhone: true,
+              sortValue: (u) => u.lastLoginAt,
+              render: (u) => (u.lastLoginAt ? formatDate(u.lastLoginAt) : t('common.never')),
+            },
+            {
+              key: 'actions',
+              header: t('common.actions'),
+              render: (u) =>
+                u.id !== me?.user.id && (
+                  <Button
+                    variant="default"
+                    size="xs"
+                    type="button"
+                    onClick={() => change.mutate({ id: u.id, active: !u.active })}
                   >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {t(`role.${r}`)}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>{u.active ? t('users.active') : t('users.inactive')}</td>
-                <td>{u.lastLoginAt ? formatDate(u.lastLoginAt) : t('common.never')}</td>
-                <td>
-                  {u.id !== me?.user.id && (
-                    <button type="button" onClick={() => change.mutate({ id: u.id, active: !u.active })}>
-                      {u.active ? t('users.deactivate') : t('users.reactivate')}
-                      <span className="visually-hidden"> {u.name}</span>
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                    {u.active ? t('users.deactivate') : t('users.reactivate')}
+                    <span className="visually-hidden"> {u.name}</span>
+                  </Button>
+                ),
+            },
+          ]}
+        />
       )}
     </section>
   );

@@ -1,9 +1,10 @@
+import { Button, Table } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { get, patch, put, type WidgetSite } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { Alert, PageTitle, ProblemDetails, QueryError, TextArea, TextField } from '../ui.tsx';
+import { Alert, PageTitle, ProblemDetails, QueryError, TextArea, TextField, useNotify } from '../ui.tsx';
 
 const SITES = ['widget-sites'] as const;
 
@@ -18,30 +19,30 @@ export function WidgetSites() {
       {sites.error && <QueryError error={sites.error} />}
       {sites.data?.items.length === 0 && <p>{t('widget.none')}</p>}
       {sites.data && sites.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('widget.name')}</th>
-              <th scope="col">{t('widget.key')}</th>
-              <th scope="col">{t('widget.origins')}</th>
-              <th scope="col">{t('widget.rules')}</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('widget.name')}</Table.Th>
+              <Table.Th scope="col">{t('widget.key')}</Table.Th>
+              <Table.Th scope="col">{t('widget.origins')}</Table.Th>
+              <Table.Th scope="col">{t('widget.rules')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
             {sites.data.items.map((s) => (
-              <tr key={s.key}>
-                <th scope="row">
+              <Table.Tr key={s.key}>
+                <Table.Th scope="row">
                   <Link to={`/settings/widget/${s.key}`}>{s.name}</Link>
-                </th>
-                <td>
+                </Table.Th>
+                <Table.Td>
                   <code>{s.key}</code>
-                </td>
-                <td>{s.allowedOrigins.join(', ')}</td>
-                <td>{s.rules.length}</td>
-              </tr>
+                </Table.Td>
+                <Table.Td>{s.allowedOrigins.join(', ')}</Table.Td>
+                <Table.Td>{s.rules.length}</Table.Td>
+              </Table.Tr>
             ))}
-          </tbody>
-        </table>
+          </Table.Tbody>
+        </Table>
       )}
     </section>
   );
@@ -80,6 +81,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
 function SiteForm({ site }: { site: WidgetSite }) {
   const { t } = useI18n();
   const qc = useQueryClient();
+  const notify = useNotify();
   const [name, setName] = useState(site.name);
   const [origins, setOrigins] = useState(site.allowedOrigins.join('\n'));
   const [strings, setStrings] = useState(JSON.stringify(site.strings, null, 2));
@@ -89,6 +91,7 @@ function SiteForm({ site }: { site: WidgetSite }) {
     onSuccess: (saved) => {
       qc.setQueryData(['widget-site', site.key], saved);
       void qc.invalidateQueries({ queryKey: SITES });
+      notify.success(t('widget.saved'));
     },
   });
   const submit = (e: FormEvent) => {
@@ -137,13 +140,10 @@ function SiteForm({ site }: { site: WidgetSite }) {
           hint={t('widget.stringsHint')}
           error={localError ?? undefined}
         />
-        <button type="submit" className="primary" disabled={save.isPending}>
+        <Button type="submit" disabled={save.isPending}>
           {t('common.save')}
-        </button>
-        <div aria-live="polite">
-          {save.error && <ProblemDetails error={save.error} />}
-          {save.isSuccess && <Alert kind="success">{t('widget.saved')}</Alert>}
-        </div>
+        </Button>
+        <div aria-live="polite">{save.error && <ProblemDetails error={save.error} />}</div>
       </form>
     </section>
   );
@@ -184,9 +184,9 @@ function RulesForm({ site }: { site: WidgetSite }) {
           hint={t('widget.rulesHint')}
           error={localError ?? undefined}
         />
-        <button type="submit" className="primary" disabled={save.isPending}>
+        <Button type="submit" disabled={save.isPending}>
           {t('widget.saveRules')}
-        </button>
+        </Button>
         <div aria-live="polite">
           {save.error && <ProblemDetails error={save.error} />}
           {save.data && (
