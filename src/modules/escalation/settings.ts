@@ -20,6 +20,8 @@ export interface EscalationSettings {
   responseMinutes: Record<EscalationChannel, number>;
   /** Contact reasons and the expertise they need (simple / intermediate / expert). */
   reasons: Array<{ id: string; level: Level; label: Record<string, string> }>;
+  /** Live chat: seconds a waiting chat may wait for an agent before the form or a callback is offered. */
+  liveChat?: { acceptTimeoutSeconds: number };
 }
 
 const weekdays: Array<[string, string]> = [['09:00', '18:00']];
@@ -45,6 +47,7 @@ export const DEFAULT_ESCALATION_SETTINGS: EscalationSettings = {
     { id: 'technical', level: 'expert', label: { fr: 'Problème technique', en: 'Technical issue' } },
     { id: 'other', level: 'intermediate', label: { fr: 'Autre', en: 'Other' } },
   ],
+  liveChat: { acceptTimeoutSeconds: 120 },
 };
 
 const KEY = 'escalation';

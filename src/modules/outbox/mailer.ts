@@ -25,6 +25,10 @@ const COPY = {
     answered: 'Un conseiller a répondu à votre demande :',
     follow: 'Suivre votre demande et répondre :',
     keep: 'Ce lien est personnel : ne le partagez pas.',
+    transcript: (ref: string) => `[${ref}] Transcription de votre discussion`,
+    transcriptIntro: 'Voici la transcription de votre discussion avec un conseiller :',
+    you: 'Vous',
+    advisor: 'Conseiller',
   },
   en: {
     confirmation: (ref: string) => `[${ref}] We have received your request`,
@@ -35,6 +39,10 @@ const COPY = {
     answered: 'An advisor has answered your request:',
     follow: 'Follow your request and reply:',
     keep: 'This link is personal: do not share it.',
+    transcript: (ref: string) => `[${ref}] Transcript of your chat`,
+    transcriptIntro: 'Here is the transcript of your chat with an advisor:',
+    you: 'You',
+    advisor: 'Advisor',
   },
 };
 
@@ -44,12 +52,31 @@ export function composeMail(
   link: string,
   message: MessageRow | undefined,
   key: string,
+  /** The public thread, for `chat_transcript` (chat notices are keys: left out). */
+  thread: MessageRow[] = [],
 ): Mail {
   const t = ticket.locale.startsWith('fr') ? COPY.fr : COPY.en;
-  const intro = template === 'agent_reply' ? `${t.answered}\n\n${message?.body ?? ''}` : t.received;
+  const transcript = thread
+    .filter((m) => m.author !== 'system')
+    .map(
+      (m) =>
+        `${m.author === 'customer' ? t.you : t.advisor} (${m.createdAt.toISOString().slice(11, 16)} UTC) : ${m.body}`,
+    )
+    .join('\n');
+  const intro =
+    template === 'agent_reply'
+      ? `${t.answered}\n\n${message?.body ?? ''}`
+      : template === 'chat_transcript'
+        ? `${t.transcriptIntro}\n\n${transcript}`
+        : t.received;
+  const subject = {
+    agent_reply: t.reply,
+    chat_transcript: t.transcript,
+    ticket_confirmation: t.confirmation,
+  }[template](ticket.reference);
   return {
     to: ticket.customerEmail!,
-    subject: template === 'agent_reply' ? t.reply(ticket.reference) : t.confirmation(ticket.reference),
+    subject,
     text: `${t.hello(ticket.customerName)}\n\n${intro}\n\n${t.follow}\n${link}\n\n${t.keep}\n`,
     messageId: `<${key}@relais>`,
   };

@@ -6,7 +6,7 @@ import { outbox, ticketConnectors } from '../../db/schema.ts';
 export type OutboxRow = typeof outbox.$inferSelect;
 
 /** The e-mails Relais sends to customers (staff get `content_digest`, see analytics/digest.ts). */
-export type EmailTemplate = 'ticket_confirmation' | 'agent_reply';
+export type EmailTemplate = 'ticket_confirmation' | 'agent_reply' | 'chat_transcript';
 
 /**
  * Queues the deliveries announcing a ticket change, in the caller's transaction: if the ticket is

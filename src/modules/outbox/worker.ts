@@ -174,10 +174,12 @@ export class OutboxWorker {
     if (!ticket?.customerEmail) return { ok: false, permanent: true, error: 'ticket or recipient gone' };
     const payload = row.payload as { template: EmailTemplate; link?: string; messageId?: number };
     if (!payload.link) return { ok: false, permanent: true, error: 'secure link already used' };
-    const message = payload.messageId
-      ? (await tickets.listMessages(this.db, ticket.id)).find((m) => m.id === payload.messageId)
-      : undefined;
-    const mail = composeMail(payload.template, ticket, payload.link, message, row.idempotencyKey);
+    const thread =
+      payload.messageId || payload.template === 'chat_transcript'
+        ? await tickets.listMessages(this.db, ticket.id, 'public')
+        : [];
+    const message = thread.find((m) => m.id === payload.messageId);
+    const mail = composeMail(payload.template, ticket, payload.link, message, row.idempotencyKey, thread);
     await this.mailer.sendMail({ from: this.opts.mailFrom, ...mail });
     return { ok: true };
   }
