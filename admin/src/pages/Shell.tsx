@@ -4,6 +4,7 @@ import type { Permission } from '../api.ts';
 import { LANGUAGES, type Lang, type MessageKey, useI18n } from '../i18n.tsx';
 import { useCan, useSession, useSignOut } from '../session.tsx';
 import { PageTitle, QueryError } from '../ui.tsx';
+import { ChatBadge } from './Chats.tsx';
 
 export function LanguageSwitch() {
   const { lang, setLang, t } = useI18n();
@@ -25,6 +26,7 @@ export function LanguageSwitch() {
 const NAV: Array<{ to: string; label: MessageKey; needs?: Permission; end?: boolean }> = [
   { to: '/', label: 'nav.home', end: true },
   { to: '/inbox', label: 'nav.inbox', needs: 'tickets:read' },
+  { to: '/chats', label: 'nav.chats', needs: 'tickets:read' },
   { to: '/content', label: 'nav.content', needs: 'content:read' },
   { to: '/search-tuning', label: 'nav.tuning', needs: 'content:read' },
   { to: '/flows', label: 'nav.flows', needs: 'content:write' },
@@ -63,6 +65,7 @@ export function Shell() {
               <li key={n.to}>
                 <NavLink to={n.to} end={n.end ?? false}>
                   {t(n.label)}
+                  {n.to === '/chats' && <ChatBadge />}
                 </NavLink>
               </li>
             ))}
