@@ -174,16 +174,29 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
       return void sse();
     }
     const socket = ws;
+    // A socket that never opens — refused by the host's CSP (Chromium then fires no event at all) or
+    // held by a proxy — gives way to the event stream.
+    const giveUp = () => {
+      if (opened || ws !== socket) return;
+      ws = undefined;
+      socket.onclose = null;
+      socket.close();
+      void sse();
+    };
+    const patience = setTimeout(giveUp, 3000);
+    socket.onerror = giveUp;
     socket.onopen = () => {
+      clearTimeout(patience);
       opened = true;
       socket.send(JSON.stringify({ type: 'hello', token: chat!.token }));
     };
     socket.onmessage = (e) => onFrame(JSON.parse(String(e.data)) as Frame);
     socket.onclose = (e) => {
+      clearTimeout(patience);
       if (ws !== socket) return;
       ws = undefined;
       if (e.code === 4404) return forget();
-      if (!opened) return void sse();
+      if (!opened) return giveUp();
       if (chat && current?.status !== 'ended' && current?.status !== 'timed_out') {
         setTimeout(connect, Math.min(10_000, 500 * 2 ** retry++));
       }
