@@ -23,8 +23,12 @@ export class Bucket {
   }
 }
 
-/** Messages: 10 at once, then one every 2 seconds; typing and read signals: 20 at once, 4 a second. */
-export const messageBucket = () => new Bucket(10, 0.5);
+/**
+ * Messages: 10 at once, then one every 2 seconds (an agent's socket carries several chats: 60 at once,
+ * 5 a second); typing and read signals: 20 at once, 4 a second.
+ */
+export const messageBucket = (side: 'customer' | 'agent' = 'customer') =>
+  side === 'agent' ? new Bucket(60, 5) : new Bucket(10, 0.5);
 export const signalBucket = () => new Bucket(20, 4);
 
 export class RateLimitedError extends AppError {

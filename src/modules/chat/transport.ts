@@ -58,7 +58,7 @@ export function runSocket(
   handle: (frame: ClientFrame) => Promise<void>,
   log: FastifyRequest['log'],
 ) {
-  const messages = messageBucket();
+  const messages = messageBucket(client.side);
   const signals = signalBucket();
   let chain = Promise.resolve();
   socket.on('message', (raw, isBinary) => {
