@@ -66,8 +66,16 @@ async function inject(
   return res;
 }
 
+let clients = 0;
 async function login(app: FastifyInstance, email: string, password: string) {
-  const res = await inject(app, 'POST', '/api/v1/auth/login', {}, { email, password });
+  // Sign-in is rate-limited per address: each agent signs in from its own.
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password },
+    remoteAddress: `10.0.0.${++clients}`,
+  });
+  if (res.statusCode !== 200) throw new Error(`sign-in: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   const csrf = res.json().csrfToken as string;
   return { cookie, csrf, headers: { cookie, 'x-csrf-token': csrf } };
@@ -126,7 +134,12 @@ for (let i = 0; i < CHATS; i++) {
       context: { locale: 'fr', source: 'widget' },
     },
   });
-  const peer = await Peer.open(`ws://${addr(A)}/api/v1/widget/chats/${chat.id}/socket?site=bench`);
+  // Socket upgrades are rate-limited per address: customers come from many loopback addresses.
+  const peer = await Peer.open(
+    `ws://${addr(A)}/api/v1/widget/chats/${chat.id}/socket?site=bench`,
+    {},
+    `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`,
+  );
   peer.send({ type: 'hello', token });
   customers.push({ id: chat.id, peer });
 }

@@ -24,9 +24,10 @@ export class Peer {
     });
   }
 
-  static open(url: string, headers: Record<string, string> = {}): Promise<Peer> {
+  /** `localAddress` (e.g. 127.0.0.7) lets a benchmark look like many clients to per-address limits. */
+  static open(url: string, headers: Record<string, string> = {}, localAddress?: string): Promise<Peer> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, { headers, ...(localAddress ? { localAddress } : {}) });
       const peer = new Peer(ws);
       ws.once('open', () => resolve(peer));
       ws.once('unexpected-response', (req, res) => {
