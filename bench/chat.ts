@@ -120,6 +120,16 @@ for (let i = 0; i < AGENTS; i++) {
   agents.push({ s, peer, chats: [] as string[] });
 }
 
+// Presence lasts 90 s: keep the agents online while the chats open (the console beats every 30 s).
+const beat = setInterval(() => {
+  for (const a of agents)
+    void B.inject({
+      method: 'PUT',
+      url: '/api/v1/agents/me/presence',
+      headers: a.s.headers,
+      payload: { online: true },
+    });
+}, 20_000);
 gc();
 const before = process.memoryUsage();
 const t0 = performance.now();
@@ -202,6 +212,7 @@ process.stdout.write(
     ).toFixed(1)} KB · rss ${mb(after.rss)}\n`,
 );
 
+clearInterval(beat);
 for (const c of customers) c.peer.ws.terminate();
 for (const a of agents) a.peer.ws.terminate();
 for (const n of nodes) await n.close();
