@@ -103,7 +103,7 @@ await inject(A, 'POST', '/api/v1/widget/sites', admin.headers, {
 });
 
 // Agents on B.
-const agents = [];
+const agents: Array<{ s: Awaited<ReturnType<typeof login>>; peer: Peer; chats: string[] }> = [];
 for (let i = 0; i < AGENTS; i++) {
   const email = `bench-agent-${i}@relais.test`;
   await createUser(
