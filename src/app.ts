@@ -16,6 +16,8 @@ import { actorFromApiKey } from './modules/api-keys/service.ts';
 import auditRoutes from './modules/audit/routes.ts';
 import botFlowRoutes from './modules/bot/flow-routes.ts';
 import botRoutes from './modules/bot/routes.ts';
+import chatPlugin from './modules/chat/plugin.ts';
+import chatRoutes from './modules/chat/routes.ts';
 import { ticketDeliveries } from './modules/escalation/deliveries.ts';
 import escalationRoutes from './modules/escalation/routes.ts';
 import kbRoutes from './modules/kb/routes.ts';
@@ -134,11 +136,13 @@ export async function buildApp({
   await app.register(analyticsJobs);
   await app.register(analyticsRoutes);
   await app.register(adminConsole);
+  await app.register(chatPlugin);
   await app.register(widgetRoutes);
   await app.register(botRoutes);
   await app.register(botFlowRoutes);
   if (config.demo) await app.register(demoLineTest);
   await app.register(escalationRoutes);
+  await app.register(chatRoutes);
   await app.register(outboxRoutes);
   await app.register(contactPages);
   // The outbox delivers what these modules enqueue, with their renderers (it imports no module).

@@ -12,7 +12,13 @@ export interface NavEntry {
 /** Navigation by job, and who sees each entry; the server enforces the same permissions on the API. */
 export const NAV_GROUPS: Array<{ label?: MessageKey; items: NavEntry[] }> = [
   { items: [{ to: '/', label: 'nav.home', end: true }] },
-  { label: 'nav.group.support', items: [{ to: '/inbox', label: 'nav.inbox', needs: 'tickets:read' }] },
+  {
+    label: 'nav.group.support',
+    items: [
+      { to: '/inbox', label: 'nav.inbox', needs: 'tickets:read' },
+      { to: '/chats', label: 'nav.chats', needs: 'tickets:read' },
+    ],
+  },
   {
     label: 'nav.group.content',
     items: [

@@ -5,6 +5,7 @@ import { ArticleEditor } from './pages/ArticleEditor.tsx';
 import { AuditLog } from './pages/AuditLog.tsx';
 import { Branding } from './pages/Branding.tsx';
 import { Categories } from './pages/Categories.tsx';
+import { ChatRoom, Chats, ChatsArea } from './pages/Chats.tsx';
 import { ContentList } from './pages/ContentList.tsx';
 import { FlowEditor, FlowList } from './pages/Flows.tsx';
 import { Inbox, InboxArea } from './pages/Inbox.tsx';
@@ -46,6 +47,18 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <Inbox /> },
           { path: ':id', element: <Ticket /> },
+        ],
+      },
+      {
+        path: 'chats',
+        element: (
+          <RequirePermission needs="tickets:read">
+            <ChatsArea />
+          </RequirePermission>
+        ),
+        children: [
+          { index: true, element: <Chats /> },
+          { path: ':id', element: <ChatRoom /> },
         ],
       },
       {

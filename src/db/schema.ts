@@ -10,6 +10,7 @@ export * from './schema/analytics.ts';
 export * from './schema/api-keys.ts';
 export * from './schema/audit.ts';
 export * from './schema/bot.ts';
+export * from './schema/chat.ts';
 export * from './schema/escalation.ts';
 export * from './schema/events.ts';
 export * from './schema/kb.ts';

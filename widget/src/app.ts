@@ -5,6 +5,7 @@
  */
 import { chat, type Searched, type Viewed } from './chat.ts';
 import { adopt, el } from './dom.ts';
+import { liveChat } from './live-chat.ts';
 import { PANEL_CSS } from './styles.ts';
 import type { AppContext, Card, WidgetApp } from './types.ts';
 
@@ -27,6 +28,8 @@ export function mount(ctx: AppContext): WidgetApp {
     body,
   );
   root.append(panel);
+
+  const liveBtn = el('button', { type: 'button', class: 'btn', text: t('liveOpen'), hidden: '' });
 
   // ── home: greeting, search, live results, suggestions, contact ──
   const input = el('input', {
@@ -74,6 +77,26 @@ export function mount(ctx: AppContext): WidgetApp {
     searches,
     articles,
   });
+  const advisor = liveChat({
+    ctx,
+    t,
+    swap,
+    back: () => {
+      const b = el('button', { type: 'button', class: 'lk bk', text: `← ${t('back')}` });
+      b.onclick = () => {
+        swap(home);
+        input.focus();
+      };
+      return b;
+    },
+    openForm: (prefill, note) => talk.openForm(prefill, note),
+    context: () => ({
+      ...(location.href.length <= 2000 ? { pageUrl: location.href } : {}),
+      searches: searches.slice(-100),
+      articlesViewed: articles.slice(-100),
+      selfServiceMs: Math.min(Date.now() - ctx.started, 7 * 24 * 3_600_000),
+    }),
+  });
   const chatBtn = el('button', { type: 'button', class: 'btn cb', text: t('chatOpen') });
   chatBtn.onclick = () => void talk.openChat(input.value.trim() || undefined);
   form.after(chatBtn);
@@ -88,12 +111,15 @@ export function mount(ctx: AppContext): WidgetApp {
     link.onclick = () => ctx.event('widget.contact_clicked');
     const write = el('button', { type: 'button', class: 'btn', text: t('formOpen') });
     write.onclick = () => talk.openForm();
+    liveBtn.onclick = () => void advisor.open(input.value.trim() || searches.at(-1)?.query);
     return el(
       'section',
       { class: 'c', 'aria-labelledby': 'rl-ct' },
       el('h3', { id: 'rl-ct', text: t('contactTitle') }),
       el('p', { text: t('contactText') }),
       write,
+      ' ',
+      liveBtn,
       ' ',
       link,
     );
@@ -281,6 +307,15 @@ export function mount(ctx: AppContext): WidgetApp {
     swap(home);
     renderSuggestions();
     panel.hidden = false;
+    // A live chat in progress (reload, another page): straight back into it.
+    if (!query && advisor.hasChat()) {
+      void advisor.resume();
+      return;
+    }
+    void advisor.available().then((on) => {
+      liveBtn.hidden = !on;
+      talk.offerLive(on, (text) => void advisor.open(text));
+    });
     if (query) {
       input.value = query;
       void search(query, true);

@@ -3,7 +3,7 @@
  * widget-scoped proxies (`/api/v1/widget/conversations…`, `/api/v1/widget/escalate`). The conversation
  * id and token stay in this site's localStorage so the chat resumes after a reload.
  */
-import { el } from './dom.ts';
+import { el, storedToken } from './dom.ts';
 import type { AppContext } from './types.ts';
 
 export interface Searched {
@@ -52,23 +52,7 @@ const FIELDS = ['subject', 'description', 'name', 'email'] as const;
 
 export function chat({ ctx, t, swap, home, searches, articles }: ChatDeps) {
   const key = `relais:conv:${ctx.config.site}`;
-  const storage = (() => {
-    try {
-      return window.localStorage;
-    } catch {
-      return undefined;
-    }
-  })();
-  const load = (): Stored | undefined => {
-    try {
-      const s = JSON.parse(storage?.getItem(key) ?? 'null') as Stored | null;
-      return s?.id && s.token ? s : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const save = (s: Stored | undefined) =>
-    s ? storage?.setItem(key, JSON.stringify(s)) : storage?.removeItem(key);
+  const { load, save } = storedToken(key);
   const visitor = { visitor: ctx.visitorId };
   const said: string[] = [];
 
@@ -93,6 +77,7 @@ export function chat({ ctx, t, swap, home, searches, articles }: ChatDeps) {
   const heading = el('h3', { id: 'rl-chat', tabindex: '-1', text: t('chatTitle') });
   const formBtn = el('button', { type: 'button', class: 'lk', text: t('formOpen') });
   formBtn.onclick = () => openForm();
+  const liveBtn = el('button', { type: 'button', class: 'lk', text: t('liveOpen'), hidden: '' });
   const view = el(
     'section',
     { class: 'chat', 'aria-labelledby': 'rl-chat' },
@@ -103,6 +88,8 @@ export function chat({ ctx, t, swap, home, searches, articles }: ChatDeps) {
     form,
     status,
     formBtn,
+    ' ',
+    liveBtn,
   );
 
   function show(msgs: Msg[]) {
@@ -209,10 +196,11 @@ export function chat({ ctx, t, swap, home, searches, articles }: ChatDeps) {
   }
 
   // ── contact form ──
-  function openForm() {
+  /** The form, prefilled from what the visitor typed (or from a live chat that could not start). */
+  function openForm(prefill?: { subject: string; description: string }, intro?: string) {
     const lastSearch = searches.at(-1)?.query ?? '';
-    const subject = (said[0] ?? lastSearch).slice(0, 200);
-    const description = (said.length ? said.join('\n') : lastSearch).slice(0, 10_000);
+    const subject = prefill?.subject ?? (said[0] ?? lastSearch).slice(0, 200);
+    const description = prefill?.description ?? (said.length ? said.join('\n') : lastSearch).slice(0, 10_000);
     const inputs: Partial<Record<(typeof FIELDS)[number], HTMLInputElement | HTMLTextAreaElement>> = {};
     const errors: Partial<Record<string, HTMLElement>> = {};
     const rows = FIELDS.map((f) => {
@@ -243,7 +231,7 @@ export function chat({ ctx, t, swap, home, searches, articles }: ChatDeps) {
       { 'aria-labelledby': 'rl-form' },
       backBtn(),
       title,
-      el('p', { text: t('formIntro') }),
+      el('p', { text: intro ?? t('formIntro') }),
       formEl,
     );
     ctx.event('widget.contact_clicked');
@@ -335,5 +323,13 @@ export function chat({ ctx, t, swap, home, searches, articles }: ChatDeps) {
     };
   }
 
-  return { openChat, openForm };
+  return {
+    openChat,
+    openForm,
+    /** Offers a live chat with what was said so far, while an advisor is available. */
+    offerLive(available: boolean, open: (text: string) => void) {
+      liveBtn.hidden = !available;
+      liveBtn.onclick = () => open(said.join('\n').slice(0, 2000));
+    },
+  };
 }

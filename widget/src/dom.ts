@@ -12,6 +12,31 @@ export function urlMatches(pattern: string, loc: { href: string; pathname: strin
   return new RegExp(`^${escaped.join('.*')}$`).test(target);
 }
 
+/** An `{id, token}` pair kept in this site's localStorage (blocked storage: nothing is kept). */
+export function storedToken(key: string) {
+  const storage = (() => {
+    try {
+      return window.localStorage;
+    } catch {
+      return undefined;
+    }
+  })();
+  return {
+    load(): { id: string; token: string } | undefined {
+      try {
+        const s = JSON.parse(storage?.getItem(key) ?? 'null') as { id?: string; token?: string } | null;
+        return s?.id && s.token ? { id: s.id, token: s.token } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    save(s?: { id: string; token: string }) {
+      if (s) storage?.setItem(key, JSON.stringify(s));
+      else storage?.removeItem(key);
+    },
+  };
+}
+
 /** A DOM element with attributes (`class`, `text` are shortcuts) and children. */
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,

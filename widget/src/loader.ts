@@ -286,6 +286,10 @@ function store(area: 'localStorage' | 'sessionStorage') {
       (w as { navigation?: EventTarget }).navigation?.addEventListener('currententrychange', pageView);
       scheduleTimers();
       evaluate();
+      // A live chat in progress follows the visitor across reloads and pages of the site.
+      try {
+        if (localStorage.getItem(`relais:live:${site}`)) void open();
+      } catch {}
     })
     .catch(() => {});
 })();

@@ -43,4 +43,7 @@ button:focus-visible,a:focus-visible,input:focus-visible,h3:focus-visible{outlin
 .f textarea{width:100%;padding:10px 12px;border:1px solid #6b7280;border-radius:8px;font:inherit;color:inherit;background:#fff}
 .f [aria-invalid=true]{border-color:#b42318}
 .er{margin:4px 0 0;color:#b42318;font-size:13px}.er:empty{display:none}
-textarea:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}`;
+textarea:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
+.sy{align-self:center;font-size:13px;color:#4b5563;background:none;padding:2px}
+.rd{align-self:flex-end;font-size:12px;color:#4b5563;margin-top:-4px}
+[hidden]{display:none!important}`;

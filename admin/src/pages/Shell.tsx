@@ -20,6 +20,7 @@ import { LANGUAGES, type Lang, useI18n } from '../i18n.tsx';
 import { type NavEntry, useNavGroups } from '../nav.ts';
 import { useCan, useSession, useSignOut } from '../session.tsx';
 import { PageTitle, QueryError } from '../ui.tsx';
+import { ChatBadge } from './Chats.tsx';
 import { CommandPalette, openCommandPalette } from './CommandPalette.tsx';
 import { Home } from './Home.tsx';
 
@@ -153,6 +154,7 @@ export function Shell() {
                           to={n.to}
                           end={n.end ?? false}
                           label={t(n.label)}
+                          rightSection={n.to === '/chats' ? <ChatBadge /> : undefined}
                           active={isActive(location.pathname, n)}
                           onClick={close}
                         />

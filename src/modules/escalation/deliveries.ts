@@ -10,7 +10,7 @@ import type { MessageRow, TicketRow } from './repository.ts';
 import * as repo from './repository.ts';
 
 /** The e-mails Relais sends to customers (staff get `content_digest`, see analytics/digest.ts). */
-export type EmailTemplate = 'ticket_confirmation' | 'agent_reply';
+export type EmailTemplate = 'ticket_confirmation' | 'agent_reply' | 'chat_transcript';
 
 /** The outbox payload of a customer e-mail: the secure link is removed from the row once sent. */
 export const ticketEmail = (template: EmailTemplate, link: string, messageId?: number) => ({
@@ -29,6 +29,10 @@ const COPY = {
     answered: 'Un conseiller a répondu à votre demande :',
     follow: 'Suivre votre demande et répondre :',
     keep: 'Ce lien est personnel : ne le partagez pas.',
+    transcript: (ref: string) => `[${ref}] Transcription de votre discussion`,
+    transcriptIntro: 'Voici la transcription de votre discussion avec un conseiller :',
+    you: 'Vous',
+    advisor: 'Conseiller',
   },
   en: {
     confirmation: (ref: string) => `[${ref}] We have received your request`,
@@ -39,6 +43,10 @@ const COPY = {
     answered: 'An advisor has answered your request:',
     follow: 'Follow your request and reply:',
     keep: 'This link is personal: do not share it.',
+    transcript: (ref: string) => `[${ref}] Transcript of your chat`,
+    transcriptIntro: 'Here is the transcript of your chat with an advisor:',
+    you: 'You',
+    advisor: 'Advisor',
   },
 };
 
@@ -47,12 +55,31 @@ export function composeMail(
   ticket: TicketRow,
   link: string,
   message: MessageRow | undefined,
+  /** The public thread, for `chat_transcript` (chat notices, written by the system, are left out). */
+  thread: MessageRow[] = [],
 ): Mail {
   const t = ticket.locale.startsWith('fr') ? COPY.fr : COPY.en;
-  const intro = template === 'agent_reply' ? `${t.answered}\n\n${message?.body ?? ''}` : t.received;
+  const transcript = thread
+    .filter((m) => m.author !== 'system')
+    .map(
+      (m) =>
+        `${m.author === 'customer' ? t.you : t.advisor} (${m.createdAt.toISOString().slice(11, 16)} UTC)${t === COPY.fr ? '\u00a0:' : ':'} ${m.body}`,
+    )
+    .join('\n');
+  const intro =
+    template === 'agent_reply'
+      ? `${t.answered}\n\n${message?.body ?? ''}`
+      : template === 'chat_transcript'
+        ? `${t.transcriptIntro}\n\n${transcript}`
+        : t.received;
+  const subject = {
+    agent_reply: t.reply,
+    chat_transcript: t.transcript,
+    ticket_confirmation: t.confirmation,
+  }[template](ticket.reference);
   return {
     to: ticket.customerEmail!,
-    subject: template === 'agent_reply' ? t.reply(ticket.reference) : t.confirmation(ticket.reference),
+    subject,
     text: `${t.hello(ticket.customerName)}\n\n${intro}\n\n${t.follow}\n${link}\n\n${t.keep}\n`,
   };
 }
@@ -116,16 +143,21 @@ async function renderTicketEmail(db: Db, row: OutboxRow) {
   if (!ticket?.customerEmail) return { gone: 'ticket or recipient gone' };
   const payload = row.payload as { template: EmailTemplate; link?: string; messageId?: number };
   if (!payload.link) return { gone: 'secure link already used' };
-  const message = payload.messageId
-    ? (await repo.listMessages(db, ticket.id)).find((m) => m.id === payload.messageId)
-    : undefined;
-  return composeMail(payload.template, ticket, payload.link, message);
+  const thread =
+    payload.messageId || payload.template === 'chat_transcript' ? await repo.listMessages(db, ticket.id) : [];
+  const message = thread.find((m) => m.id === payload.messageId);
+  const publicThread = thread.filter((m) => m.visibility === 'public');
+  return composeMail(payload.template, ticket, payload.link, message, publicThread);
 }
 
 /** The outbox renderer of ticket deliveries; `publicUrl` makes the console link sent to connectors. */
 export function ticketDeliveries(publicUrl: string): OutboxRenderer {
   return {
-    emails: { ticket_confirmation: renderTicketEmail, agent_reply: renderTicketEmail },
+    emails: {
+      ticket_confirmation: renderTicketEmail,
+      agent_reply: renderTicketEmail,
+      chat_transcript: renderTicketEmail,
+    },
     connectorTicket: async (db, ticketId) => {
       const ticket = await repo.findTicket(db, ticketId);
       if (!ticket) return undefined;

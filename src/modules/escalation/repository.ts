@@ -123,3 +123,9 @@ export async function listTickets(db: DbOrTx, f: TicketFilter) {
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export const findTickets = (db: DbOrTx, ids: string[]) =>
+  ids.length ? db.select().from(tickets).where(inArray(tickets.id, ids)) : Promise.resolve([]);
+
+export const findMessage = async (db: DbOrTx, id: number) =>
+  (await db.select().from(ticketMessages).where(eq(ticketMessages.id, id)).limit(1))[0];

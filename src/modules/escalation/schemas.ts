@@ -175,6 +175,16 @@ export const EscalationSettingsSchema = z.strictObject({
       }),
     )
     .max(50),
+  liveChat: z
+    .strictObject({
+      acceptTimeoutSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(3600)
+        .describe('Seconds a waiting live chat waits for an agent before the form or a callback is offered.'),
+    })
+    .optional(),
 });
 
 export const Suggestion = z.object({

@@ -34,6 +34,7 @@ export const DEFAULT_ESCALATION_SETTINGS: EscalationSettings = {
     { id: 'technical', level: 'expert', label: { fr: 'Problème technique', en: 'Technical issue' } },
     { id: 'other', level: 'intermediate', label: { fr: 'Autre', en: 'Other' } },
   ],
+  liveChat: { acceptTimeoutSeconds: 120 },
 };
 
 // Stored values were validated by the PUT body; a missing top-level field takes its default.

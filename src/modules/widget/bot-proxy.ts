@@ -17,6 +17,7 @@ import {
   TurnResponse,
 } from '../bot/schemas.ts';
 import * as bot from '../bot/service.ts';
+import type { EscalationContext } from '../escalation/contract.ts';
 import { EscalationContextSchema, EscalationResult } from '../escalation/schemas.ts';
 import { type EscalationRequest, escalate } from '../escalation/service.ts';
 import { Locale } from '../settings/schemas.ts';
@@ -59,6 +60,34 @@ function deviceOf(ua: string | undefined): string | undefined {
   const os = /Android|iPhone|iPad|Windows|Mac OS X|Linux/.exec(ua)?.[0] ?? 'other';
   const browser = /Edg|Firefox|Chrome|Safari/.exec(ua)?.[0] ?? 'other';
   return `${/Mobi/.test(ua) ? 'mobile' : 'desktop'} · ${os} · ${browser === 'Edg' ? 'Edge' : browser}`;
+}
+
+/**
+ * The self-service context a widget hands over (form or live chat): page, device, visitor, searches,
+ * articles, time spent — each only when present.
+ */
+export function widgetContext(
+  userAgent: string | undefined,
+  visitorId: string | undefined,
+  b: {
+    locale: string;
+    pageUrl?: string | undefined;
+    searches?: EscalationContext['searches'] | undefined;
+    articlesViewed?: EscalationContext['articlesViewed'] | undefined;
+    selfServiceMs?: number | undefined;
+  },
+): EscalationContext {
+  const device = deviceOf(userAgent);
+  return {
+    locale: b.locale,
+    source: 'widget',
+    ...(b.pageUrl ? { pageUrl: b.pageUrl } : {}),
+    ...(device ? { device } : {}),
+    ...(visitorId ? { visitorId } : {}),
+    ...(b.searches?.length ? { searches: b.searches } : {}),
+    ...(b.articlesViewed?.length ? { articlesViewed: b.articlesViewed } : {}),
+    ...(b.selfServiceMs !== undefined ? { selfServiceMs: b.selfServiceMs } : {}),
+  };
 }
 
 const widgetBotRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -187,22 +216,14 @@ const widgetBotRoutes: FastifyPluginAsyncZod = async (app) => {
         ? await bot.findWithToken(app.db, b.conversationId, tokenOf(req.headers))
         : undefined;
       const transcript = conversation ? await bot.conversationTranscript(app.db, conversation.id) : undefined;
-      const device = deviceOf(req.headers['user-agent']);
       const request: EscalationRequest = {
         channel: 'form',
         subject: b.subject,
         description: b.description,
         context: {
-          locale: b.locale,
-          source: 'widget',
-          ...(b.pageUrl ? { pageUrl: b.pageUrl } : {}),
-          ...(device ? { device } : {}),
-          ...(req.query.visitor ? { visitorId: req.query.visitor } : {}),
-          ...(b.searches?.length ? { searches: b.searches } : {}),
-          ...(b.articlesViewed?.length ? { articlesViewed: b.articlesViewed } : {}),
+          ...widgetContext(req.headers['user-agent'], req.query.visitor, b),
           ...(conversation ? { conversationId: conversation.id, sessionId: conversation.id } : {}),
           ...(transcript?.length ? { transcript } : {}),
-          ...(b.selfServiceMs !== undefined ? { selfServiceMs: b.selfServiceMs } : {}),
           customer: {
             email: b.email,
             ...(b.name ? { name: b.name } : {}),

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ForbiddenError } from '../../server/errors.ts';
+import widgetChatRoutes from '../chat/widget-routes.ts';
 import { Locale } from '../settings/schemas.ts';
 import widgetAssets from './assets.ts';
 import widgetBotRoutes from './bot-proxy.ts';
@@ -71,7 +72,7 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
     reply.header('access-control-allow-origin', origin);
     if (req.method === 'OPTIONS') {
       reply.header('access-control-allow-methods', 'GET, POST');
-      reply.header('access-control-allow-headers', 'content-type, x-conversation-token');
+      reply.header('access-control-allow-headers', 'content-type, x-conversation-token, x-chat-token');
       reply.header('access-control-max-age', '600');
     }
   });
@@ -265,6 +266,7 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // Conversations and escalation from the widget: inside this plugin, so the per-site CORS above applies.
   await app.register(widgetBotRoutes);
+  await app.register(widgetChatRoutes);
 };
 
 /** Sites, secrets, strings and rules: the admins' side. */
