@@ -18,6 +18,7 @@ import botFlowRoutes from './modules/bot/flow-routes.ts';
 import botRoutes from './modules/bot/routes.ts';
 import { ticketDeliveries } from './modules/escalation/deliveries.ts';
 import escalationRoutes from './modules/escalation/routes.ts';
+import journeyJobs from './modules/journey/plugin.ts';
 import kbRoutes from './modules/kb/routes.ts';
 import { findArticlesForDisplay, listIndexableArticles } from './modules/kb/service.ts';
 import articleViews from './modules/kb/view-counter.ts';
@@ -131,6 +132,7 @@ export async function buildApp({
   await app.register(helpCentre);
   await app.register(analyticsJobs);
   await app.register(analyticsRoutes);
+  await app.register(journeyJobs);
   await app.register(adminConsole);
   await app.register(widgetRoutes);
   await app.register(botRoutes);
