@@ -19,6 +19,7 @@ import {
 import * as bot from '../bot/service.ts';
 import { EscalationContextSchema, EscalationResult } from '../escalation/schemas.ts';
 import { type EscalationRequest, escalate } from '../escalation/service.ts';
+import { journeyIdOf } from '../journey/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import { SiteKey } from './schemas.ts';
 import * as widget from './service.ts';
@@ -188,6 +189,7 @@ const widgetBotRoutes: FastifyPluginAsyncZod = async (app) => {
         : undefined;
       const transcript = conversation ? await bot.conversationTranscript(app.db, conversation.id) : undefined;
       const device = deviceOf(req.headers['user-agent']);
+      const journeyId = journeyIdOf('widget', req.query.visitor);
       const request: EscalationRequest = {
         channel: 'form',
         subject: b.subject,
@@ -198,6 +200,7 @@ const widgetBotRoutes: FastifyPluginAsyncZod = async (app) => {
           ...(b.pageUrl ? { pageUrl: b.pageUrl } : {}),
           ...(device ? { device } : {}),
           ...(req.query.visitor ? { visitorId: req.query.visitor } : {}),
+          ...(journeyId ? { journeyId } : {}),
           ...(b.searches?.length ? { searches: b.searches } : {}),
           ...(b.articlesViewed?.length ? { articlesViewed: b.articlesViewed } : {}),
           ...(conversation ? { conversationId: conversation.id, sessionId: conversation.id } : {}),

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ForbiddenError } from '../../server/errors.ts';
+import { journeyIdOf, recordJourneyStep } from '../journey/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import widgetAssets from './assets.ts';
 import widgetBotRoutes from './bot-proxy.ts';
@@ -170,6 +171,13 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
           query: q,
           abstained: found.abstain,
         });
+        await recordJourneyStep(app.db, journeyIdOf('widget', visitor), 'widget', {
+          kind: 'search',
+          query: q,
+          locale: found.locale,
+          shown: found.results.map((r) => ({ id: r.id, title: r.title })),
+          abstained: found.abstain,
+        });
       }
       return found;
     },
@@ -212,6 +220,14 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         query: req.body.question,
         abstained: !answered,
       });
+      // The customer's journey (not analytics), under the widget's visitor id: it survives reloads.
+      await recordJourneyStep(app.db, journeyIdOf('widget', req.query.visitor), 'widget', {
+        kind: 'search',
+        query: req.body.question,
+        locale: found.locale,
+        shown: found.results.map((r) => ({ id: r.id, title: r.title })),
+        abstained: !answered,
+      });
       return { answered, answer: answered ? best : null, candidates: found.results, locale: found.locale };
     },
   );
@@ -239,6 +255,12 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         visitorId: req.query.visitor,
         locale: article.locale,
         articleId: article.id,
+      });
+      await recordJourneyStep(app.db, journeyIdOf('widget', req.query.visitor), 'widget', {
+        kind: 'article',
+        articleId: article.id,
+        title: article.title,
+        locale: article.locale,
       });
       return article;
     },
