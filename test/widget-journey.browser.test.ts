@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tickets } from '../src/db/schema.ts';
+import { getBranding } from '../src/modules/settings/service.ts';
 import { buildWidget } from '../widget/build.ts';
 import { launchChromium } from './browser.ts';
 import { ADMIN, freePort, type Session, signIn, type TestApp } from './helpers.ts';
@@ -134,6 +135,13 @@ describe('the widget journey reaches the advisor, across a reload', () => {
     await page.goto(`${shop}/help`);
     const launcher = page.getByRole('button', { name: "Besoin d'aide ?" });
     await launcher.waitFor();
+    // The company's assistant: the help centre's colour and name, not the vendor's.
+    const branding = await getBranding(t.app.db);
+    const rgb = (hex: string) =>
+      `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    await expect
+      .poll(() => launcher.evaluate((b) => getComputedStyle(b).backgroundColor))
+      .toBe(rgb(branding.primaryColor));
     await launcher.click();
     const dialog = page.getByRole('dialog', { name: 'Aide' });
     await dialog.getByRole('button', { name: "Discuter avec l'assistant" }).click();
@@ -141,6 +149,7 @@ describe('the widget journey reaches the advisor, across a reload', () => {
     await page.keyboard.press('Enter');
     const link = dialog.getByRole('log').locator('a').first();
     await link.waitFor();
+    expect(await dialog.getByRole('log').textContent()).toContain(`je suis ${branding.name}`);
     const href = await link.getAttribute('href');
     expect(href?.startsWith(`${relais}/fr/articles/`), href ?? '').toBe(true);
     const [article] = await Promise.all([context.waitForEvent('page'), link.click()]);
