@@ -20,6 +20,7 @@ import chatPlugin from './modules/chat/plugin.ts';
 import chatRoutes from './modules/chat/routes.ts';
 import { ticketDeliveries } from './modules/escalation/deliveries.ts';
 import escalationRoutes from './modules/escalation/routes.ts';
+import journeyJobs from './modules/journey/plugin.ts';
 import kbRoutes from './modules/kb/routes.ts';
 import { findArticlesForDisplay, listIndexableArticles } from './modules/kb/service.ts';
 import articleViews from './modules/kb/view-counter.ts';
@@ -135,6 +136,7 @@ export async function buildApp({
   await app.register(helpCentre);
   await app.register(analyticsJobs);
   await app.register(analyticsRoutes);
+  await app.register(journeyJobs);
   await app.register(adminConsole);
   await app.register(chatPlugin);
   await app.register(widgetRoutes);

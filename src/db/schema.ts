@@ -13,6 +13,7 @@ export * from './schema/bot.ts';
 export * from './schema/chat.ts';
 export * from './schema/escalation.ts';
 export * from './schema/events.ts';
+export * from './schema/journey.ts';
 export * from './schema/kb.ts';
 export * from './schema/outbox.ts';
 export * from './schema/settings.ts';

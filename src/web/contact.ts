@@ -5,6 +5,7 @@ import type { ZodError } from 'zod';
 import type { EscalationRequest } from '../modules/escalation/contract.ts';
 import { EscalationRequestSchema } from '../modules/escalation/schemas.ts';
 import { customerReply, customerView, escalate, escalationOffer } from '../modules/escalation/service.ts';
+import { requestJourneyId } from '../modules/journey/cookie.ts';
 import { AppError } from '../server/errors.ts';
 import { escapeHtml } from './html.ts';
 
@@ -224,6 +225,9 @@ export default async function contactPages(app: FastifyInstance) {
       if (!locale) return reply.callNotFound();
       const v = parseForm(req.body);
       const handed = handedContext(v.context);
+      // The journey is the help centre's own (its cookie), never one named by the posted form.
+      const journeyId = requestJourneyId(req);
+      delete handed.journeyId;
       const request = {
         channel: 'form',
         subject: v.subject ?? '',
@@ -233,6 +237,7 @@ export default async function contactPages(app: FastifyInstance) {
           ...handed,
           locale,
           source: 'helpcentre',
+          ...(journeyId ? { journeyId } : {}),
           ...(v.pageUrl && /^https?:\/\//.test(v.pageUrl) ? { pageUrl: v.pageUrl } : {}),
           ...(typeof req.headers['user-agent'] === 'string'
             ? { device: req.headers['user-agent'].slice(0, 300) }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordEvent, requestIds, searchEvent } from '../modules/events/service.ts';
+import { ensureJourney } from '../modules/journey/cookie.ts';
+import { recordJourneyStep } from '../modules/journey/service.ts';
 import { EMBED_HOSTS } from '../modules/kb/markdown.ts';
 import * as kb from '../modules/kb/service.ts';
 import { type AnswerHit, backendOf, findAnswers } from '../modules/search/service.ts';
@@ -190,6 +192,14 @@ export default async function helpCentre(app: FastifyInstance) {
           resultCount: results.length,
         });
         await recordEvent(app.db, event);
+        // The customer's journey (not analytics): what they typed and were shown, for an advisor.
+        await recordJourneyStep(app.db, ensureJourney(req, reply), 'helpcentre', {
+          kind: 'search',
+          query,
+          locale,
+          shown: results.map((r) => ({ id: r.id, title: r.title })),
+          abstained: unsure,
+        });
       }
       return sendPage(reply, searchPage(s, locale, { query, results, unsure }));
     },
@@ -258,6 +268,12 @@ export default async function helpCentre(app: FastifyInstance) {
         subjectId: article.id,
         data: {},
       });
+      await recordJourneyStep(app.db, ensureJourney(req, reply), 'helpcentre', {
+        kind: 'article',
+        articleId: article.id,
+        title: article.title,
+        locale,
+      });
       return sendPage(
         reply,
         articlePage(s, {
@@ -288,6 +304,13 @@ export default async function helpCentre(app: FastifyInstance) {
       await kb.recordFeedback(app.db, req.actor, article.id, helpful, comment, {
         channel: 'helpcentre',
         ...requestIds(req),
+      });
+      await recordJourneyStep(app.db, ensureJourney(req, reply), 'helpcentre', {
+        kind: 'vote',
+        articleId: article.id,
+        title: article.title,
+        helpful,
+        ...(comment?.trim() ? { comment: comment.trim() } : {}),
       });
       return reply.redirect(`${kb.articlePath(article)}?feedback=sent#feedback`, 303);
     },

@@ -16,6 +16,8 @@ export function mount(ctx: AppContext): WidgetApp {
   const t = (key: string, n?: number) => (config.strings[key] ?? key).replace('{n}', String(n ?? ''));
   adopt(root, PANEL_CSS);
   const lang = config.locale;
+  // The visitor id keys the customer's journey on the server: searches and articles reach the ticket.
+  const visitor = { visitor: ctx.visitorId };
 
   const title = el('h2', { id: 'rl-title', text: t('title') });
   const closeBtn = el('button', { type: 'button', class: 'ic', 'aria-label': t('close'), text: '×' });
@@ -173,11 +175,11 @@ export function mount(ctx: AppContext): WidgetApp {
     live.textContent = t('searching');
     try {
       if (submitted) {
-        const res = await ctx.api('answer', {
-          method: 'POST',
-          signal: ac.signal,
-          body: JSON.stringify({ question: q, locale: lang }),
-        });
+        const res = await ctx.api(
+          'answer',
+          { method: 'POST', signal: ac.signal, body: JSON.stringify({ question: q, locale: lang }) },
+          visitor,
+        );
         const a = (await res.json()) as { answered: boolean; answer: Hit | null; candidates: Hit[] };
         searches.push({
           at: new Date().toISOString(),
@@ -207,7 +209,7 @@ export function mount(ctx: AppContext): WidgetApp {
         const res = await ctx.api(
           'search',
           { signal: ac.signal },
-          { q, locale: lang, prefix: 'true', limit: '5' },
+          { q, locale: lang, prefix: 'true', limit: '5', ...visitor },
         );
         const s = (await res.json()) as { results: Hit[] };
         showResults(s.results, s.results.length === 0);
@@ -232,7 +234,7 @@ export function mount(ctx: AppContext): WidgetApp {
 
   // ── article view ──
   async function showArticle(id: string) {
-    const res = await ctx.api(`articles/${encodeURIComponent(id)}`);
+    const res = await ctx.api(`articles/${encodeURIComponent(id)}`, undefined, visitor);
     if (!res.ok) {
       live.textContent = t('error');
       return;

@@ -22,11 +22,11 @@ interface Identity {
 
 const LOADER_CSS = `:host{all:initial!important;position:fixed!important;width:0!important;height:0!important;z-index:2147483000!important}
 .l,.n{position:fixed;right:20px;bottom:20px;font:600 15px/1.3 system-ui,-apple-system,"Segoe UI",sans-serif;box-sizing:border-box}
-.l{display:flex;align-items:center;gap:8px;padding:12px 18px;border:0;border-radius:24px;background:#0b3d91;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}
+.l{display:flex;align-items:center;gap:8px;padding:12px 18px;border:0;border-radius:24px;background:var(--rl-brand,#0b3d91);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}
 .l:focus-visible,.n button:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
 .l[hidden],.n[hidden]{display:none}
 .n{bottom:76px;max-width:300px;padding:14px 40px 14px 14px;border-radius:12px;background:#fff;color:#1d1d1f;font-weight:400;box-shadow:0 6px 24px rgba(0,0,0,.22);border:1px solid #d0d5dd}
-.n p{margin:0 0 10px}.n .o{font:inherit;font-weight:600;padding:6px 12px;border-radius:6px;border:0;background:#0b3d91;color:#fff;cursor:pointer}
+.n p{margin:0 0 10px}.n .o{font:inherit;font-weight:600;padding:6px 12px;border-radius:6px;border:0;background:var(--rl-brand,#0b3d91);color:#fff;cursor:pointer}
 .n .x{position:absolute;top:6px;right:6px;width:28px;height:28px;border:0;background:none;color:#444;font:20px/1 system-ui;cursor:pointer}`;
 
 function store(area: 'localStorage' | 'sessionStorage') {
@@ -275,6 +275,9 @@ function store(area: 'localStorage' | 'sessionStorage') {
     .then((c) => {
       if (!c) return;
       config = c;
+      // The help centre's colour by default; a host rule such as \`relais-widget{--rl-brand:#123456}\`
+      // outranks :host, so a site's own choice still wins.
+      if (/^#[0-9a-f]{3,8}$/i.test(c.brand?.color ?? '')) adopt(root, `:host{--rl-brand:${c.brand.color}}`);
       launcher.textContent = c.strings.launcher ?? '';
       launcher.hidden = false;
       document.body.append(host);

@@ -32,6 +32,8 @@ export interface WidgetConfig {
   statusBanner: string | null;
   helpCentreUrl: string;
   contactUrl: string;
+  /** The company's assistant: name, colour and avatar from the help centre's branding. */
+  brand: { name: string; color: string; logoUrl: string | null };
   rules: ClientRule[];
 }
 

@@ -225,14 +225,19 @@ function duration(ms: number): string {
 function entryDetail(t: Translate, e: TimelineEntry): string[] {
   const d = e.detail ?? {};
   switch (e.kind) {
-    case 'search':
-      return d.abstained ? [t('timeline.abstained')] : [];
+    case 'search': {
+      const titles = (k: string) => (Array.isArray(d[k]) ? (d[k] as unknown[]).map(String).join(' · ') : '');
+      return [
+        d.abstained ? t('timeline.abstained') : '',
+        titles('shown') ? t('timeline.shown', { titles: titles('shown') }) : '',
+        titles('opened') ? t('timeline.opened', { titles: titles('opened') }) : '',
+      ].filter(Boolean);
+    }
     case 'article':
-      return d.helpful === true
-        ? [t('timeline.helpful')]
-        : d.helpful === false
-          ? [t('timeline.notHelpful')]
-          : [];
+      return [
+        d.helpful === true ? t('timeline.helpful') : d.helpful === false ? t('timeline.notHelpful') : '',
+        typeof d.comment === 'string' ? `« ${d.comment} »` : '',
+      ].filter(Boolean);
     case 'bot':
       return typeof d.from === 'string' && ['customer', 'bot', 'agent', 'system'].includes(d.from)
         ? [t(`timeline.from.${d.from as 'customer' | 'bot' | 'agent' | 'system'}`)]

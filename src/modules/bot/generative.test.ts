@@ -88,7 +88,10 @@ describe('generated answers (OpenAI-compatible provider)', () => {
     const en = await ask('I forgot my password');
     const answer = en.messages.at(-2);
     expect(answer.text).toBe('Use “Forgot password?” on the sign-in page [1].');
-    expect(answer.citations).toEqual([{ n: 1, id: 'pwd', title: 'Reset my password', url: '/en/a/pwd' }]);
+    // Absolute: the link works wherever the conversation is embedded (the widget on a customer's site).
+    expect(answer.citations).toEqual([
+      { n: 1, id: 'pwd', title: 'Reset my password', url: `${t.app.config.publicUrl}/en/a/pwd` },
+    ]);
     expect(en.messages.at(-1).text).toBe('Did this solve your problem?');
     const fr = await ask('j’ai oublié mon mot de passe', 'fr');
     expect(fr.messages.at(-2).citations[0].id).toBe('pwd-fr');

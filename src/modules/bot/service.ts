@@ -11,9 +11,11 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../../s
 import type { EscalationChannel, EscalationRequest, TranscriptEntry } from '../escalation/contract.ts';
 import { type EscalationResult, escalate } from '../escalation/service.ts';
 import { type Channel, recordEvent } from '../events/service.ts';
+import { journeyIdOf } from '../journey/service.ts';
 import type { SearchSource } from '../search/plugin.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { findAnswers } from '../search/service.ts';
+import { getBranding } from '../settings/service.ts';
 import {
   type BotReply,
   type Decision,
@@ -27,13 +29,14 @@ import {
   respondToQuestion,
   respondToSocial,
 } from './dialogue.ts';
+import { recordFlowJourney } from './flow-journey.ts';
 import { answerFlow, type FlowOutcome, type FlowRun, startFlow } from './flow-runner.ts';
 import { loadRunnableFlow, makeFlowIO } from './flow-service.ts';
 import type { Generator } from './generative.ts';
 import { understand } from './intents.ts';
 import { botLocale, say, type Voice } from './messages.ts';
 import * as repo from './repository.ts';
-import { readBotSettings } from './settings.ts';
+import { DEFAULT_BOT_SETTINGS, readBotSettings } from './settings.ts';
 
 export interface BotDeps {
   db: Db;
@@ -89,9 +92,15 @@ export function customerAttributes(segments: string[]): Record<string, string> {
   );
 }
 
+/**
+ * The assistant speaks for the company: unless an admin named it, it takes the branding's name
+ * (the help centre's), never the vendor's.
+ */
 async function voiceOf(db: DbOrTx, locale: string): Promise<Voice> {
   const settings = await readBotSettings(db);
-  return { locale: botLocale(locale), tone: settings.tone, botName: settings.botName };
+  const botName =
+    settings.botName === DEFAULT_BOT_SETTINGS.botName ? (await getBranding(db)).name : settings.botName;
+  return { locale: botLocale(locale), tone: settings.tone, botName };
 }
 
 /** The conversation, if the token is its own. Unknown id and wrong token look the same: not found. */
@@ -351,8 +360,10 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
       subjectId: stored.flow.flowId,
     });
 
+  let flowExit: { flowId: string; version: number; type: 'end' | 'escalate' } | undefined;
   const takeFlow = (ref: { flowId: string; version: number }, result: FlowOutcome) => {
     replies.push(...result.replies);
+    if (result.exit) flowExit = { ...ref, type: result.exit.type };
     for (const step of result.steps) {
       flowSteps.push({ ...ref, step });
       analytics.push({
@@ -443,7 +454,19 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
       });
     }
     for (const r of replies)
-      rows.push({ conversationId, kind: 'message', author: 'bot', text: r.text, data: replyData(r) });
+      rows.push({
+        conversationId,
+        kind: 'message',
+        author: 'bot',
+        text: r.text,
+        data: replyData(r, deps.publicUrl),
+      });
+    // The customer's journey gets the flow by name, with labelled steps, before any hand-over reads it.
+    await recordFlowJourney(tx, journeyOf(row), {
+      answered: turn.flowResult && stored.flow ? { run: stored.flow, text: turn.customer?.text } : undefined,
+      steps: flowSteps,
+      exit: flowExit,
+    });
 
     if (effects.some((e) => e.type === 'escalate')) {
       const request = await buildEscalationRequest(tx, row, v, [...rows], turn.escalation);
@@ -516,11 +539,17 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
   };
 }
 
-function replyData(r: BotReply): Record<string, unknown> {
+/** A help-centre path made absolute, so a link works on any page the bot is embedded in (widget). */
+export const absoluteUrl = (publicUrl: string, url: string) =>
+  url.startsWith('/') && !url.startsWith('//') ? `${publicUrl.replace(/\/$/, '')}${url}` : url;
+
+function replyData(r: BotReply, publicUrl: string): Record<string, unknown> {
   return {
     quickReplies: r.quickReplies,
-    ...(r.answer ? { answer: r.answer } : {}),
-    ...(r.citations ? { citations: r.citations } : {}),
+    ...(r.answer ? { answer: { ...r.answer, url: absoluteUrl(publicUrl, r.answer.url) } } : {}),
+    ...(r.citations
+      ? { citations: r.citations.map((c) => ({ ...c, url: absoluteUrl(publicUrl, c.url) })) }
+      : {}),
   };
 }
 
@@ -625,6 +654,7 @@ async function buildEscalationRequest(
       source: flowPath.length ? 'flow' : 'bot',
       ...(row.pageUrl ? { pageUrl: row.pageUrl } : {}),
       ...(row.visitorId ? { visitorId: row.visitorId } : {}),
+      ...(journeyOf(row) ? { journeyId: journeyOf(row) } : {}),
       sessionId: row.id,
       conversationId: row.id,
       transcript,
@@ -655,6 +685,10 @@ async function handOver(tx: Tx, conversationId: string, request: EscalationReque
   });
   return { id: row.id, reference: ticket.reference, ticket };
 }
+
+/** A widget conversation belongs to the widget visitor's journey; others have none of their own. */
+const journeyOf = (row: repo.ConversationRow) =>
+  row.channel === 'widget' ? journeyIdOf('widget', row.visitorId) : undefined;
 
 /** A handed-over conversation offers nothing more and leaves its flow. */
 const handedOver = (dialogue: DialogueState): StoredState => ({

@@ -44,7 +44,7 @@ describe('escalation after a failed self-service session', () => {
     expect(kinds).toEqual([
       'page:https://aide.nuvia.test/fr/internet/box-voyant-rouge',
       'search:box voyant rouge',
-      'article:box-red-light',
+      'article:Le voyant de ma box est rouge',
       'search:internet coupé depuis ce matin',
       'bot:toujours pas d’internet',
       'bot:Avez-vous redémarré votre box ?',

@@ -5,10 +5,11 @@ import { recordAudit } from '../audit/service.ts';
 import { recordEvent } from '../events/service.ts';
 import { createArticle } from '../kb/service.ts';
 import { enqueue } from '../outbox/service.ts';
+import type { SearchSource } from '../search/plugin.ts';
 import { findUser } from '../staff/service.ts';
 import { ticketEmail } from './deliveries.ts';
 import { type HandoffEvent, InvalidHandoffTransition, transition } from './handoff.ts';
-import { draftArticleFromTicket } from './presenter.ts';
+import { draftArticleFromTicket, untitledArticleIds } from './presenter.ts';
 import * as repo from './repository.ts';
 import { customerLink, issueCustomerToken } from './service.ts';
 
@@ -30,6 +31,17 @@ export async function findTicket(db: DbOrTx, id: string) {
 export async function agentTicket(db: DbOrTx, id: string) {
   const ticket = await findTicket(db, id);
   return { ticket, messages: await repo.listMessages(db, id) };
+}
+
+/** The titles of the articles a ticket's context names by id only, resolved now (labels, not ids). */
+export async function articleTitles(
+  source: Pick<SearchSource, 'cards'>,
+  ticket: repo.TicketRow,
+): Promise<Map<string, string>> {
+  const ids = untitledArticleIds(ticket);
+  if (!ids.length) return new Map();
+  const found = await source.cards(ids, 'internal');
+  return new Map(found.map((a) => [a.id, a.title]));
 }
 
 /** Status, priority, level, assignee, tags. Audited with field names only. */

@@ -39,45 +39,89 @@ type Entry = {
   detail?: Record<string, unknown>;
 };
 
+/** Titles of the articles a ticket's context names by id only (older tickets, API callers). */
+export type ArticleTitles = ReadonlyMap<string, string>;
+
+/** Article ids in a ticket's context that carry no title: the inbox resolves them at read time. */
+export function untitledArticleIds(t: TicketRow): string[] {
+  const c = t.context as Omit<EscalationContext, 'customer'>;
+  const ids = [
+    ...(c.articlesViewed ?? []).filter((a) => !a.title).map((a) => a.articleId),
+    ...(c.searches ?? []).filter((s) => !s.shown && s.topAnswerId).map((s) => s.topAnswerId!),
+    ...(c.transcript ?? []).flatMap((m) => (m.answers ?? []).map((a) => a.id)),
+  ];
+  return [...new Set(ids)];
+}
+
 /**
- * The customer's self-service path, merged in time order, so the agent reads it as a story: searches
- * (and whether Relais abstained), articles viewed with their feedback, the bot transcript, the flow
- * path, then the escalation itself with the time spent before it.
+ * The customer's self-service path, merged in time order, so the agent reads it as a story: pages,
+ * searches (the text typed, what was shown and opened, whether Relais abstained), articles read with
+ * their titles and votes, the bot transcript, the guided flow by name with its labelled steps, then
+ * the escalation itself with the time spent before it (from the journey's first step). Titles and
+ * names, never bare ids: ids the context does not title come resolved in `titles`.
  */
-export function buildTimeline(t: TicketRow): Entry[] {
+export function buildTimeline(t: TicketRow, titles: ArticleTitles = new Map()): Entry[] {
   const c = t.context as Omit<EscalationContext, 'customer'>;
   const entries: Entry[] = [];
   const created = t.createdAt.toISOString();
+  const titleOf = (id: string, given?: string) => given ?? titles.get(id);
+  for (const p of c.pages ?? []) entries.push({ at: p.at, kind: 'page', text: p.url });
   for (const s of c.searches ?? []) {
+    const top = s.topAnswerId
+      ? titleOf(s.topAnswerId, s.shown?.find((x) => x.id === s.topAnswerId)?.title)
+      : undefined;
     entries.push({
       at: s.at,
       kind: 'search',
       text: s.query,
-      detail: { topAnswerId: s.topAnswerId ?? null, abstained: s.abstained ?? false },
+      detail: {
+        abstained: s.abstained ?? false,
+        shown: (s.shown ?? []).map((x) => x.title),
+        opened: (s.opened ?? []).map((x) => x.title),
+        topAnswer: top ?? null,
+      },
     });
   }
   for (const a of c.articlesViewed ?? []) {
+    const title = titleOf(a.articleId, a.title);
     entries.push({
       at: a.at,
       kind: 'article',
-      text: a.articleId,
-      detail: { articleId: a.articleId, helpful: a.helpful ?? null },
+      text: title ?? (t.locale.startsWith('fr') ? 'Article retiré' : 'Removed article'),
+      detail: {
+        articleId: a.articleId,
+        title: title ?? null,
+        locale: a.locale ?? null,
+        helpful: a.helpful ?? null,
+        comment: a.comment ?? null,
+      },
     });
   }
   for (const m of c.transcript ?? []) {
-    entries.push({ at: m.at, kind: 'bot', text: m.text, detail: { from: m.from, answers: m.answers ?? [] } });
+    const answers = (m.answers ?? []).map((x) => ({ ...x, title: titles.get(x.id) ?? null }));
+    entries.push({ at: m.at, kind: 'bot', text: m.text, detail: { from: m.from, answers } });
   }
-  // Flow steps carry no time: they sit just before the escalation, in their order.
+  // Steps recorded by the journey carry their time; older ones sit just before the escalation.
   for (const [i, f] of (c.flowPath ?? []).entries()) {
+    const label = f.label ?? f.nodeId;
     entries.push({
-      at: created,
+      at: f.at ?? created,
       kind: 'flow',
-      text: f.answer ? `${f.nodeId}: ${f.answer}` : f.nodeId,
-      detail: { flowId: f.flowId, nodeId: f.nodeId, answer: f.answer ?? null, step: i + 1 },
+      text: `${f.flowName ? `${f.flowName} · ` : ''}${label}${f.answer ? `: ${f.answer}` : ''}`,
+      detail: {
+        flowId: f.flowId,
+        flowName: f.flowName ?? null,
+        nodeId: f.nodeId,
+        label,
+        answer: f.answer ?? null,
+        outcome: f.outcome ?? null,
+        step: i + 1,
+      },
     });
   }
   entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  if (c.pageUrl) entries.unshift({ at: entries[0]?.at ?? created, kind: 'page', text: c.pageUrl });
+  if (c.pageUrl && !c.pages?.length)
+    entries.unshift({ at: entries[0]?.at ?? created, kind: 'page', text: c.pageUrl });
   entries.push({
     at: created,
     kind: 'escalated',
@@ -87,13 +131,13 @@ export function buildTimeline(t: TicketRow): Entry[] {
   return entries;
 }
 
-export function presentAgentTicket(t: TicketRow, messages: MessageRow[]) {
+export function presentAgentTicket(t: TicketRow, messages: MessageRow[], titles?: ArticleTitles) {
   return {
     ...presentSummary(t),
     customer: { id: t.customerId, email: t.customerEmail, name: t.customerName, phone: t.customerPhone },
     callbackTime: t.callbackTime,
     context: t.context,
-    timeline: buildTimeline(t),
+    timeline: buildTimeline(t, titles),
     messages: messages.map(presentMessage),
   };
 }

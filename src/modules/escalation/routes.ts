@@ -247,7 +247,7 @@ const escalationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { ticket, messages } = await inbox.agentTicket(app.db, req.params.id);
-      return presentAgentTicket(ticket, messages);
+      return presentAgentTicket(ticket, messages, await inbox.articleTitles(backendOf(app).source, ticket));
     },
   );
 

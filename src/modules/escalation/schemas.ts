@@ -20,6 +20,17 @@ export const EscalationContextSchema = z.strictObject({
   /** Anonymous ids of the visitor and the self-service session. */
   visitorId: Text(100).optional(),
   sessionId: Text(100).optional(),
+  /**
+   * The customer's journey (`h:<help-centre cookie>` or `w:<widget visitor>`), set by Relais's own
+   * surfaces: its steps since the last escalation are merged into this context (searches, articles
+   * with titles, votes, flows) and the time before escalation runs from its first step.
+   */
+  journeyId: Text(120).optional(),
+  /** Pages the customer went through before asking (from the journey). */
+  pages: z
+    .array(z.strictObject({ at: Iso, url: Text(2000) }))
+    .max(100)
+    .optional(),
   searches: z
     .array(
       z.strictObject({
@@ -27,12 +38,33 @@ export const EscalationContextSchema = z.strictObject({
         query: Text(500),
         topAnswerId: Text(100).optional(),
         abstained: z.boolean().optional(),
+        /** Answers shown for this search, in order, with the titles the customer saw. */
+        shown: z
+          .array(z.strictObject({ id: Text(100), title: Text(300) }))
+          .max(10)
+          .optional(),
+        /** Which of them the customer opened. */
+        opened: z
+          .array(z.strictObject({ id: Text(100), title: Text(300) }))
+          .max(10)
+          .optional(),
       }),
     )
     .max(100)
     .optional(),
   articlesViewed: z
-    .array(z.strictObject({ at: Iso, articleId: Text(100), helpful: z.boolean().optional() }))
+    .array(
+      z.strictObject({
+        at: Iso,
+        articleId: Text(100),
+        /** Title and locale as the customer read it. */
+        title: Text(300).optional(),
+        locale: Text(10).optional(),
+        /** The customer's "was this helpful?" vote and comment. */
+        helpful: z.boolean().optional(),
+        comment: Text(1000).optional(),
+      }),
+    )
     .max(100)
     .optional(),
   conversationId: Text(100).optional(),
@@ -53,7 +85,19 @@ export const EscalationContextSchema = z.strictObject({
     .optional(),
   /** Guided flow path: each node reached and the answer given. */
   flowPath: z
-    .array(z.strictObject({ flowId: Text(100), nodeId: Text(100), answer: Text(500).optional() }))
+    .array(
+      z.strictObject({
+        flowId: Text(100),
+        nodeId: Text(100),
+        answer: Text(500).optional(),
+        /** The flow's name and the step's label (question or message), as the customer saw them. */
+        flowName: Text(300).optional(),
+        label: Text(500).optional(),
+        /** On a flow's last step: how it ended. */
+        outcome: z.enum(['completed', 'escalated', 'abandoned']).optional(),
+        at: Iso.optional(),
+      }),
+    )
     .max(200)
     .optional(),
   /** Milliseconds of self-service before asking for a human. */

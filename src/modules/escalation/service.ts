@@ -3,10 +3,12 @@ import { newSecret, sha256 } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { ConflictError, NotFoundError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
+import { takeJourneyForEscalation } from '../journey/service.ts';
 import { enqueue } from '../outbox/service.ts';
 import type { EscalationChannel, EscalationRequest } from './contract.ts';
 import { ticketEmail } from './deliveries.ts';
 import { type HandoffPhase, initialHandoff, type NoticeKey, transition } from './handoff.ts';
+import { mergeJourney } from './journey-context.ts';
 import * as repo from './repository.ts';
 import { type EscalationSettings, isOpen, levelOf, readEscalationSettings } from './settings.ts';
 
@@ -117,9 +119,11 @@ export async function escalate(
       ? transition(initialHandoff(), { type: 'request_human', agentsOnline: channel === 'live' })
       : { state: { phase: 'ticket' as const, session: 1 }, notice: undefined };
   const level = levelOf(settings, request.reason);
-  const { customer, ...context } = request.context;
+  const { customer, journeyId, ...handed } = request.context;
 
   return db.transaction(async (tx) => {
+    // The journey's steps are handed over with this ticket only (marked in this transaction).
+    const context = mergeJourney(handed, await takeJourneyForEscalation(tx, journeyId, now), now);
     const ticket = await repo.insertTicket(tx, {
       reference: newReference(),
       channel,

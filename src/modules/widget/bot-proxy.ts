@@ -20,6 +20,7 @@ import * as bot from '../bot/service.ts';
 import type { EscalationContext } from '../escalation/contract.ts';
 import { EscalationContextSchema, EscalationResult } from '../escalation/schemas.ts';
 import { type EscalationRequest, escalate } from '../escalation/service.ts';
+import { journeyIdOf } from '../journey/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import { SiteKey } from './schemas.ts';
 import * as widget from './service.ts';
@@ -78,12 +79,14 @@ export function widgetContext(
   },
 ): EscalationContext {
   const device = deviceOf(userAgent);
+  const journeyId = journeyIdOf('widget', visitorId);
   return {
     locale: b.locale,
     source: 'widget',
     ...(b.pageUrl ? { pageUrl: b.pageUrl } : {}),
     ...(device ? { device } : {}),
     ...(visitorId ? { visitorId } : {}),
+    ...(journeyId ? { journeyId } : {}),
     ...(b.searches?.length ? { searches: b.searches } : {}),
     ...(b.articlesViewed?.length ? { articlesViewed: b.articlesViewed } : {}),
     ...(b.selfServiceMs !== undefined ? { selfServiceMs: b.selfServiceMs } : {}),

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ForbiddenError } from '../../server/errors.ts';
 import widgetChatRoutes from '../chat/widget-routes.ts';
+import { journeyIdOf, recordJourneyStep } from '../journey/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import widgetAssets from './assets.ts';
 import widgetBotRoutes from './bot-proxy.ts';
@@ -171,6 +172,13 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
           query: q,
           abstained: found.abstain,
         });
+        await recordJourneyStep(app.db, journeyIdOf('widget', visitor), 'widget', {
+          kind: 'search',
+          query: q,
+          locale: found.locale,
+          shown: found.results.map((r) => ({ id: r.id, title: r.title })),
+          abstained: found.abstain,
+        });
       }
       return found;
     },
@@ -213,6 +221,14 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         query: req.body.question,
         abstained: !answered,
       });
+      // The customer's journey (not analytics), under the widget's visitor id: it survives reloads.
+      await recordJourneyStep(app.db, journeyIdOf('widget', req.query.visitor), 'widget', {
+        kind: 'search',
+        query: req.body.question,
+        locale: found.locale,
+        shown: found.results.map((r) => ({ id: r.id, title: r.title })),
+        abstained: !answered,
+      });
       return { answered, answer: answered ? best : null, candidates: found.results, locale: found.locale };
     },
   );
@@ -240,6 +256,12 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         visitorId: req.query.visitor,
         locale: article.locale,
         articleId: article.id,
+      });
+      await recordJourneyStep(app.db, journeyIdOf('widget', req.query.visitor), 'widget', {
+        kind: 'article',
+        articleId: article.id,
+        title: article.title,
+        locale: article.locale,
       });
       return article;
     },

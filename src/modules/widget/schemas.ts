@@ -93,6 +93,9 @@ export const WidgetConfig = z.object({
   statusBanner: z.string().nullable(),
   helpCentreUrl: z.string(),
   contactUrl: z.string(),
+  brand: z
+    .object({ name: z.string(), color: z.string(), logoUrl: z.string().nullable() })
+    .describe("The company's assistant: the help centre's name, main colour and logo (branding)."),
   rules: z.array(
     z.object({
       id: z.string(),

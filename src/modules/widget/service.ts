@@ -8,6 +8,7 @@ import { recordEvent } from '../events/service.ts';
 import { renderMarkdown } from '../kb/markdown.ts';
 import * as kb from '../kb/service.ts';
 import { findAnswers } from '../search/service.ts';
+import { getBranding } from '../settings/service.ts';
 import {
   type IdentityClaims,
   issueToken,
@@ -165,9 +166,11 @@ export async function buildConfig(db: DbOrTx, site: repo.SiteRow, locale: string
       articles,
     });
   }
+  const branding = await getBranding(db);
   return {
     site: site.key,
     locale,
+    brand: { name: branding.name, color: branding.primaryColor, logoUrl: branding.logoUrl },
     strings: stringsFor(locale, site.strings),
     statusBanner: site.statusBanner?.[locale] ?? null,
     helpCentreUrl: `${publicUrl}/${locale}`,
