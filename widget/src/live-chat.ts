@@ -256,9 +256,10 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
     const text = input.value.trim();
     if (!text) return;
     input.value = '';
-    if (!chat) return void start(text);
+    // A sent message ends "typing" — also the first one, typed before the chat existed.
     clearTimeout(typingTimer);
     typingOn = false;
+    if (!chat) return void start(text);
     if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'message', text }));
     else
       void call('/messages', { text }).then(

@@ -61,12 +61,18 @@ export interface DisplayArticle {
  * Articles ready to show in a result list, in the order of `ids`, limited to what `audience` may see
  * (ids that are not visible are dropped).
  */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function findArticlesForDisplay(
   db: DbOrTx,
   ids: string[],
   locale?: string,
   audience: repo.Audience = 'public',
 ): Promise<DisplayArticle[]> {
+  // Ids handed over by other surfaces (a ticket's context, an API caller) may be anything: only
+  // article ids (UUIDs) can name an article, and the database would refuse the others.
+  ids = ids.filter((id) => UUID.test(id));
+  if (!ids.length) return [];
   const rows = await repo.listArticles(db, { audience, status: 'published', ids, locale });
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
