@@ -15,6 +15,8 @@ import apiKeyRoutes from './modules/api-keys/routes.ts';
 import { actorFromApiKey } from './modules/api-keys/service.ts';
 import auditRoutes from './modules/audit/routes.ts';
 import botFlowRoutes from './modules/bot/flow-routes.ts';
+import { createGenerator } from './modules/bot/generative.ts';
+import { openAICompatibleProvider } from './modules/bot/llm.ts';
 import botRoutes from './modules/bot/routes.ts';
 import chatPlugin from './modules/chat/plugin.ts';
 import chatRoutes from './modules/chat/routes.ts';
@@ -132,6 +134,15 @@ export async function buildApp({
     },
     embeddings: await embeddingProviderFrom(config.embeddings),
   });
+  // Generated answers (RELAIS_LLM_URL) on the root instance, so that every surface's conversations
+  // (the bot API and the widget) use them, not only the routes of the plugin that would decorate it.
+  if (config.llm) {
+    const provider = openAICompatibleProvider(config.llm);
+    app.decorate(
+      'botGenerator',
+      createGenerator(provider, () => app.searchSource, app.log),
+    );
+  }
   await app.register(searchRoutes);
   await app.register(helpCentre);
   await app.register(analyticsJobs);

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotTestApp, doc } from '../../../test/bot.ts';
-import type { TestApp } from '../../../test/helpers.ts';
+import { ADMIN, signIn, type TestApp } from '../../../test/helpers.ts';
 import { neutralise } from './generative.ts';
 
 /**
@@ -95,6 +95,26 @@ describe('generated answers (OpenAI-compatible provider)', () => {
     expect(en.messages.at(-1).text).toBe('Did this solve your problem?');
     const fr = await ask('j’ai oublié mon mot de passe', 'fr');
     expect(fr.messages.at(-2).citations[0].id).toBe('pwd-fr');
+  });
+
+  it('answers widget conversations too: the generator belongs to the app, not to one route plugin', async () => {
+    const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
+    const site = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/widget/sites',
+      headers: admin.headers,
+      payload: { key: 'shop', name: 'Shop', allowedOrigins: ['https://shop.example'] },
+    });
+    expect(site.statusCode).toBe(201);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/widget/conversations?site=shop',
+      headers: { origin: 'https://shop.example' },
+      payload: { locale: 'en', message: 'I forgot my password' },
+    });
+    expect(res.statusCode).toBe(201);
+    const texts = res.json().messages.map((m: { text: string }) => m.text);
+    expect(texts).toContain('Use “Forgot password?” on the sign-in page [1].');
   });
 
   it('neutralises instructions hidden in content and delimits passages; never shows internal content', async () => {

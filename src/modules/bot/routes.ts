@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../server/access.ts';
 import { ForbiddenError } from '../../server/errors.ts';
-import { createGenerator, type Generator } from './generative.ts';
-import { openAICompatibleProvider } from './llm.ts';
+import type { Generator } from './generative.ts';
 import { presentConversation, presentTurn } from './presenter.ts';
 import * as repo from './repository.ts';
 import {
@@ -41,13 +40,6 @@ const tokenOf = (headers: Record<string, unknown>) => {
 
 const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['conversations'];
-  if (app.config.llm) {
-    const provider = openAICompatibleProvider(app.config.llm);
-    app.decorate(
-      'botGenerator',
-      createGenerator(provider, () => app.searchSource, app.log),
-    );
-  }
   const tokenHeader = z.object({ [CONVERSATION_TOKEN_HEADER]: z.string().max(100).optional() });
 
   app.post(
