@@ -32,10 +32,6 @@ interface Turn {
   quickReplies: QuickReply[];
   token?: string;
 }
-interface Stored {
-  id: string;
-  token: string;
-}
 
 export interface ChatDeps {
   ctx: AppContext;
