@@ -1,6 +1,10 @@
 import axe from 'axe-core';
+import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { ensureAdminBuilt } from '../admin/build.ts';
+import { startRelais } from '../src/start.ts';
+import { scratchDatabaseUrl, testConfig } from './helpers.ts';
 
 /** Debian's Chromium, headless, with no background traffic (the machine reaches no other network). */
 export function launchChromium(): Promise<Browser> {
@@ -65,4 +69,29 @@ export async function signInToConsole(
   await page.getByLabel('Password').fill(password);
   await page.getByLabel('Password').press('Enter');
   await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor();
+}
+
+/** A listening Relais on a scratch database (console built), its base URL and a Chromium. */
+export async function startBrowserHarness(env: Record<string, string> = {}): Promise<{
+  app: FastifyInstance;
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}> {
+  await ensureAdminBuilt();
+  const scratch = await scratchDatabaseUrl();
+  const { app } = await startRelais({ ...testConfig(env), databaseUrl: scratch.url });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const browser = await launchChromium();
+  return {
+    app,
+    base,
+    browser,
+    close: async () => {
+      await browser.close();
+      await app.close();
+      await scratch.drop();
+    },
+  };
 }

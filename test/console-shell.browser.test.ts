@@ -1,35 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureAdminBuilt } from '../admin/build.ts';
-import { startRelais } from '../src/start.ts';
-import { expectAccessible, launchChromium, newPage, signInToConsole } from './browser.ts';
+import { expectAccessible, newPage, signInToConsole, startBrowserHarness } from './browser.ts';
 import { buildEscalation } from './escalation-builders.ts';
-import { ADMIN, buildStaff, scratchDatabaseUrl, testConfig } from './helpers.ts';
+import { ADMIN, buildStaff } from './helpers.ts';
 
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  await ensureAdminBuilt();
-  const scratch = await scratchDatabaseUrl();
-  ({ app } = await startRelais({ ...testConfig(), databaseUrl: scratch.url }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as { port: number };
-  base = `http://127.0.0.1:${port}`;
-  browser = await launchChromium();
-  cleanups.push(
-    () => browser.close(),
-    () => app.close(),
-    () => scratch.drop(),
-  );
+  ({ app, base, browser, close } = await startBrowserHarness());
 }, 120_000);
 
-afterAll(async () => {
-  for (const c of cleanups) await c();
-});
+afterAll(() => close());
 
 const PASSWORD = 'a long enough password';
 
