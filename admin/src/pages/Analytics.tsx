@@ -1,4 +1,4 @@
-import { Button, Table } from '@mantine/core';
+import { Button, Loader, Table } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
@@ -85,8 +85,11 @@ export function Analytics() {
   });
   const gaps = useQuery({
     queryKey: ['analytics', 'gaps', qs],
-    queryFn: () => get<{ items: Gap[] }>(`/analytics/gaps?${qs}`),
+    queryFn: () => get<{ items: Gap[]; refreshing: boolean }>(`/analytics/gaps?${qs}`),
+    // Computed in the server's background: ask again while a computation is under way.
+    refetchInterval: (q) => (q.state.data?.refreshing ? 1_500 : false),
   });
+  const gapsComputing = gaps.isPending || (gaps.data?.refreshing && gaps.data.items.length === 0);
   const addFormulations = useMutation({
     mutationFn: (g: Gap) =>
       post<{ added: string[] }>('/analytics/gaps/formulations', {
@@ -293,7 +296,8 @@ export function Analytics() {
         {t('analytics.gaps')} {exportLink('gaps')}
       </h2>
       {gaps.error && <QueryError error={gaps.error} />}
-      {gaps.data && gaps.data.items.length === 0 && <p>{t('analytics.none')}</p>}
+      {gapsComputing && <Loader size="sm" aria-label={t('analytics.gapsComputing')} />}
+      {gaps.data && !gapsComputing && gaps.data.items.length === 0 && <p>{t('analytics.none')}</p>}
       {gaps.data && gaps.data.items.length > 0 && (
         <Table aria-label={t('analytics.gaps')}>
           <Table.Thead>

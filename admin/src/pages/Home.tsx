@@ -1,6 +1,6 @@
 import { Anchor, Badge, Button, Card, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { type Article, get, type TicketSummary } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
@@ -206,16 +206,16 @@ function EditorDesk() {
   const inReview = useArticles('review', { status: 'in_review' });
   const to = new Date();
   const from = new Date(to.getTime() - 29 * 86_400_000);
-  // Gaps are costly to compute: loaded when asked for, not on every visit to the home page.
-  const [showGaps, setShowGaps] = useState(false);
+  // Gaps are computed in the server's background: ask again while a computation is under way.
   const gaps = useQuery({
     queryKey: ['home', 'gaps'],
     queryFn: () =>
-      get<{ items: Array<{ id: string; label: string; volume: number; locale: string }> }>(
-        `/analytics/gaps?${new URLSearchParams({ from: iso(from), to: iso(to) })}`,
-      ),
-    enabled: can('analytics:read') && showGaps,
-    staleTime: 5 * 60_000,
+      get<{
+        items: Array<{ id: string; label: string; volume: number; locale: string }>;
+        refreshing: boolean;
+      }>(`/analytics/gaps?${new URLSearchParams({ from: iso(from), to: iso(to) })}`),
+    enabled: can('analytics:read'),
+    refetchInterval: (q) => (q.state.data?.refreshing ? 1_500 : false),
   });
   return (
     <section aria-labelledby="home-content">
@@ -256,43 +256,30 @@ function EditorDesk() {
         >
           <ArticleItems items={inReview.data?.items ?? []} />
         </ListCard>
-        {can('analytics:read') &&
-          (showGaps ? (
-            <ListCard
-              title={t('home.gaps')}
-              count={gaps.data?.items.length}
-              to="/analytics"
-              more={t('home.openGaps')}
-              loading={gaps.isPending}
-              error={gaps.error}
-              empty={t('home.gapsEmpty')}
-            >
-              <ul className="plain-list home-list">
-                {gaps.data?.items.slice(0, FIRST).map((g) => (
-                  <li key={g.id}>
-                    <Text size="sm" fw={500}>
-                      {g.label}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {g.locale.toUpperCase()} · {t('home.searches', { count: g.volume })}
-                    </Text>
-                  </li>
-                ))}
-              </ul>
-            </ListCard>
-          ) : (
-            <Card withBorder padding="md" component="section" aria-labelledby="home-gaps">
-              <Title order={3} size="h5" id="home-gaps" mb="xs">
-                {t('home.gaps')}
-              </Title>
-              <Text size="sm" c="dimmed" mb="sm">
-                {t('home.gapsHint')}
-              </Text>
-              <Button variant="light" size="xs" onClick={() => setShowGaps(true)}>
-                {t('home.showGaps')}
-              </Button>
-            </Card>
-          ))}
+        {can('analytics:read') && (
+          <ListCard
+            title={t('home.gaps')}
+            count={gaps.data?.items.length}
+            to="/analytics"
+            more={t('home.openGaps')}
+            loading={gaps.isPending || Boolean(gaps.data?.refreshing && !gaps.data.items.length)}
+            error={gaps.error}
+            empty={t('home.gapsEmpty')}
+          >
+            <ul className="plain-list home-list">
+              {gaps.data?.items.slice(0, FIRST).map((g) => (
+                <li key={g.id}>
+                  <Text size="sm" fw={500}>
+                    {g.label}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {g.locale.toUpperCase()} · {t('home.searches', { count: g.volume })}
+                  </Text>
+                </li>
+              ))}
+            </ul>
+          </ListCard>
+        )}
       </SimpleGrid>
     </section>
   );

@@ -1,9 +1,9 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { createEngine } from '../../engine/index.ts';
 import type { Actor } from '../../server/access.ts';
 import { NotFoundError, ValidationError } from '../../server/errors.ts';
-import { createArticle, findArticle, listIndexableArticles, updateArticle } from '../kb/service.ts';
-import { clusterGaps, type GapCluster, type Suggestion, suggestAnswer } from './gaps.ts';
+import { createArticle, findArticle, updateArticle } from '../kb/service.ts';
+import type { SearchBackend } from '../search/service.ts';
+import { clusterGapsCooperatively, type GapCluster, type Suggestion, suggestAnswer } from './gaps.ts';
 import * as repo from './repository.ts';
 
 /**
@@ -15,17 +15,34 @@ export interface Gap extends GapCluster {
   suggestion: (Suggestion & { title: string }) | null;
 }
 
-/** Unanswered, low-confidence and "not helpful" queries of the period, clustered by meaning. */
-export async function listContentGaps(db: DbOrTx, f: repo.Filters, limit = 50): Promise<Gap[]> {
+/** This node's search index and cards (the search module's `backendOf(app)`). */
+export type GapMatcher = Pick<SearchBackend, 'index' | 'source'>;
+
+const yieldToRequests = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Unanswered, low-confidence and "not helpful" queries of the period, clustered by meaning, each with
+ * the closest existing answer from this node's search index (no engine is built for it). Cooperative:
+ * it gives the event loop back while it works, so requests in flight are never held up behind it.
+ */
+export async function listContentGaps(
+  db: DbOrTx,
+  search: GapMatcher,
+  f: repo.Filters,
+  limit = 50,
+): Promise<Gap[]> {
   const queries = await repo.gapQueries(db, f);
-  const clusters = clusterGaps(queries).slice(0, limit);
+  const clusters = (await clusterGapsCooperatively(queries)).slice(0, limit);
   if (!clusters.length) return [];
-  const docs = await listIndexableArticles(db);
-  const engine = createEngine();
-  engine.upsert(docs);
-  const titles = new Map(docs.map((d) => [d.id, d.title]));
-  return clusters.map((c) => {
-    const s = engine.size ? suggestAnswer(engine, c) : null;
+  const suggestions: Array<Suggestion | null> = [];
+  for (const c of clusters) {
+    suggestions.push(await suggestAnswer(search.index, c));
+    await yieldToRequests();
+  }
+  const ids = [...new Set(suggestions.flatMap((s) => (s ? [s.articleId] : [])))];
+  const titles = new Map((await search.source.cards(ids, 'internal')).map((c) => [c.id, c.title]));
+  return clusters.map((c, i) => {
+    const s = suggestions[i];
     return { ...c, suggestion: s ? { ...s, title: titles.get(s.articleId) ?? '' } : null };
   });
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts';
-import { listContentGaps } from './content.ts';
+import { type GapMatcher, listContentGaps } from './content.ts';
 import {
   computeDashboard,
   type Filters,
@@ -24,7 +24,7 @@ export function toCsv(columns: string[], rows: ReadonlyArray<object>): string {
 }
 
 /** One report over the range and filters as CSV (at most 1,000 rows; 500 content gaps). */
-export async function exportCsv(db: Db, report: Report, f: Filters): Promise<string> {
+export async function exportCsv(db: Db, report: Report, f: Filters, search: GapMatcher): Promise<string> {
   switch (report) {
     case 'kpis': {
       const d = await computeDashboard(db, f);
@@ -63,7 +63,7 @@ export async function exportCsv(db: Db, report: Report, f: Filters): Promise<str
     case 'gaps':
       return toCsv(
         ['label', 'locale', 'volume', 'reasons', 'queries', 'suggestedArticleId', 'suggestedTitle'],
-        (await listContentGaps(db, f, 500)).map((g) => ({
+        (await listContentGaps(db, search, f, 500)).map((g) => ({
           label: g.label,
           locale: g.locale,
           volume: g.volume,

@@ -9,7 +9,7 @@ import { enqueue, type OutboxRenderer } from '../outbox/service.ts';
 import { defineSetting, getSetting, putSetting } from '../settings/service.ts';
 import { findUser } from '../staff/service.ts';
 import { listStaleContent, type StaleArticle } from './content.ts';
-import { clusterGaps, type GapCluster, suggestAnswer } from './gaps.ts';
+import { clusterGapsCooperatively, type GapCluster, suggestAnswer } from './gaps.ts';
 import * as repo from './repository.ts';
 import { refreshRollups } from './service.ts';
 import { readAnalyticsSettings } from './settings.ts';
@@ -127,15 +127,15 @@ export async function buildWeeklyDigest(db: DbOrTx, now = new Date()): Promise<D
   }
   if (!byOwner.size) return [];
 
-  const clusters = clusterGaps(gapInput).slice(0, GAPS_CONSIDERED);
-  let gaps: Array<GapCluster & { ownerId: string | null }> = [];
+  const clusters = (await clusterGapsCooperatively(gapInput)).slice(0, GAPS_CONSIDERED);
+  const gaps: Array<GapCluster & { ownerId: string | null }> = [];
   if (clusters.length) {
     const engine = createEngine();
     engine.upsert(await listIndexableArticles(db));
-    gaps = clusters.map((c) => {
-      const s = engine.size ? suggestAnswer(engine, c) : null;
-      return { ...c, ownerId: s ? (articleOwner.get(s.articleId) ?? null) : null };
-    });
+    for (const c of clusters) {
+      const s = engine.size ? await suggestAnswer(engine, c) : null;
+      gaps.push({ ...c, ownerId: s ? (articleOwner.get(s.articleId) ?? null) : null });
+    }
   }
 
   return [...byOwner].map(([ownerId, o]) => {

@@ -2,10 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
+import { CONTENT_CHANNEL } from '../search/changes.ts';
+import { backendOf } from '../search/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import { addGapFormulations, draftArticleFromGap, listContentGaps, listStaleContent } from './content.ts';
 import { exportCsv, REPORTS, type Report } from './csv.ts';
 import { buildWeeklyDigest, sendWeeklyDigest } from './digest.ts';
+import { GapsCache } from './gaps-cache.ts';
 import { resolveIds } from './ids.ts';
 import * as S from './schemas.ts';
 import {
@@ -58,6 +61,20 @@ function checkBrowserEvent(
 }
 
 const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
+  // Content gaps never run on the request path: served from memory, refreshed in the background, and
+  // marked stale whenever content changes on any node (a one-click fix included).
+  const gaps = new GapsCache(
+    (f) => listContentGaps(app.db, backendOf(app), f),
+    (err) => app.log.warn({ err }, 'analytics: content gaps computation failed'),
+  );
+  let unlisten: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    unlisten = await app.database.listen(CONTENT_CHANNEL, () => gaps.invalidate());
+  });
+  app.addHook('onClose', async () => {
+    await unlisten?.().catch(() => {});
+  });
+
   // ── collection (public) ──
 
   app.post(
@@ -235,10 +252,19 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: TAGS,
         summary: 'Content gaps: unanswered, low-confidence and "not helpful" queries clustered by meaning.',
         querystring: S.AnalyticsQuery,
-        response: { 200: z.object({ items: z.array(S.Gap) }) },
+        description:
+          'Computed in the background and served from memory: `refreshing` says a newer computation is ' +
+          'under way (ask again shortly); `computedAt` is null until the first one for these filters ends.',
+        response: {
+          200: z.object({
+            items: z.array(S.Gap),
+            computedAt: z.iso.datetime().nullable(),
+            refreshing: z.boolean(),
+          }),
+        },
       },
     },
-    async (req) => ({ items: await listContentGaps(app.db, filtersOf(req.query)) }),
+    async (req) => gaps.read(filtersOf(req.query)),
   );
 
   app.post(
@@ -264,6 +290,7 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
         req.body.articleId,
         req.body.queries,
       );
+      gaps.invalidate();
       return { articleId: article.id, version: article.version, added };
     },
   );
@@ -287,6 +314,7 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const a = await draftArticleFromGap(app.db, req.actor, req.body);
+      gaps.invalidate();
       return reply.status(201).send({ articleId: a.id, status: a.status, formulations: a.formulations });
     },
   );
@@ -382,7 +410,7 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       await fresh();
       const f = filtersOf(req.query);
       const report = req.params.report.replace(/\.csv$/, '') as Report;
-      const csv = await exportCsv(app.db, report, f);
+      const csv = await exportCsv(app.db, report, f, backendOf(app));
       const name = `relais-${report}-${f.from}-${f.to}${f.locale ? `-${f.locale}` : ''}.csv`;
       return reply
         .type('text/csv; charset=utf-8')
