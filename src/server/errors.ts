@@ -1,6 +1,15 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import {
+  frenchTypography,
+  issueMessage,
+  PART_NAMES_FR,
+  type ProblemLanguage,
+  problemLanguage,
+  type ReportedIssue,
+  translateDetail,
+} from './problem-language.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -112,7 +121,7 @@ export function sendProblem(
   return reply.status(status).type('application/problem+json').send(body);
 }
 
-function issuesOf(error: unknown): Array<{ field: string; message: string }> {
+function issuesOf(error: unknown, lang: ProblemLanguage): Array<{ field: string; message: string }> {
   if (!hasZodFastifySchemaValidationErrors(error)) return [];
   return error.validation.map((v) => {
     const path = v.instancePath.split('/').filter(Boolean);
@@ -121,7 +130,7 @@ function issuesOf(error: unknown): Array<{ field: string; message: string }> {
     if (v.keyword === 'unrecognized_keys' && keys?.[0]) path.push(keys[0]);
     return {
       field: path.length ? path.join('.') : String(error.validationContext ?? 'body'),
-      message: v.message ?? 'invalid',
+      message: issueMessage(v as ReportedIssue, lang),
     };
   });
 }
@@ -129,31 +138,28 @@ function issuesOf(error: unknown): Array<{ field: string; message: string }> {
 export default fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, req, reply) => {
+      const lang = problemLanguage(req);
       if (error instanceof AppError) {
         return sendProblem(
           req,
           reply,
           error.status,
           error.code,
-          error.detail,
+          translateDetail(error.detail, lang),
           error.field ? { field: error.field } : {},
         );
       }
-      const issues = issuesOf(error);
+      const issues = issuesOf(error, lang);
       if (issues.length) {
         const first = issues[0]!;
         const where = (error as { validationContext?: string }).validationContext ?? 'body';
-        return sendProblem(
-          req,
-          reply,
-          400,
-          'validation',
-          `Invalid ${where}: ${first.field}: ${first.message}`,
-          {
-            field: first.field,
-            errors: issues,
-          },
-        );
+        const detail =
+          lang === 'fr'
+            ? frenchTypography(
+                `Requête invalide (${PART_NAMES_FR[where as keyof typeof PART_NAMES_FR] ?? where}) : ${first.field} : ${first.message}`,
+              )
+            : `Invalid ${where}: ${first.field}: ${first.message}`;
+        return sendProblem(req, reply, 400, 'validation', detail, { field: first.field, errors: issues });
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
@@ -166,7 +172,7 @@ export default fp(
               : code === 'rate-limited'
                 ? 'Too many requests: try again later.'
                 : error.message;
-        return sendProblem(req, reply, status, code, detail);
+        return sendProblem(req, reply, status, code, translateDetail(detail, lang));
       }
       req.log.error({ err: error }, 'unhandled error');
       return sendProblem(
@@ -174,7 +180,7 @@ export default fp(
         reply,
         500,
         'internal',
-        `Internal error. Quote request id ${req.id} to support.`,
+        translateDetail(`Internal error. Quote request id ${req.id} to support.`, lang),
       );
     });
 
@@ -183,7 +189,8 @@ export default fp(
       const render = app.notFoundPage.render;
       const isApi = req.url.startsWith('/api/') || req.url.startsWith('/admin/api');
       if (render && !isApi && (req.method === 'GET' || req.method === 'HEAD')) return render(req, reply);
-      return sendProblem(req, reply, 404, 'not-found', `No route ${req.method} ${req.url.split('?')[0]}.`);
+      const detail = `No route ${req.method} ${req.url.split('?')[0]}.`;
+      return sendProblem(req, reply, 404, 'not-found', translateDetail(detail, problemLanguage(req)));
     });
   },
   { name: 'relais-errors' },

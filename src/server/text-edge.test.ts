@@ -88,14 +88,17 @@ describe('one edge for text: NUL and lone surrogates', () => {
       url: '/api/v1/search?q=a%00b',
       headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' },
     });
-    expect(expectRefused(res, 'q').detail).toMatch(/^Paramètres invalide : q : contient un caractère NUL/);
+    expect(expectRefused(res, 'q').detail).toMatch(
+      /^Requête invalide \(paramètres\)\u00a0: q\u00a0: contient un caractère NUL/,
+    );
   });
 });
 
 describe('one edge for text: repeated parameters, lengths, redirects', () => {
   it('refuses a repeated query parameter, naming it (the contact page gave a 500)', async () => {
     const res = await t.app.inject({ url: '/fr/contact?subject=a&subject=b' });
-    expect(expectRefused(res, 'subject').detail).toContain('more than once');
+    // A help-centre page's problems are in its language.
+    expect(expectRefused(res, 'subject').detail).toContain('donné plusieurs fois');
     expectRefused(await t.app.inject({ url: '/api/v1/search?q=a&q=b' }), 'q');
   });
 

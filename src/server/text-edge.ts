@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendProblem } from './errors.ts';
+import { frenchTypography, PART_NAMES_FR, problemLanguage } from './problem-language.ts';
 
 /**
  * The one edge for text (docs/api.md, "Text inputs"): every string that comes in — JSON bodies (deep,
@@ -56,17 +57,17 @@ const DETAILS: Record<'fr' | 'en', Record<Flaw, (where: string, field: string) =
     'too-deep': (w, f) => `Invalid ${w}: ${f}: nested too deeply.`,
   },
   fr: {
-    nul: (w, f) => `${w} invalide : ${f} : contient un caractère NUL (U+0000).`,
+    nul: (w, f) => `Requête invalide (${w}) : ${f} : contient un caractère NUL (U+0000).`,
     surrogate: (w, f) =>
-      `${w} invalide : ${f} : contient un demi-caractère UTF-16 isolé (texte Unicode non valide).`,
-    'too-long': (w, f) => `${w} invalide : ${f} : trop long.`,
-    repeated: (w, f) => `${w} invalide : ${f} : donné plusieurs fois ; donnez-le une seule fois.`,
+      `Requête invalide (${w}) : ${f} : contient un demi-caractère UTF-16 isolé (texte Unicode non valide).`,
+    'too-long': (w, f) => `Requête invalide (${w}) : ${f} : trop long.`,
+    repeated: (w, f) => `Requête invalide (${w}) : ${f} : donné plusieurs fois ; donnez-le une seule fois.`,
     'too-deep': (w, f) => `${w} invalide : ${f} : imbrication trop profonde.`,
   },
 };
 const WHERE: Record<'fr' | 'en', Record<Part, string>> = {
   en: { body: 'body', querystring: 'querystring', params: 'params', headers: 'headers' },
-  fr: { body: 'Corps', querystring: 'Paramètres', params: 'Chemin', headers: 'En-têtes' },
+  fr: PART_NAMES_FR,
 };
 type Part = 'body' | 'querystring' | 'params' | 'headers';
 
@@ -128,16 +129,10 @@ function safeKey(k: string): string {
   return shown.join('') + (k.length > 60 ? '…' : '');
 }
 
-/** French when the client prefers it, English otherwise. */
-function languageOf(req: FastifyRequest): 'fr' | 'en' {
-  const header = req.headers['accept-language'];
-  const first = typeof header === 'string' ? header.trim().slice(0, 2).toLowerCase() : '';
-  return first === 'fr' ? 'fr' : 'en';
-}
-
 function refuse(req: FastifyRequest, reply: FastifyReply, part: Part, finding: Finding) {
-  const lang = languageOf(req);
-  const detail = DETAILS[lang][finding.flaw](WHERE[lang][part], finding.field);
+  const lang = problemLanguage(req);
+  const written = DETAILS[lang][finding.flaw](WHERE[lang][part], finding.field);
+  const detail = lang === 'fr' ? frenchTypography(written) : written;
   return sendProblem(req, reply, 400, 'validation', detail, {
     field: finding.field,
     errors: [{ field: finding.field, message: detail }],

@@ -87,6 +87,8 @@ function store(area: 'localStorage' | 'sessionStorage') {
       credentials: 'omit',
       ...init,
       headers: {
+        // Problems (a wrong e-mail in the form…) come back in the widget's language.
+        'accept-language': locale,
         ...(init?.body ? { 'content-type': 'application/json' } : {}),
         ...(init?.headers as Record<string, string> | undefined),
       },

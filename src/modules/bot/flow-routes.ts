@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { refineOutboundUrl } from '../../net/outbound.ts';
 import { NotFoundError } from '../../server/errors.ts';
+import { problemLanguage, translateDetail } from '../../server/problem-language.ts';
 import { flowJsonSchema, validateFlow } from './flow-schema.ts';
 import * as flows from './flow-service.ts';
 import * as repo from './repository.ts';
@@ -82,9 +83,14 @@ const flowRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { issues } = validateFlow(req.body.definition);
+      const lang = problemLanguage(req);
       return {
         valid: issues.length === 0,
-        issues: issues.map((i) => ({ ...i, field: `definition.${i.field}` })),
+        issues: issues.map((i) => ({
+          ...i,
+          field: `definition.${i.field}`,
+          message: translateDetail(i.message, lang),
+        })),
       };
     },
   );
