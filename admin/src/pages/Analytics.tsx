@@ -1,4 +1,4 @@
-import { Button, Loader, Table } from '@mantine/core';
+import { Button, Loader, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
@@ -15,9 +15,11 @@ interface Reports {
   pages: Array<{ page: string; escalations: number }>;
   flows: Array<{
     flowId: string;
+    name: string | null;
     started: number;
     completed: number;
-    steps: Array<{ stepId: string; reached: number; dropOff: number }>;
+    escalated: number;
+    steps: Array<{ stepId: string; label: string | null; reached: number; dropOff: number }>;
   }>;
 }
 interface Gap {
@@ -30,6 +32,7 @@ interface Gap {
 }
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
+const CHANNELS = ['helpcentre', 'widget', 'bot', 'email', 'messaging', 'voice', 'api'] as const;
 
 /** One KPI's daily series, drawn with uPlot (canvas; styles set through the CSSOM, CSP-safe). */
 function SeriesChart({
@@ -154,9 +157,9 @@ export function Analytics() {
           onChange={set('channel')}
         >
           <option value="">{t('analytics.all')}</option>
-          {['helpcentre', 'widget', 'bot', 'email', 'messaging', 'voice', 'api'].map((c) => (
+          {CHANNELS.map((c) => (
             <option key={c} value={c}>
-              {c}
+              {t(`channel.${c}`)}
             </option>
           ))}
         </SelectField>
@@ -277,17 +280,27 @@ export function Analytics() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {reports.data.flows.flatMap((f) =>
-                f.steps.map((s) => (
+              {reports.data.flows.flatMap((f) => [
+                <Table.Tr key={f.flowId}>
+                  <Table.Th scope="rowgroup" colSpan={3}>
+                    {f.name ?? t('analytics.deletedFlow')}{' '}
+                    <Text span size="sm" c="dimmed" fw={400}>
+                      {t('analytics.flowSummary', {
+                        started: f.started,
+                        completed: f.completed,
+                        escalated: f.escalated,
+                      })}
+                    </Text>
+                  </Table.Th>
+                </Table.Tr>,
+                ...f.steps.map((s) => (
                   <Table.Tr key={`${f.flowId}/${s.stepId}`}>
-                    <Table.Td>
-                      {f.flowId} › {s.stepId}
-                    </Table.Td>
+                    <Table.Td>{s.label ?? s.stepId}</Table.Td>
                     <Table.Td>{s.reached}</Table.Td>
                     <Table.Td>{s.dropOff}</Table.Td>
                   </Table.Tr>
                 )),
-              )}
+              ])}
             </Table.Tbody>
           </Table>
         </>

@@ -55,9 +55,27 @@ export async function exportCsv(db: Db, report: Report, f: Filters, search: GapM
       return toCsv(['page', 'escalations'], await topEscalatingPages(db, f, 1000));
     case 'flows':
       return toCsv(
-        ['flowId', 'started', 'completed', 'stepId', 'reached', 'dropOff', 'dropOffRate'],
+        [
+          'flowId',
+          'name',
+          'started',
+          'completed',
+          'escalated',
+          'stepId',
+          'label',
+          'reached',
+          'dropOff',
+          'dropOffRate',
+        ],
         (await flowReports(db, f)).flatMap((fl) =>
-          fl.steps.map((s) => ({ flowId: fl.flowId, started: fl.started, completed: fl.completed, ...s })),
+          fl.steps.map((s) => ({
+            flowId: fl.flowId,
+            name: fl.name,
+            started: fl.started,
+            completed: fl.completed,
+            escalated: fl.escalated,
+            ...s,
+          })),
         ),
       );
     case 'gaps':

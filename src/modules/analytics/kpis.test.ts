@@ -227,12 +227,14 @@ describe('KPIs on a known set of sessions', () => {
     expect(await flowReports(db, RANGE)).toEqual([
       {
         flowId: 'f1',
+        name: null,
         started: 2,
         completed: 1,
+        escalated: 0,
         completionRate: 0.5,
         steps: [
-          { stepId: 'a', reached: 2, dropOff: 1, dropOffRate: 0.5 },
-          { stepId: 'b', reached: 1, dropOff: 0, dropOffRate: 0 },
+          { stepId: 'a', label: null, reached: 2, dropOff: 1, dropOffRate: 0.5 },
+          { stepId: 'b', label: null, reached: 1, dropOff: 0, dropOffRate: 0 },
         ],
       },
     ]);

@@ -214,12 +214,15 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
             flows: z.array(
               z.object({
                 flowId: z.string(),
+                name: z.string().nullable(),
                 started: z.number(),
-                completed: z.number(),
+                completed: z.number().describe('Ended on an end step (solved in self-service).'),
+                escalated: z.number().describe('Ended on an escalation step (handed over).'),
                 completionRate: z.number().nullable(),
                 steps: z.array(
                   z.object({
                     stepId: z.string(),
+                    label: z.string().nullable(),
                     reached: z.number(),
                     dropOff: z.number(),
                     dropOffRate: z.number().nullable(),

@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { describeFlows } from '../bot/flow-service.ts';
 import { KPI_EVENT_TYPES, KPIS, type Totals, type Unit } from './kpis.ts';
 import * as repo from './repository.ts';
 import { type AnalyticsSettings, readAnalyticsSettings } from './settings.ts';
@@ -189,34 +190,66 @@ export async function topEscalatingPages(db: DbOrTx, f: repo.Filters, limit = 20
 
 export interface FlowReport {
   flowId: string;
+  /** The flow's title (null when the flow no longer exists). */
+  name: string | null;
   started: number;
+  /** Ended on an end step: the need was solved in self-service. */
   completed: number;
+  /** Ended on an escalation step: handed over to a human. */
+  escalated: number;
+  /** Completed / started (escalations and abandons are not completions). */
   completionRate: number | null;
-  /** In step order; `dropOff` = reached here but never reached the next step (or completion). */
-  steps: Array<{ stepId: string; reached: number; dropOff: number; dropOffRate: number | null }>;
+  /**
+   * In the flow's order; `label` is what the customer saw (question, message); `dropOff` = reached here
+   * but never reached the next step nor an exit.
+   */
+  steps: Array<{
+    stepId: string;
+    label: string | null;
+    reached: number;
+    dropOff: number;
+    dropOffRate: number | null;
+  }>;
 }
 
 export async function flowReports(db: DbOrTx, f: repo.Filters): Promise<FlowReport[]> {
-  const [started, completed, steps] = await Promise.all([
+  const [started, completed, escalated, steps] = await Promise.all([
     repo.ranked(db, f, ['flow.started'], 'subject', 1000),
     repo.ranked(db, f, ['flow.completed'], 'subject', 1000),
+    repo.ranked(db, f, ['flow.escalated'], 'subject', 1000),
     repo.flowSteps(db, f),
   ]);
-  const doneBy = new Map(completed.map((c) => [c.key, c.n]));
+  const count = (rows: Array<{ key: string; n: number }>, id: string) =>
+    rows.find((x) => x.key === id)?.n ?? 0;
   const ids = [...new Set([...started.map((s) => s.key), ...steps.map((s) => s.flow)])];
+  const described = await describeFlows(db, ids);
   return ids.map((flowId) => {
-    const s = started.find((x) => x.key === flowId)?.n ?? 0;
-    const done = doneBy.get(flowId) ?? 0;
-    const own = steps.filter((x) => x.flow === flowId).sort((x, y) => x.index - y.index);
+    const s = count(started, flowId);
+    const done = count(completed, flowId);
+    const handedOver = count(escalated, flowId);
+    const description = described.get(flowId);
+    const order = new Map(description?.steps.map((st, i) => [st.id, i]));
+    const labels = new Map(description?.steps.map((st) => [st.id, st.label]));
+    const own = steps
+      .filter((x) => x.flow === flowId && x.step)
+      .sort((x, y) => (order.get(x.step) ?? x.index) - (order.get(y.step) ?? y.index) || y.n - x.n);
     return {
       flowId,
+      name: description?.name ?? null,
       started: s,
       completed: done,
+      escalated: handedOver,
       completionRate: s ? done / s : null,
       steps: own.map((st, i) => {
-        const next = own[i + 1]?.n ?? done;
+        const next = own[i + 1]?.n ?? done + handedOver;
         const dropOff = Math.max(0, st.n - next);
-        return { stepId: st.step, reached: st.n, dropOff, dropOffRate: st.n ? dropOff / st.n : null };
+        return {
+          stepId: st.step,
+          label: labels.get(st.step) ?? null,
+          reached: st.n,
+          dropOff,
+          dropOffRate: st.n ? dropOff / st.n : null,
+        };
       }),
     };
   });

@@ -132,6 +132,13 @@ export const EVENT_TYPES = {
     summary: 'A guided flow reached an end step that solves the need (answer delivered).',
     data: z.strictObject({ stepId: Id.optional(), page: Page.optional() }),
   },
+  'flow.escalated': {
+    channels: ['helpcentre', 'widget', 'bot'],
+    browser: false,
+    subject: 'flow',
+    summary: 'A guided flow handed the customer over to a human (its escalation step).',
+    data: z.strictObject({ stepId: Id.optional(), page: Page.optional() }),
+  },
   'widget.opened': {
     channels: ['widget'],
     browser: true,

@@ -1,7 +1,7 @@
 import type { DbOrTx } from '../../db/client.ts';
 import { recordJourneyStep } from '../journey/service.ts';
 import type { FlowRun, FlowStep } from './flow-runner.ts';
-import type { FlowNode } from './flow-schema.ts';
+import { labelOf } from './flow-schema.ts';
 import { loadRunnableFlow } from './flow-service.ts';
 
 interface FlowTurn {
@@ -9,13 +9,6 @@ interface FlowTurn {
   answered: { run: FlowRun; text: string | undefined } | undefined;
   steps: Array<{ flowId: string; version: number; step: FlowStep }>;
   exit: { flowId: string; version: number; type: 'end' | 'escalate' } | undefined;
-}
-
-/** What the customer saw at a node: its text (question, message), else what it did. */
-function labelOf(node: FlowNode | undefined, nodeId: string): string | undefined {
-  if (!node || node.type === 'condition') return undefined;
-  if ('text' in node && node.text) return node.text.slice(0, 500);
-  return node.type === 'action' ? `${node.connection}` : nodeId;
 }
 
 /**

@@ -258,3 +258,10 @@ export function validateFlow(input: unknown): { flow?: FlowDefinition; issues: F
 export function flowJsonSchema() {
   return z.toJSONSchema(FlowDefinition, { io: 'input', unrepresentable: 'any' });
 }
+
+/** What the customer saw at a node: its text (question, message), else what it did. */
+export function labelOf(node: FlowNode | undefined, nodeId: string): string | undefined {
+  if (!node || node.type === 'condition') return undefined;
+  if ('text' in node && node.text) return node.text.slice(0, 500);
+  return node.type === 'action' ? `${node.connection}` : nodeId;
+}

@@ -11,7 +11,7 @@ import type { SearchSource } from '../search/plugin.ts';
 import type { BotReply } from './dialogue.ts';
 import type { ActionResult, FlowIO } from './flow-runner.ts';
 import { answerFlow, startFlow } from './flow-runner.ts';
-import { type FlowDefinition, type FlowIssue, validateFlow } from './flow-schema.ts';
+import { edges, type FlowDefinition, type FlowIssue, labelOf, validateFlow } from './flow-schema.ts';
 import { botLocale, type Voice } from './messages.ts';
 import * as repo from './repository.ts';
 
@@ -148,6 +148,45 @@ export async function loadRunnableFlow(db: DbOrTx, flowId: string, version?: num
   if (!stored) return undefined;
   const parsed = validateFlow(stored.definition);
   return parsed.flow ? { flowId, version: v, definition: parsed.flow } : undefined;
+}
+
+/** A flow as reports show it: its title and its steps' labels, in the definition's order. */
+export interface FlowDescription {
+  name: string;
+  steps: Array<{ id: string; label: string }>;
+}
+
+/**
+ * Names instead of ids for reports: each flow's title and what the customer saw at each step, from
+ * its published version (else its latest). Unknown ids are simply absent.
+ */
+export async function describeFlows(db: DbOrTx, flowIds: string[]): Promise<Map<string, FlowDescription>> {
+  const out = new Map<string, FlowDescription>();
+  for (const id of new Set(flowIds)) {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) continue;
+    const flow = await repo.findFlow(db, id);
+    const version = flow
+      ? await repo.findFlowVersion(db, id, flow.publishedVersion ?? flow.latestVersion)
+      : undefined;
+    const def = version ? validateFlow(version.definition).flow : undefined;
+    if (!def) continue;
+    // Stored definitions do not keep their keys' order: steps go in the order a customer meets them
+    // (breadth first from the start), then any the graph does not reach.
+    const order = [def.start];
+    for (let i = 0; i < order.length; i++) {
+      const node = def.nodes[order[i]!];
+      for (const e of node ? edges(node) : []) if (!order.includes(e.to)) order.push(e.to);
+    }
+    for (const nodeId of Object.keys(def.nodes)) if (!order.includes(nodeId)) order.push(nodeId);
+    out.set(id, {
+      name: def.title,
+      steps: order.flatMap((nodeId) => {
+        const label = labelOf(def.nodes[nodeId], nodeId);
+        return label === undefined ? [] : [{ id: nodeId, label }];
+      }),
+    });
+  }
+  return out;
 }
 
 // ── connections ──

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBotTestApp, doc } from '../../../test/bot.ts';
 import { ADMIN, buildStaff, type Session, signIn, type TestApp } from '../../../test/helpers.ts';
 import type { FlowDefinitionInput } from './flow-schema.ts';
@@ -197,6 +197,49 @@ describe('guided flows', () => {
       expect(ctx.flowPath.map((p) => p.nodeId)).toEqual(['light', 'line', 'test', 'human']);
       expect(ctx.flowPath[0]!.answer).toBe('white');
     }
+  });
+
+  it('reports each flow by name, steps by what the customer saw, solved and handed over apart', async () => {
+    // Rollups fold events a few seconds old: ask until the last runs are in.
+    await vi.waitFor(
+      async () => {
+        const res = await t.app.inject({ url: '/api/v1/analytics/reports', headers: admin.headers });
+        expect(res.statusCode, res.body).toBe(200);
+        const flows = res.json().flows as Array<{
+          name: string;
+          started: number;
+          completed: number;
+          escalated: number;
+          steps: Array<{ stepId: string; label: string | null }>;
+        }>;
+        const ok = flows.find((f) => f.name === troubleshooting('internet-ok').title);
+        const failed = flows.find((f) => f.name === troubleshooting('internet-fail', 'en').title);
+        expect(ok).toMatchObject({ started: 1, completed: 1, escalated: 0 });
+        expect(failed).toMatchObject({ started: 2, completed: 0, escalated: 2 });
+        // In the order a customer meets them, labelled with what they read.
+        expect(ok!.steps.map((st) => st.stepId)).toEqual(['light', 'line', 'test', 'done']);
+        expect(ok!.steps[0]).toMatchObject({ label: 'De quelle couleur est le voyant ?' });
+        expect(JSON.stringify(flows)).not.toMatch(/"name":null/);
+      },
+      { timeout: 30_000, interval: 1_000 },
+    );
+  });
+
+  it('explains dead ends in the reader’s language', async () => {
+    const base = troubleshooting('broken-flow-fr');
+    const definition = {
+      ...base,
+      nodes: { ...base.nodes, restart: { type: 'message', text: 'x', next: 'nowhere' } },
+    };
+    const check = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/flows/validate',
+      headers: { ...admin.headers, 'accept-language': 'fr' },
+      payload: { definition },
+    });
+    expect(check.json().issues[0].message).toBe(
+      'L’étape «\u00a0restart\u00a0» mène à «\u00a0nowhere\u00a0», qui n’existe pas (impasse).',
+    );
   });
 
   it('is offered by the answer it is linked to', async () => {

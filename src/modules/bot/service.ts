@@ -368,7 +368,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
       flowSteps.push({ ...ref, step });
       analytics.push({
         type: 'flow.step_reached',
-        data: { nodeId: step.nodeId, nodeType: step.type, version: ref.version },
+        data: { stepId: step.nodeId, nodeType: step.type, version: ref.version },
         subjectType: 'flow',
         subjectId: ref.flowId,
       });
@@ -382,9 +382,10 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
     }
     flow = result.run;
     if (result.exit) {
+      // An end step solved the need (an answer delivered); a hand-over is not a completion.
       analytics.push({
-        type: 'flow.completed',
-        data: { exit: result.exit.type, version: ref.version },
+        type: result.exit.type === 'escalate' ? 'flow.escalated' : 'flow.completed',
+        data: { stepId: result.steps.at(-1)?.nodeId ?? flow?.nodeId ?? '', version: ref.version },
         subjectType: 'flow',
         subjectId: ref.flowId,
       });
