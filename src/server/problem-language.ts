@@ -1,5 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { frenchTypography } from '../shared/typography.ts';
+
+export { frenchTypography };
 
 /**
  * The language of the problems Relais answers: French or English, the two languages of every screen.
@@ -34,14 +37,6 @@ export function problemLanguage(req: FastifyRequest): ProblemLanguage {
     }
   }
   return best;
-}
-
-/** French typography: a non-breaking space before `: ; ? !` and inside « ». */
-export function frenchTypography(text: string): string {
-  return text
-    .replace(/ ([:;?!])/g, '\u00a0$1')
-    .replace(/« /g, '«\u00a0')
-    .replace(/ »/g, '\u00a0»');
 }
 
 /** Where in the request a problem lies, as French problems name it. */

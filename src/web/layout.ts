@@ -1,4 +1,5 @@
 import type { Branding } from '../modules/settings/service.ts';
+import { typeset } from '../shared/typography.ts';
 import { html, jsonLd, type SafeHtml } from './html.ts';
 import { LANGUAGE_NAMES, t } from './i18n.ts';
 
@@ -49,7 +50,7 @@ export function layout(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${meta.title} · ${branding.name}</title>
+<title>${typeset(meta.locale, meta.title)} · ${branding.name}</title>
 <meta name="description" content="${meta.description}">
 ${meta.noindex ? html`<meta name="robots" content="noindex">` : html`<link rel="canonical" href="${canonical}">`}
 ${meta.noindex ? '' : meta.alternates.map((a) => html`<link rel="alternate" hreflang="${a.locale}" href="${site.publicUrl}${a.path}">`)}

@@ -7,6 +7,7 @@ import {
   categoryPath,
   type SectionRow,
 } from '../modules/kb/service.ts';
+import { typeset } from '../shared/typography.ts';
 import { html, type SafeHtml, trusted } from './html.ts';
 import { formatDate, t } from './i18n.ts';
 import { layout, type PageMeta, type Site } from './layout.ts';
@@ -49,7 +50,7 @@ function breadcrumbs(locale: string, items: Array<{ name: string; path: string }
 }
 
 const articleLinks = (list: ArticleSummary[]) =>
-  html`<ul class="article-list">${list.map((a) => html`<li><a href="${articlePath(a)}">${a.title}</a></li>`)}</ul>`;
+  html`<ul class="article-list">${list.map((a) => html`<li><a href="${articlePath(a)}">${typeset(a.locale, a.title)}</a></li>`)}</ul>`;
 
 // ── pages ──
 
@@ -75,7 +76,7 @@ export function homePage(site: Site, locale: string, data: HomeData): string {
 <h2 id="categories-title">${s.categories}</h2>
 <ul class="cards">${data.categories.map(({ category, count }) => {
     const tr = category.translations[locale]!;
-    return html`<li class="card"><a href="${categoryPath(locale, tr.slug)}"><span class="card-title">${tr.title}</span></a><p>${tr.description}</p><p class="muted">${count} ${s.articles.toLowerCase()}</p></li>`;
+    return html`<li class="card"><a href="${categoryPath(locale, tr.slug)}"><span class="card-title">${typeset(locale, tr.title)}</span></a><p>${tr.description}</p><p class="muted">${count} ${s.articles.toLowerCase()}</p></li>`;
   })}</ul>
 </section>
 ${data.top.length ? html`<section aria-labelledby="top-title"><h2 id="top-title">${s.topQuestions}</h2>${articleLinks(data.top)}</section>` : ''}`;
@@ -121,11 +122,11 @@ export function categoryPage(site: Site, locale: string, data: CategoryData): st
     },
   ].filter((g) => g.list.length);
   const main = html`${breadcrumbs(locale, crumbs)}
-<h1>${tr.title}</h1>
+<h1>${typeset(locale, tr.title)}</h1>
 ${tr.description ? html`<p class="lead">${tr.description}</p>` : ''}
 ${groups.map((g, i) =>
   g.title
-    ? html`<section aria-labelledby="section-${i}"><h2 id="section-${i}">${g.title}</h2>${articleLinks(g.list)}</section>`
+    ? html`<section aria-labelledby="section-${i}"><h2 id="section-${i}">${typeset(locale, g.title)}</h2>${articleLinks(g.list)}</section>`
     : articleLinks(g.list),
 )}`;
   return layout(site, meta, main);
@@ -184,7 +185,7 @@ export function articlePage(site: Site, data: ArticleData): string {
   };
   const content = html`${breadcrumbs(locale, crumbs)}
 <article aria-labelledby="article-title">
-<h1 id="article-title">${a.title}</h1>
+<h1 id="article-title">${typeset(locale, a.title)}</h1>
 <section class="short-answer" aria-labelledby="short-title"><h2 id="short-title">${s.shortAnswer}</h2><p>${a.shortAnswer}</p></section>
 <div class="body">${trusted(renderMarkdown(a.body))}</div>
 <p class="muted">${s.updated} ${formatDate(a.updatedAt, locale)} · <a href="${path}.md" type="text/markdown">${s.markdown}</a></p>
@@ -230,7 +231,8 @@ ${
     ? html`<p role="status">${data.results.length ? s.resultsFor(data.query, data.results.length) : s.noResults}</p>
 ${data.unsure && data.results.length ? html`<p class="notice">${s.unsure}</p>` : ''}
 <ol class="results">${data.results.map(
-        (r) => html`<li><h2><a href="${r.url}">${r.title}</a></h2><p>${r.shortAnswer}</p></li>`,
+        (r) =>
+          html`<li><h2><a href="${r.url}">${typeset(locale, r.title)}</a></h2><p>${r.shortAnswer}</p></li>`,
       )}</ol>`
     : ''
 }`;
