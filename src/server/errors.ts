@@ -52,6 +52,29 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * Too many attempts: 429 with `Retry-After`; the detail is written in the request's language by the
+ * errors plugin (a person reads it on the sign-in screen).
+ */
+export class TooManyAttemptsError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too-many-attempts', 429, `Too many attempts: try again in ${retryAfterSeconds} s.`);
+  }
+  localizedDetail(language: 'fr' | 'en'): string {
+    const s = this.retryAfterSeconds;
+    return language === 'fr'
+      ? `Trop de tentatives\u00a0: réessayez dans ${s}\u00a0s.`
+      : `Too many attempts: try again in ${s} s.`;
+  }
+}
+
+/** The request's language for the few server messages a person reads: French unless English comes first. */
+export function requestLanguage(req: FastifyRequest): 'fr' | 'en' {
+  const header = req.headers['accept-language'];
+  const first = typeof header === 'string' ? header.split(',')[0]?.trim().toLowerCase() : undefined;
+  return first?.startsWith('en') ? 'en' : 'fr';
+}
+
 export interface Problem {
   type: string;
   title: string;
@@ -129,6 +152,10 @@ function issuesOf(error: unknown): Array<{ field: string; message: string }> {
 export default fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, req, reply) => {
+      if (error instanceof TooManyAttemptsError) {
+        reply.header('retry-after', String(error.retryAfterSeconds));
+        return sendProblem(req, reply, 429, error.code, error.localizedDetail(requestLanguage(req)));
+      }
       if (error instanceof AppError) {
         return sendProblem(
           req,
@@ -157,7 +184,10 @@ export default fp(
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        const code = FASTIFY_CODES[error.code] ?? (status === 404 ? 'not-found' : 'bad-request');
+        // @fastify/rate-limit throws a bare error with status 429 (no code).
+        const code =
+          FASTIFY_CODES[error.code] ??
+          (status === 404 ? 'not-found' : status === 429 ? 'rate-limited' : 'bad-request');
         const detail =
           code === 'malformed-json'
             ? 'The request body is not valid JSON.'
