@@ -20,7 +20,7 @@ import {
 import * as staff from './service.ts';
 
 // Brute-force guard on every credential-taking route (per client IP); per account: sign-in.ts.
-export const authRateLimit = { max: 10, timeWindow: '1 minute' };
+const authRateLimit = { max: 10, timeWindow: '1 minute' };
 
 /** The pending second step of a sign-in: a short-lived cookie, read only by /auth/two-factor. */
 const CHALLENGE_COOKIE = 'relais_2fa';
