@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
@@ -42,6 +41,7 @@ import errors from './server/errors.ts';
 import health from './server/health.ts';
 import { loggerOptions } from './server/logging.ts';
 import openapi from './server/openapi.ts';
+import sharedRateLimit from './server/shared-rate-limit.ts';
 import textEdge from './server/text-edge.ts';
 import contactPages from './web/contact.ts';
 import helpCentre from './web/routes.ts';
@@ -61,6 +61,8 @@ export interface BuildOptions {
   searchSource?: SearchSource;
   /** Start the outbox worker (default true); tests drive deliveries themselves. */
   outboxWorker?: boolean;
+  /** Staff security (issue 24): the clock of sign-in throttling and two-factor codes; tests move it. */
+  now?: () => Date;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function buildApp({
   logStream,
   searchSource,
   outboxWorker = true,
+  now,
 }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
@@ -105,7 +108,7 @@ export async function buildApp({
     contentSecurityPolicy: false,
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(rateLimit, { global: false });
+  await app.register(sharedRateLimit, { db: database.db });
   await app.register(auth, {
     actorFromApiKey: (key) => actorFromApiKey(app.db, key),
     actorFromSession: (token) => actorFromSession(app.db, token),
@@ -120,7 +123,7 @@ export async function buildApp({
     return applied >= expected ? null : `migrations applied ${applied}/${expected}`;
   });
 
-  await app.register(staffRoutes);
+  await app.register(staffRoutes, now ? { now } : {});
   await app.register(apiKeyRoutes);
   await app.register(auditRoutes);
   await app.register(kbRoutes);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../src/shared/access-model.ts';
 import { ADMIN, createTestApp, type Session, signIn, type TestApp } from './helpers.ts';
@@ -8,25 +9,12 @@ import { ADMIN, createTestApp, type Session, signIn, type TestApp } from './help
  * NUL, lone surrogates, huge strings, repeated parameters, wrong types, unknown fields, deep nesting —
  * the answer is never a 5xx and never carries a stack trace.
  *
- * A small seeded generator instead of fast-check (not a dependency yet): FUZZ_SEED replays a run,
- * FUZZ_CASES sets the cases per route (default 4, about 20 s here).
+ * fast-check arbitraries are derived from each route's schemas (mostly valid, sometimes hostile), so
+ * that poisoned text gets past validation too. FUZZ_SEED replays a run (the seed is printed with every
+ * failure), FUZZ_CASES sets the cases per route (default 4: about 20 s here, well under a minute in CI).
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_112);
 const CASES = Number(process.env.FUZZ_CASES ?? 4);
-
-/** mulberry32: tiny, fast, good enough to spread cases; same seed, same run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-type Random = ReturnType<typeof rng>;
-const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 
 const HOSTILE_TEXT = [
   '\u0000',
@@ -51,20 +39,7 @@ const HOSTILE_TEXT = [
   'a'.repeat(5_000),
 ];
 const HUGE = 'x'.repeat(250_000);
-const WRONG_TYPES: unknown[] = [
-  42,
-  -1,
-  1.5,
-  1e308,
-  true,
-  false,
-  null,
-  [],
-  {},
-  [1, 'a'],
-  { a: { b: 1 } },
-  'text',
-];
+const POISONS = ['\u0000', '\ud800', '\udfff', '\u0000\ud83d'];
 
 interface Schema {
   type?: string | string[];
@@ -77,58 +52,98 @@ interface Schema {
   oneOf?: Schema[];
   minimum?: number;
   pattern?: string;
+  minLength?: number;
+  maxLength?: number;
 }
 
-/** A value that mostly fits `schema`, sometimes hostile: the edge and validation must both hold. */
-function valueFor(r: Random, schema: Schema | undefined, depth = 0, chaos = 0.15): unknown {
-  if (r() < chaos || !schema || depth > 4) {
-    return r() < 0.5 ? pick(r, HOSTILE_TEXT) : r() < 0.9 ? pick(r, WRONG_TYPES) : HUGE;
-  }
+/** Any code unit, lone surrogates and NUL included (fast-check's own units leave them out). */
+const anyText = fc.string({
+  unit: fc.oneof(fc.constantFrom(...POISONS), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+  maxLength: 24,
+});
+const wrongType = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom([], {}, [1, 'a'], { a: { b: 1 } }, 1e308, 'text'),
+  fc.anything({ maxDepth: 2 }),
+);
+/** Whatever does not fit: hostile text, a wrong type, or a huge string. */
+const chaos: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: fc.constantFrom(...HOSTILE_TEXT), weight: 4 },
+  { arbitrary: anyText, weight: 2 },
+  { arbitrary: wrongType, weight: 3 },
+  { arbitrary: fc.constant(HUGE), weight: 1 },
+);
+
+/** A value that mostly fits `schema`, sometimes hostile (`chaos` = weight of the misfit, 0 = never). */
+function arbitraryFor(schema: Schema | undefined, chaosWeight = 1, depth = 0): fc.Arbitrary<unknown> {
+  if (!schema || depth > 4) return chaos;
+  const fitting = fittingArbitraryFor(schema, chaosWeight, depth);
+  return chaosWeight
+    ? fc.oneof({ arbitrary: fitting, weight: 6 }, { arbitrary: chaos, weight: chaosWeight })
+    : fitting;
+}
+
+function fittingArbitraryFor(schema: Schema, chaosWeight: number, depth: number): fc.Arbitrary<unknown> {
   const options = schema.anyOf ?? schema.oneOf;
-  if (options?.length) return valueFor(r, pick(r, options), depth + 1, chaos);
-  if (schema.enum?.length) return pick(r, schema.enum);
-  const type = Array.isArray(schema.type) ? pick(r, schema.type) : schema.type;
+  if (options?.length) return fc.oneof(...options.map((o) => arbitraryFor(o, chaosWeight, depth + 1)));
+  if (schema.enum?.length) return fc.constantFrom(...schema.enum);
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const [k, s] of Object.entries(schema.properties ?? {})) {
-        if (schema.required?.includes(k) || r() < 0.5) out[k] = valueFor(r, s, depth + 1, chaos);
-      }
-      if (r() < chaos) out[pick(r, ['unknown', '__proto__', 'constructor', 'a\u0000'])] = 1;
-      return out;
+      const props = Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([k, s]) => [k, arbitraryFor(s, chaosWeight, depth + 1)]),
+      );
+      const record = fc.record(props, { requiredKeys: (schema.required ?? []).filter((k) => k in props) });
+      if (!chaosWeight) return record;
+      return fc
+        .tuple(
+          record,
+          fc.option(fc.constantFrom('unknown', '__proto__', 'constructor', 'a\u0000'), { freq: 6 }),
+        )
+        .map(([value, extra]) => (extra === null ? value : { ...value, [extra]: 1 }));
     }
     case 'array':
-      return Array.from({ length: Math.floor(r() * 3) }, () => valueFor(r, schema.items, depth + 1, chaos));
+      return fc.array(arbitraryFor(schema.items, chaosWeight, depth + 1), { maxLength: 3 });
     case 'integer':
     case 'number':
-      return pick(r, [0, 1, 7, schema.minimum ?? 1, -5, 2 ** 31, 3.7]);
+      return fc.oneof(fc.constantFrom(0, 1, 7, schema.minimum ?? 1, -5, 2 ** 31, 3.7), fc.integer());
     case 'boolean':
-      return r() < 0.5;
+      return fc.boolean();
     case 'null':
-      return null;
+      return fc.constant(null);
     default:
-      if (schema.format === 'uuid') return crypto.randomUUID();
-      if (schema.format === 'email') return 'fuzz@relais.test';
-      if (schema.format === 'date-time') return new Date().toISOString();
-      if (schema.format === 'uri') return 'https://example.com/x';
-      return textFor(r, schema);
+      if (schema.format === 'uuid') return fc.uuid();
+      if (schema.format === 'email') return fc.constantFrom('fuzz@relais.test', 'x@example.com');
+      if (schema.format === 'date-time') return fc.constant(new Date().toISOString());
+      if (schema.format === 'uri') return fc.constantFrom('https://example.com/x', 'http://127.0.0.1/');
+      return textOf(schema);
   }
 }
 
 /** Text that passes most schemas, often carrying a NUL or a lone surrogate inside. */
-function textFor(r: Random, schema: Schema & { minLength?: number; maxLength?: number }): string {
+function textOf(schema: Schema): fc.Arbitrary<string> {
   const candidates = ['fr', 'en', 'hello world', 'a long enough text for any minimum', 'x'];
   // A pattern (locale, key, site, visitor id…) is met when one of these happens to fit it.
   const fitting = schema.pattern
-    ? [...candidates, 'fr-FR', 'demo', 'visitor-123456', 'a=b', '0'.repeat(64)].filter((c) =>
+    ? [...candidates, 'fr-FR', 'demo', 'visitor-123456', 'a=b', '0'.repeat(64), '123456'].filter((c) =>
         new RegExp(schema.pattern!).test(c),
       )
     : candidates;
-  const base = pick(r, fitting.length ? fitting : candidates);
-  const text = base.padEnd(schema.minLength ?? 0, 'x').slice(0, schema.maxLength ?? 1_000);
-  if (r() < 0.5) return text;
-  const at = Math.floor(r() * (text.length + 1));
-  return `${text.slice(0, at)}${pick(r, ['\u0000', '\ud800', '\udfff', '\u0000\ud83d'])}${text.slice(at)}`;
+  return fc
+    .tuple(
+      fc.constantFrom(...(fitting.length ? fitting : candidates)),
+      fc.option(fc.constantFrom(...POISONS), { freq: 2 }),
+      fc.nat(),
+    )
+    .map(([base, poison, at]) => {
+      const text = base.padEnd(schema.minLength ?? 0, 'x').slice(0, schema.maxLength ?? 1_000);
+      if (poison === null) return text;
+      const i = at % (text.length + 1);
+      return `${text.slice(0, i)}${poison}${text.slice(i)}`;
+    });
 }
 
 /** Percent-encodes UTF-16 code units as WTF-8, so lone surrogates reach the server too. */
@@ -226,55 +241,74 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => t?.close());
 
+/** A rarely-true flag (repeated parameters, duplicated form fields, a bracket bomb). */
+const rarely = (weight: number) => fc.oneof({ arbitrary: fc.constant(false), weight }, fc.constant(true));
+
+/** One request to `op`: who calls, path parameters, query string, headers and body. */
+function requestOf(op: Operation) {
+  const pathNames = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const pathValue = (name: string) =>
+    fc.oneof(name === 'locale' ? fc.constantFrom('fr', 'en') : fc.uuid(), chaos.map(asText));
+  const queryPart = (p: Operation['query'][number]) =>
+    fc.record({
+      include: p.required ? fc.constant(true) : fc.boolean(),
+      value: arbitraryFor(p.schema),
+      repeated: rarely(6),
+    });
+  return fc.record({
+    who: fc.constantFrom('anonymous', 'key', 'session'),
+    path: fc.tuple(...pathNames.map(pathValue)),
+    query: fc.tuple(...op.query.map(queryPart)),
+    unknownQuery: fc.option(fc.constantFrom(...HOSTILE_TEXT), { freq: 9 }),
+    language: fc.option(fc.constantFrom('fr', 'en', 'x'.repeat(300)), { freq: 4 }),
+    // Half the cases keep the shape valid so that poisoned text gets past validation.
+    body: op.body ? fc.oneof(arbitraryFor(op.body, 0), arbitraryFor(op.body, 1)) : fc.constant(undefined),
+    bracketBomb: rarely(19),
+    duplicateField: rarely(9),
+  });
+}
+
+type RequestCase = ReturnType<typeof requestOf> extends fc.Arbitrary<infer C> ? C : never;
+
+function urlOf(op: Operation, c: RequestCase) {
+  let i = 0;
+  const path = op.path.replace(/\{(\w+)\}/g, () => encodeAny(asText(c.path[i++])));
+  const parts: string[] = [];
+  op.query.forEach((p, n) => {
+    const q = c.query[n]!;
+    if (!q.include) return;
+    const value = encodeAny(asText(q.value));
+    parts.push(`${p.name}=${value}`);
+    if (q.repeated) parts.push(`${p.name}=${value}`);
+  });
+  if (c.unknownQuery !== null) parts.push(`unknown=${encodeAny(c.unknownQuery)}`);
+  return parts.length ? `${path}?${parts.join('&')}` : path;
+}
+
 describe('fuzzing every route', () => {
   it('never answers 5xx nor shows a stack trace', { timeout: 180_000 }, async () => {
     expect(operations.length).toBeGreaterThan(50);
-    const r = rng(SEED);
     const failures: string[] = [];
     for (const op of operations) {
-      // Signing out would end the session the other cases use.
-      if (op.path.includes('logout')) continue;
-      for (let n = 0; n < CASES; n++) {
-        const who = pick(r, ['anonymous', 'key', 'session'] as const);
-        const url =
-          op.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
-            encodeAny(
-              asText(
-                r() < 0.5
-                  ? name === 'locale'
-                    ? pick(r, ['fr', 'en'])
-                    : crypto.randomUUID()
-                  : valueFor(r, undefined),
-              ),
-            ),
-          ) + queryFor(r, op);
+      // Signing out, or ending one's other sessions, would end the session the other cases use.
+      if (op.path.includes('logout') || op.path.includes('revoke-others')) continue;
+      const property = fc.asyncProperty(requestOf(op), async (c) => {
+        const url = urlOf(op, c);
         const headers: Record<string, string> =
-          who === 'key'
+          c.who === 'key'
             ? { authorization: `Bearer ${apiKey}` }
-            : who === 'session'
+            : c.who === 'session'
               ? { ...session.headers }
               : {};
-        if (r() < 0.2) headers['accept-language'] = pick(r, ['fr', 'en', 'x'.repeat(300)]);
-        const isForm = !op.path.startsWith('/api/');
+        if (c.language !== null) headers['accept-language'] = c.language;
         let payload: string | undefined;
         if (op.body && op.method !== 'GET') {
-          // Half the cases keep the shape valid so that poisoned text gets past validation.
-          const chaos = r() < 0.5 ? 0 : 0.15;
-          const value =
-            r() < 0.05 ? `${'['.repeat(2_000)}${']'.repeat(2_000)}` : valueFor(r, op.body, 0, chaos);
-          if (isForm) {
+          const value = c.bracketBomb ? `${'['.repeat(2_000)}${']'.repeat(2_000)}` : c.body;
+          if (!op.path.startsWith('/api/')) {
             headers['content-type'] = 'application/x-www-form-urlencoded';
-            payload = Object.entries(typeof value === 'object' && value ? value : { subject: value })
-              .flatMap(([k, v]) =>
-                r() < 0.1
-                  ? [
-                      [k, v],
-                      [k, v],
-                    ]
-                  : [[k, v]],
-              )
-              .map(([k, v]) => `${encodeAny(String(k))}=${encodeAny(asText(v))}`)
-              .join('&');
+            const fields = Object.entries(typeof value === 'object' && value ? value : { subject: value });
+            if (c.duplicateField && fields[0]) fields.push(fields[0]);
+            payload = fields.map(([k, v]) => `${encodeAny(String(k))}=${encodeAny(asText(v))}`).join('&');
           } else {
             headers['content-type'] = 'application/json';
             payload = typeof value === 'string' && value.startsWith('[') ? value : JSON.stringify(value);
@@ -288,24 +322,18 @@ describe('fuzzing every route', () => {
         });
         const stack = /\n\s+at |node_modules|\.ts:\d+:\d+/.test(res.body);
         if (res.statusCode >= 500 || stack) {
-          failures.push(
-            `${res.statusCode} ${op.method} ${url.slice(0, 200)} as ${who} (seed ${SEED}): ${res.body.slice(0, 300)}`,
+          throw new Error(
+            `${res.statusCode} ${op.method} ${url.slice(0, 200)} as ${c.who}: ${res.body.slice(0, 300)}`,
           );
         }
+      });
+      try {
+        // No shrinking: the seed and path in the report replay the failing case exactly.
+        await fc.assert(property, { seed: SEED, numRuns: CASES, endOnFailure: true });
+      } catch (err) {
+        failures.push(`${op.method} ${op.path} (FUZZ_SEED=${SEED}): ${(err as Error).message.slice(0, 800)}`);
       }
     }
     expect(failures).toEqual([]);
   });
 });
-
-function queryFor(r: Random, op: Operation): string {
-  const parts: string[] = [];
-  for (const p of op.query) {
-    if (!p.required && r() < 0.4) continue;
-    const value = encodeAny(asText(valueFor(r, p.schema)));
-    parts.push(`${p.name}=${value}`);
-    if (r() < 0.15) parts.push(`${p.name}=${value}`); // repeated parameter
-  }
-  if (r() < 0.1) parts.push(`unknown=${encodeAny(pick(r, HOSTILE_TEXT))}`);
-  return parts.length ? `?${parts.join('&')}` : '';
-}

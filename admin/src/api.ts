@@ -81,11 +81,39 @@ export interface StaffUser {
   active: boolean;
   createdAt: string;
   lastLoginAt: string | null;
+  twoFactorEnabled: boolean;
 }
 export interface Me {
   user: StaffUser;
   permissions: Permission[];
   csrfToken: string;
+  /** Two-factor authentication is required and not set up: only the account security page works. */
+  twoFactorSetupRequired: boolean;
+}
+/** The sign-in's first step succeeded; a code from the app (or a recovery code) comes next. */
+export interface TwoFactorPending {
+  twoFactorRequired: true;
+  expiresAt: string;
+}
+export interface TwoFactorStatus {
+  enabled: boolean;
+  enabledAt: string | null;
+  recoveryCodesLeft: number;
+  required: boolean;
+}
+export interface TwoFactorEnrolment {
+  secret: string;
+  otpauthUrl: string;
+  qrCode: string;
+}
+export interface StaffSession {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  network: string | null;
+  current: boolean;
 }
 export interface ApiKey {
   id: string;

@@ -644,6 +644,70 @@ const fr = {
   'chats.notice.timeout':
     'Personne n’a pris la discussion à temps : le client s’est vu proposer le formulaire ou un rappel.',
   'chats.notice.waiting': 'Le client attend un conseiller.',
+  // Staff security (issue 24): sign-in second step, account security, required two-step verification.
+  'signIn.tooManyAttempts': 'Trop de tentatives pour ce compte : patientez un peu avant de réessayer.',
+  'signIn.twoFactor.title': 'Vérification en deux étapes',
+  'signIn.twoFactor.hint': 'Saisissez le code à 6 chiffres affiché par votre application d’authentification.',
+  'signIn.twoFactor.recoveryHint': 'Saisissez l’un de vos codes de secours (chacun ne sert qu’une fois).',
+  'signIn.twoFactor.code': 'Code à 6 chiffres',
+  'signIn.twoFactor.recoveryCode': 'Code de secours',
+  'signIn.twoFactor.submit': 'Vérifier',
+  'signIn.twoFactor.wrong': 'Code incorrect.',
+  'signIn.twoFactor.expired':
+    'Cette connexion a expiré : saisissez à nouveau votre e-mail et votre mot de passe.',
+  'signIn.twoFactor.useRecovery': 'Utiliser un code de secours',
+  'signIn.twoFactor.useApp': 'Utiliser l’application',
+  'signIn.twoFactor.restart': 'Recommencer',
+  'nav.group.account': 'Mon compte',
+  'nav.accountSecurity': 'Sécurité du compte',
+  'security.title': 'Sécurité du compte',
+  'security.twoFactor': 'Vérification en deux étapes',
+  'security.on': 'Activée',
+  'security.off': 'Désactivée',
+  'security.requiredBadge': 'Exigée pour votre rôle',
+  'security.enabledSince': 'Activée le {date}.',
+  'security.recovery.left':
+    '{n, plural, =0 {Aucun code de secours restant.} one {# code de secours restant.} other {# codes de secours restants.}}',
+  'security.recovery.shownOnce':
+    'Vos codes de secours, affichés une seule fois : conservez-les en lieu sûr. Chacun permet une connexion sans l’application.',
+  'security.recovery.copy': 'Codes de secours',
+  'security.enrol.intro':
+    'Protégez votre compte avec un code à usage unique, généré par une application d’authentification (FreeOTP, Aegis, Google Authenticator…).',
+  'security.enrol.required':
+    'Un administrateur exige la vérification en deux étapes pour votre rôle : activez-la pour accéder à la console.',
+  'security.enrol.start': 'Activer la vérification en deux étapes',
+  'security.enrol.scan':
+    'Scannez ce code QR avec votre application, ou saisissez la clé ci-dessous, puis indiquez le premier code affiché.',
+  'security.enrol.qrAlt': 'Code QR à scanner avec l’application d’authentification',
+  'security.enrol.secret': 'Clé à saisir à la main',
+  'security.enrol.code': 'Code à 6 chiffres',
+  'security.enrol.confirm': 'Confirmer',
+  'security.disable.password': 'Votre mot de passe',
+  'security.disable.submit': 'Désactiver',
+  'security.disable.done': 'Vérification en deux étapes désactivée.',
+  'security.disable.required': 'Elle est exigée pour votre rôle et ne peut pas être désactivée.',
+  'security.sessions': 'Sessions ouvertes',
+  'security.sessions.device': 'Navigateur',
+  'security.sessions.network': 'Réseau',
+  'security.sessions.created': 'Ouverte le',
+  'security.sessions.lastUsed': 'Dernière activité',
+  'security.sessions.current': 'Cette session',
+  'security.sessions.unknown': 'Navigateur inconnu',
+  'security.sessions.revoke': 'Fermer',
+  'security.sessions.revoked': 'Session fermée.',
+  'security.sessions.revokeOthers': 'Fermer toutes les autres sessions',
+  'security.sessions.othersRevoked':
+    '{n, plural, =0 {Aucune autre session.} one {# session fermée.} other {# sessions fermées.}}',
+  'policy.title': 'Vérification en deux étapes obligatoire',
+  'policy.roles': 'Rôles concernés',
+  'policy.hint':
+    'Les membres de ces rôles sans vérification en deux étapes devront l’activer à leur prochaine connexion.',
+  'policy.save': 'Enregistrer',
+  'policy.saved': 'Exigence enregistrée.',
+  'users.twoFactor': 'Deux étapes',
+  'users.endSessions': 'Déconnecter',
+  'users.sessionsEnded':
+    '{name} : {n, plural, =0 {aucune session ouverte} one {# session fermée} other {# sessions fermées}}.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1285,6 +1349,69 @@ const en: Record<MessageKey, string> = {
   'chats.notice.ended': 'Chat ended.',
   'chats.notice.timeout': 'Nobody took the chat in time: the customer was offered the form or a callback.',
   'chats.notice.waiting': 'The customer is waiting for an agent.',
+  // Staff security (issue 24): sign-in second step, account security, required two-step verification.
+  'signIn.tooManyAttempts': 'Too many attempts for this account: wait a little before trying again.',
+  'signIn.twoFactor.title': 'Two-step verification',
+  'signIn.twoFactor.hint': 'Enter the 6-digit code shown by your authenticator app.',
+  'signIn.twoFactor.recoveryHint': 'Enter one of your recovery codes (each works once).',
+  'signIn.twoFactor.code': '6-digit code',
+  'signIn.twoFactor.recoveryCode': 'Recovery code',
+  'signIn.twoFactor.submit': 'Verify',
+  'signIn.twoFactor.wrong': 'Wrong code.',
+  'signIn.twoFactor.expired': 'This sign-in has expired: enter your e-mail and password again.',
+  'signIn.twoFactor.useRecovery': 'Use a recovery code',
+  'signIn.twoFactor.useApp': 'Use the app',
+  'signIn.twoFactor.restart': 'Start again',
+  'nav.group.account': 'My account',
+  'nav.accountSecurity': 'Account security',
+  'security.title': 'Account security',
+  'security.twoFactor': 'Two-step verification',
+  'security.on': 'On',
+  'security.off': 'Off',
+  'security.requiredBadge': 'Required for your role',
+  'security.enabledSince': 'On since {date}.',
+  'security.recovery.left':
+    '{n, plural, =0 {No recovery codes left.} one {# recovery code left.} other {# recovery codes left.}}',
+  'security.recovery.shownOnce':
+    'Your recovery codes, shown only once: keep them somewhere safe. Each signs you in once without the app.',
+  'security.recovery.copy': 'Recovery codes',
+  'security.enrol.intro':
+    'Protect your account with a one-time code from an authenticator app (FreeOTP, Aegis, Google Authenticator…).',
+  'security.enrol.required':
+    'An admin requires two-step verification for your role: turn it on to use the console.',
+  'security.enrol.start': 'Turn on two-step verification',
+  'security.enrol.scan':
+    'Scan this QR code with your app, or type the key below, then enter the first code it shows.',
+  'security.enrol.qrAlt': 'QR code to scan with the authenticator app',
+  'security.enrol.secret': 'Key to type by hand',
+  'security.enrol.code': '6-digit code',
+  'security.enrol.confirm': 'Confirm',
+  'security.disable.password': 'Your password',
+  'security.disable.submit': 'Turn off',
+  'security.disable.done': 'Two-step verification turned off.',
+  'security.disable.required': 'It is required for your role and cannot be turned off.',
+  'security.sessions': 'Open sessions',
+  'security.sessions.device': 'Browser',
+  'security.sessions.network': 'Network',
+  'security.sessions.created': 'Opened',
+  'security.sessions.lastUsed': 'Last active',
+  'security.sessions.current': 'This session',
+  'security.sessions.unknown': 'Unknown browser',
+  'security.sessions.revoke': 'End',
+  'security.sessions.revoked': 'Session ended.',
+  'security.sessions.revokeOthers': 'End all other sessions',
+  'security.sessions.othersRevoked':
+    '{n, plural, =0 {No other session.} one {# session ended.} other {# sessions ended.}}',
+  'policy.title': 'Required two-step verification',
+  'policy.roles': 'Roles',
+  'policy.hint':
+    'Members of these roles without two-step verification must turn it on at their next sign-in.',
+  'policy.save': 'Save',
+  'policy.saved': 'Requirement saved.',
+  'users.twoFactor': 'Two-step',
+  'users.endSessions': 'Sign out',
+  'users.sessionsEnded':
+    '{name}: {n, plural, =0 {no open session} one {# session ended} other {# sessions ended}}.',
 };
 
 export const LANGUAGES = { fr: 'Français', en: 'English' } as const;

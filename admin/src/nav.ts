@@ -42,6 +42,8 @@ export const NAV_GROUPS: Array<{ label?: MessageKey; items: NavEntry[] }> = [
       { to: '/settings/widget', label: 'nav.widget', needs: 'settings:manage' },
     ],
   },
+  // Staff security (issue 24): every signed-in member's own account security.
+  { label: 'nav.group.account', items: [{ to: '/account/security', label: 'nav.accountSecurity' }] },
 ];
 
 /** The entries this actor may open, by group (empty groups dropped). */

@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
+import { AccountSecurity } from './pages/AccountSecurity.tsx';
 import { Analytics } from './pages/Analytics.tsx';
 import { ApiKeys } from './pages/ApiKeys.tsx';
 import { ArticleEditor } from './pages/ArticleEditor.tsx';
@@ -126,6 +127,8 @@ export const routes: RouteObject[] = [
           </RequirePermission>
         ),
       },
+      // Staff security (issue 24): open to every signed-in member, also while 2FA set-up is required.
+      { path: 'account/security', element: <AccountSecurity /> },
       { path: '*', element: <NotFound /> },
     ],
   },

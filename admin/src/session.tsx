@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, get, type Me, type Permission, post, setCsrfToken } from './api.ts';
+import { ApiError, get, type Me, type Permission, post, setCsrfToken, type TwoFactorPending } from './api.ts';
 
 const ME_KEY = ['me'] as const;
 
@@ -27,13 +27,30 @@ export function useCan() {
   return (permission: Permission) => Boolean(data?.permissions.includes(permission));
 }
 
+/** First step: e-mail and password; answers the session, or that a code is needed next. */
 export function useSignIn() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; password: string }) => post<Me>('/auth/login', body),
+    mutationFn: (body: { email: string; password: string }) =>
+      post<Me | TwoFactorPending>('/auth/login', body),
+    onSuccess: (res) => {
+      if ('twoFactorRequired' in res) return;
+      setCsrfToken(res.csrfToken);
+      qc.clear();
+      qc.setQueryData(ME_KEY, res);
+    },
+  });
+}
+
+/** Second step: a code from the authenticator app or a recovery code (the pending state is a cookie). */
+export function useSecondStep() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { code: string } | { recoveryCode: string }) => post<Me>('/auth/two-factor', body),
     onSuccess: (me) => {
       setCsrfToken(me.csrfToken);
-      qc.clear();
+      // Keep the session query itself: the sign-in page watching it must see the new value.
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] });
       qc.setQueryData(ME_KEY, me);
     },
   });

@@ -16,6 +16,8 @@ export * from './schema/events.ts';
 export * from './schema/journey.ts';
 export * from './schema/kb.ts';
 export * from './schema/outbox.ts';
+// Shared rate limits (issue 24): the server's rate-limit store.
+export * from './schema/rate-limits.ts';
 export * from './schema/settings.ts';
 export * from './schema/staff.ts';
 export * from './schema/widget.ts';

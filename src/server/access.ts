@@ -1,5 +1,5 @@
 import { PERMISSIONS, type Permission, type Role } from '../shared/access-model.ts';
-import { ForbiddenError, UnauthorizedError } from './errors.ts';
+import { AppError, ForbiddenError, UnauthorizedError } from './errors.ts';
 
 export { PERMISSIONS, type Permission };
 
@@ -14,10 +14,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 /**
  * What a route requires, declared in its `config.access`:
  * - 'public': anyone, signed in or not;
+ * - 'account': a signed-in staff member's own session (their account: sign-out, 2FA, sessions),
+ *   also while it is limited to setting up two-factor authentication; never an API key;
  * - 'staff': any signed-in staff member or API key;
  * - a permission: an actor holding it.
  */
-export type Access = 'public' | 'staff' | Permission;
+export type Access = 'public' | 'account' | 'staff' | Permission;
 
 export type Actor =
   | { kind: 'anonymous' }
@@ -28,6 +30,8 @@ export type Actor =
       permissions: ReadonlySet<Permission>;
       sessionId: string;
       csrfToken: string;
+      /** Two-factor authentication is required and not set up yet: only 'account' routes. */
+      enrolmentOnly?: boolean;
     }
   | { kind: 'api_key'; id: string; permissions: ReadonlySet<Permission> };
 
@@ -45,6 +49,13 @@ export function isStaff(actor: Actor): actor is Exclude<Actor, { kind: 'anonymou
 export function checkAccess(actor: Actor, access: Access): void {
   if (access === 'public') return;
   if (!isStaff(actor)) throw new UnauthorizedError();
+  if (access === 'account') {
+    if (actor.kind !== 'user') throw new ForbiddenError('This is for signed-in staff members.');
+    return;
+  }
+  if (actor.kind === 'user' && actor.enrolmentOnly) {
+    throw new AppError('two-factor-enrolment-required', 403, 'Set up two-factor authentication first.');
+  }
   if (access !== 'staff' && !actor.permissions.has(access)) {
     throw new ForbiddenError(`This requires the '${access}' permission.`);
   }

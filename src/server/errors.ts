@@ -61,6 +61,16 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * Too many attempts: 429 with `Retry-After`; the detail is written in the request's language by the
+ * errors plugin (a person reads it on the sign-in screen).
+ */
+export class TooManyAttemptsError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too-many-attempts', 429, `Too many attempts: try again in ${retryAfterSeconds} s.`);
+  }
+}
+
 export interface Problem {
   type: string;
   title: string;
@@ -139,6 +149,9 @@ export default fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, req, reply) => {
       const lang = problemLanguage(req);
+      if (error instanceof TooManyAttemptsError) {
+        reply.header('retry-after', String(error.retryAfterSeconds));
+      }
       if (error instanceof AppError) {
         return sendProblem(
           req,
@@ -163,7 +176,10 @@ export default fp(
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        const code = FASTIFY_CODES[error.code] ?? (status === 404 ? 'not-found' : 'bad-request');
+        // @fastify/rate-limit throws a bare error with status 429 (no code).
+        const code =
+          FASTIFY_CODES[error.code] ??
+          (status === 404 ? 'not-found' : status === 429 ? 'rate-limited' : 'bad-request');
         const detail =
           code === 'malformed-json'
             ? 'The request body is not valid JSON.'

@@ -83,6 +83,7 @@ const FRENCH: Array<[english: string, french: string]> = [
   ['The request body is not valid JSON.', 'Le corps de la requête n’est pas du JSON valide.'],
   ['The request body is too large.', 'Le corps de la requête est trop volumineux.'],
   ['Too many requests: try again later.', 'Trop de requêtes : réessayez dans un instant.'],
+  ['Too many attempts: try again in {0} s.', 'Trop de tentatives : réessayez dans {0}\u00a0s.'],
   [
     'Internal error. Quote request id {0} to support.',
     'Erreur interne. Indiquez la référence {0} au support.',
@@ -105,6 +106,18 @@ const FRENCH: Array<[english: string, french: string]> = [
   ['You may not {0} this.', 'Vous n’avez pas le droit de faire cela ({0}).'],
   ['This origin may not use this widget site.', 'Cette origine ne peut pas utiliser ce site de widget.'],
   ['This origin may not open an agent socket.', 'Cette origine ne peut pas ouvrir de connexion conseiller.'],
+  // Staff sign-in: two-factor and sessions
+  ['Give the code from your app or a recovery code.', 'Saisissez le code de votre application ou un code de secours.'],
+  ['No sign-in in progress: enter your e-mail and password.', 'Aucune connexion en cours : saisissez votre e-mail et votre mot de passe.'],
+  ['Give your password or a code.', 'Saisissez votre mot de passe ou un code.'],
+  ['This is for signed-in staff members.', 'Réservé aux membres de l’équipe connectés.'],
+  ['Wrong code.', 'Code incorrect.'],
+  ['Wrong password.', 'Mot de passe incorrect.'],
+  ['Two-factor authentication is already on.', 'La double authentification est déjà activée.'],
+  ['Two-factor authentication is off.', 'La double authentification est désactivée.'],
+  ['Two-factor authentication is required for your role.', 'La double authentification est obligatoire pour votre rôle.'],
+  ['Start the set-up first.', 'Commencez d’abord la configuration.'],
+  ['Set up two-factor authentication first.', 'Configurez d’abord la double authentification.'],
   // Not found
   ['Article not found.', 'Article introuvable.'],
   ['Category not found.', 'Catégorie introuvable.'],

@@ -77,6 +77,10 @@ export function Shell() {
   if (session.isPending) return <p className="loading">{t('common.loading')}</p>;
   if (session.error) return <QueryError error={session.error} />;
   if (!session.data) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  // Two-factor required and not set up: the account security page is the only one that works.
+  if (session.data.twoFactorSetupRequired && location.pathname !== '/account/security') {
+    return <Navigate to="/account/security" replace />;
+  }
   const { user } = session.data;
   const doSignOut = () => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') });
 

@@ -1,4 +1,4 @@
-import { Badge, Button, NativeSelect } from '@mantine/core';
+import { Badge, Button, Group, NativeSelect } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, get, patch, post, ROLES, type Role, type StaffUser } from '../api.ts';
@@ -15,6 +15,7 @@ import {
   useFormErrors,
   useNotify,
 } from '../ui.tsx';
+import { TwoFactorPolicy } from './TwoFactorPolicy.tsx';
 
 const USERS = ['users'] as const;
 
@@ -117,11 +118,17 @@ export function Users() {
     onSuccess: (user) => notify.success(t('users.updated', { name: user.name })),
     onSettled: () => qc.invalidateQueries({ queryKey: USERS }),
   });
+  const endSessions = useMutation({
+    mutationFn: (u: StaffUser) => post<{ revoked: number }>(`/users/${u.id}/sessions/revoke`),
+    onSuccess: (res, u) => notify.success(t('users.sessionsEnded', { name: u.name, n: res.revoked })),
+    onError: (err) => notify.error(err.message),
+  });
 
   return (
     <section>
       <PageTitle title={t('users.title')}>{t('users.title')}</PageTitle>
       <InviteForm />
+      <TwoFactorPolicy />
       <h2>{t('users.list')}</h2>
       {rowError && <Alert>{rowError}</Alert>}
       {users.isPending && <p>{t('common.loading')}</p>}
@@ -174,19 +181,32 @@ export function Users() {
               render: (u) => (u.lastLoginAt ? formatDate(u.lastLoginAt) : t('common.never')),
             },
             {
+              key: 'twoFactor',
+              header: t('users.twoFactor'),
+              hideOnPhone: true,
+              sortValue: (u) => (u.twoFactorEnabled ? 0 : 1),
+              render: (u) => (u.twoFactorEnabled ? t('security.on') : t('security.off')),
+            },
+            {
               key: 'actions',
               header: t('common.actions'),
               render: (u) =>
                 u.id !== me?.user.id && (
-                  <Button
-                    variant="default"
-                    size="xs"
-                    type="button"
-                    onClick={() => change.mutate({ id: u.id, active: !u.active })}
-                  >
-                    {u.active ? t('users.deactivate') : t('users.reactivate')}
-                    <span className="visually-hidden"> {u.name}</span>
-                  </Button>
+                  <Group gap="xs" wrap="nowrap">
+                    <Button
+                      variant="default"
+                      size="xs"
+                      type="button"
+                      onClick={() => change.mutate({ id: u.id, active: !u.active })}
+                    >
+                      {u.active ? t('users.deactivate') : t('users.reactivate')}
+                      <span className="visually-hidden"> {u.name}</span>
+                    </Button>
+                    <Button variant="default" size="xs" type="button" onClick={() => endSessions.mutate(u)}>
+                      {t('users.endSessions')}
+                      <span className="visually-hidden"> {u.name}</span>
+                    </Button>
+                  </Group>
                 ),
             },
           ]}

@@ -10,5 +10,6 @@ export function presentUser(u: UserRow) {
     active: u.active,
     createdAt: u.createdAt,
     lastLoginAt: u.lastLoginAt,
+    twoFactorEnabled: Boolean(u.totpSecret),
   };
 }

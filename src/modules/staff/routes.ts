@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLE_PERMISSIONS } from '../../server/access.ts';
 import { clearSessionCookie, setSessionCookie } from '../../server/auth.ts';
-import { NotFoundError } from '../../server/errors.ts';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../../server/errors.ts';
+import accountRoutes from './account-routes.ts';
 import { presentUser } from './presenter.ts';
 import {
   AcceptInviteBody,
@@ -11,16 +12,47 @@ import {
   NewUserBody,
   SetupBody,
   StaffUser,
+  TwoFactorPending,
+  TwoFactorStep,
   UserId,
   UserPatchBody,
 } from './schemas.ts';
 import * as staff from './service.ts';
 
-// Brute-force guard on every credential-taking route (per client IP).
+// Brute-force guard on every credential-taking route (per client IP); per account: sign-in.ts.
 const authRateLimit = { max: 10, timeWindow: '1 minute' };
 
-const staffRoutes: FastifyPluginAsyncZod = async (app) => {
+/** The pending second step of a sign-in: a short-lived cookie, read only by /auth/two-factor. */
+const CHALLENGE_COOKIE = 'relais_2fa';
+const CHALLENGE_PATH = '/api/v1/auth/two-factor';
+
+export interface StaffRoutesOptions {
+  /** The clock of sign-in throttling and codes (tests move it forward). */
+  now?: () => Date;
+}
+
+const staffRoutes: FastifyPluginAsyncZod<StaffRoutesOptions> = async (app, opts) => {
   const { config } = app;
+  const now = opts.now ?? (() => new Date());
+  const signInContext = (req: { ip: string; headers: { 'user-agent'?: string | undefined } }) => ({
+    client: staff.clientInfo(req),
+    now: now(),
+    ttlMs: config.sessionTtlMs,
+  });
+  const meOf = (s: staff.NewSession) => ({
+    user: presentUser(s.user),
+    permissions: s.enrolmentOnly ? [] : [...ROLE_PERMISSIONS[s.user.role]],
+    csrfToken: s.csrfToken,
+    twoFactorSetupRequired: s.enrolmentOnly,
+  });
+
+  const purge = setInterval(() => {
+    staff.purgeSignInState(app.db, now()).catch((err) => app.log.warn({ err }, 'sign-in state purge failed'));
+  }, 3_600_000);
+  purge.unref();
+  app.addHook('onClose', async () => clearInterval(purge));
+
+  await app.register(accountRoutes, { now });
 
   app.post(
     '/api/v1/auth/login',
@@ -28,26 +60,60 @@ const staffRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'public', rateLimit: authRateLimit },
       schema: {
         tags: ['auth'],
-        summary: 'Sign in: sets the session cookie.',
+        summary: 'Sign in: sets the session cookie, or asks for the second step (202).',
+        description:
+          'Throttled per account across all addresses (429 with `Retry-After`). With two-factor ' +
+          'authentication on, answers 202 and sets a short-lived cookie for POST /api/v1/auth/two-factor.',
         body: LoginBody,
+        response: { 200: Me, 202: TwoFactorPending },
+      },
+    },
+    async (req, reply) => {
+      const result = await staff.login(app.db, req.body.email, req.body.password, signInContext(req));
+      if (result.kind === 'two-factor') {
+        reply.setCookie(CHALLENGE_COOKIE, result.challenge, {
+          path: CHALLENGE_PATH,
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: req.protocol === 'https',
+          expires: result.expiresAt,
+        });
+        return reply.status(202).send({ twoFactorRequired: true as const, expiresAt: result.expiresAt });
+      }
+      setSessionCookie(reply, result.session.token, result.session.expiresAt);
+      return meOf(result.session);
+    },
+  );
+
+  app.post(
+    CHALLENGE_PATH,
+    {
+      config: { access: 'public', rateLimit: authRateLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Second step of sign-in: a code from the app, or a recovery code.',
+        description: 'Five tries per sign-in, throttled per account like the first step.',
+        body: TwoFactorStep,
         response: { 200: Me },
       },
     },
     async (req, reply) => {
-      const s = await staff.login(app.db, req.body.email, req.body.password, config.sessionTtlMs);
+      const challenge = req.cookies[CHALLENGE_COOKIE];
+      if (!req.body.code && !req.body.recoveryCode) {
+        throw new ValidationError('Give the code from your app or a recovery code.', 'code');
+      }
+      if (!challenge) throw new UnauthorizedError('No sign-in in progress: enter your e-mail and password.');
+      const s = await staff.completeTwoFactor(app.db, challenge, req.body, signInContext(req));
+      reply.clearCookie(CHALLENGE_COOKIE, { path: CHALLENGE_PATH });
       setSessionCookie(reply, s.token, s.expiresAt);
-      return {
-        user: presentUser(s.user),
-        permissions: [...ROLE_PERMISSIONS[s.user.role]],
-        csrfToken: s.csrfToken,
-      };
+      return meOf(s);
     },
   );
 
   app.post(
     '/api/v1/auth/logout',
     {
-      config: { access: 'staff' },
+      config: { access: 'account' },
       schema: { tags: ['auth'], summary: 'Sign out.', response: { 204: z.null() } },
     },
     async (req, reply) => {
@@ -60,15 +126,20 @@ const staffRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/auth/me',
     {
-      config: { access: 'staff' },
+      config: { access: 'account' },
       schema: { tags: ['auth'], summary: 'The signed-in staff member.', response: { 200: Me } },
     },
     async (req) => {
       const actor = req.actor;
       if (actor.kind !== 'user') throw new NotFoundError('Session');
-      const user = (await staff.listStaff(app.db)).find((u) => u.id === actor.id);
+      const user = await staff.findUser(app.db, actor.id);
       if (!user) throw new NotFoundError('User');
-      return { user: presentUser(user), permissions: [...actor.permissions], csrfToken: actor.csrfToken };
+      return {
+        user: presentUser(user),
+        permissions: [...actor.permissions],
+        csrfToken: actor.csrfToken,
+        twoFactorSetupRequired: Boolean(actor.enrolmentOnly),
+      };
     },
   );
 

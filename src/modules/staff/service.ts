@@ -3,50 +3,53 @@ import { newSecret, safeEqual, sha256 } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
 import { type Actor, ROLE_PERMISSIONS } from '../../server/access.ts';
-import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../../server/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import { defineSetting, deleteSetting, getSetting, putSetting } from '../settings/service.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword } from './passwords.ts';
 import * as repo from './repository.ts';
 
+export { clientInfo } from './client-info.ts';
 export type { UserRow } from './repository.ts';
+export * from './sessions.ts';
+export { completeTwoFactor, login, type NewSession, purgeSignInState, type SignInResult } from './sign-in.ts';
+export {
+  confirmEnrolment,
+  disableTwoFactor,
+  readTwoFactorPolicy,
+  regenerateRecoveryCodes,
+  startEnrolment,
+  totpCode,
+  twoFactorStatus,
+  writeTwoFactorPolicy,
+} from './two-factor.ts';
+
+// "Last used" is written at most this often, not on every request.
+const TOUCH_EVERY_MS = 5 * 60_000;
 
 const SETUP_TOKEN = defineSetting('setup_token_sha256', z.string().nullable(), null);
 const invitation = (userId: string) =>
   defineSetting(`invite:${userId}`, z.object({ sha256: z.string(), expiresAt: z.number() }).nullable(), null);
 const INVITE_TTL_MS = 7 * 24 * 3_600_000;
 
-export interface NewSession {
-  token: string;
-  csrfToken: string;
-  expiresAt: Date;
-  user: repo.UserRow;
-}
-
-/** Checks credentials and opens a session; one error for wrong e-mail and wrong password. */
-export async function login(db: DbOrTx, email: string, password: string, ttlMs: number): Promise<NewSession> {
-  const user = await repo.findUserByEmail(db, email);
-  const ok = await verifyPassword(user?.active ? user.passwordHash : null, password);
-  if (!user || !ok) throw new UnauthorizedError('Wrong e-mail or password.');
-  const token = newSecret();
-  const csrfToken = newSecret();
-  const expiresAt = new Date(Date.now() + ttlMs);
-  await repo.insertSession(db, { id: sha256(token), userId: user.id, csrfToken, expiresAt });
-  await repo.updateUser(db, user.id, { lastLoginAt: new Date() });
-  return { token, csrfToken, expiresAt, user };
-}
-
 /** The actor behind a session cookie, or undefined when it is not a live session. */
 export async function actorFromSession(db: DbOrTx, token: string): Promise<Actor | undefined> {
   const row = await repo.findLiveSession(db, sha256(token));
   if (!row) return undefined;
+  const now = new Date();
+  if (now.getTime() - row.session.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    await repo.touchSession(db, row.session.id, now, TOUCH_EVERY_MS);
+  }
+  const enrolmentOnly = row.session.enrolmentOnly;
   return {
     kind: 'user',
     id: row.user.id,
     role: row.user.role,
-    permissions: new Set(ROLE_PERMISSIONS[row.user.role]),
+    // Until two-factor is set up, the session holds no permission ('account' routes only).
+    permissions: new Set(enrolmentOnly ? [] : ROLE_PERMISSIONS[row.user.role]),
     sessionId: row.session.id,
     csrfToken: row.session.csrfToken,
+    enrolmentOnly,
   };
 }
 
