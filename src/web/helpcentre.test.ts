@@ -272,6 +272,31 @@ describe('site files and navigation', () => {
     expect(api.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
+  it('serves a favicon in the brand colour, linked from every page', async () => {
+    const icon = await get('/favicon.svg');
+    expect(icon.headers['content-type']).toMatch(/image\/svg\+xml/);
+    expect(icon.body).toMatch(/<rect [^>]*fill="#[0-9a-f]{6}"/i);
+    expect((await get('/favicon.ico')).headers.location).toBe('/favicon.svg');
+    expect((await get('/fr')).body).toContain('<link rel="icon" href="/favicon.svg">');
+  });
+
+  it('guides an empty or fruitless search instead of showing a blank page', async () => {
+    const empty = (await get('/fr/search')).body;
+    expect(empty).toContain('Que cherchez-vous\u00a0?');
+    expect(empty).toContain('Pour trouver plus vite');
+    const none = (await get('/fr/search?q=zzzqqq+xxyyww')).body;
+    expect(none).toContain('href="/fr/contact?subject=zzzqqq%20xxyyww"');
+    expect(none).toContain('Parcourir les thèmes');
+    expect((await get('/en/search')).body).toContain('To find it faster');
+  });
+
+  it('sets French titles with a non-breaking space before « ? », never in English', async () => {
+    await buildArticle({ slug: 'ou-est-ma-box', title: 'Où est ma box ?', shortAnswer: 'En route.' });
+    const page = (await get('/fr/articles/ou-est-ma-box')).body;
+    expect(page).toContain('<h1 id="article-title">Où est ma box\u00a0?</h1>');
+    expect(page).toContain('<title>Où est ma box\u00a0? ·');
+  });
+
   it('serves robots.txt, the stylesheet and the theme from settings', async () => {
     expect((await get('/robots.txt')).body).toContain('Sitemap: http://localhost:3000/sitemap.xml');
     expect((await get('/assets/helpcentre.css')).headers['content-type']).toMatch(/text\/css/);

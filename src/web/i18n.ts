@@ -36,6 +36,14 @@ const STRINGS = {
     updated: 'Mis à jour le',
     mainNav: 'Navigation principale',
     markdown: 'Version Markdown',
+    searchPrompt: 'Que cherchez-vous ? Posez votre question avec vos mots.',
+    tipsTitle: 'Pour trouver plus vite',
+    tips: [
+      'Décrivez ce que vous voulez faire, par exemple « changer de forfait » ou « payer ma facture ».',
+      'Vérifiez l’orthographe, ou essayez avec moins de mots.',
+    ],
+    browseTopics: 'Parcourir les thèmes du centre d’aide',
+    askAdvisor: 'Poser la question à un conseiller',
   },
   en: {
     skip: 'Skip to content',
@@ -73,6 +81,14 @@ const STRINGS = {
     updated: 'Updated',
     mainNav: 'Main navigation',
     markdown: 'Markdown version',
+    searchPrompt: 'What are you looking for? Ask your question in your own words.',
+    tipsTitle: 'To find it faster',
+    tips: [
+      'Describe what you want to do, for example “change my plan” or “pay my bill”.',
+      'Check the spelling, or try fewer words.',
+    ],
+    browseTopics: 'Browse the help centre’s topics',
+    askAdvisor: 'Ask an advisor',
   },
 };
 

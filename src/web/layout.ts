@@ -58,6 +58,7 @@ ${!meta.noindex && xDefault ? html`<link rel="alternate" hreflang="x-default" hr
 <meta property="og:title" content="${meta.title}">
 <meta property="og:description" content="${meta.description}">
 <meta property="og:site_name" content="${branding.name}">
+<link rel="icon" href="${branding.logoUrl ?? '/favicon.svg'}">
 <link rel="stylesheet" href="/assets/helpcentre.css">
 <link rel="stylesheet" href="/assets/theme.css?v=${site.themeVersion}">
 ${(meta.jsonLd ?? []).map((d) => jsonLd(d))}

@@ -225,17 +225,25 @@ export function searchPage(site: Site, locale: string, data: SearchData): string
     alternates: site.locales.map((l) => ({ locale: l, path: `/${l}/search` })),
     noindex: true,
   };
+  // No question yet, or nothing found: say what to do next rather than show an empty page.
+  const contact = `/${locale}/contact${data.query ? `?subject=${encodeURIComponent(data.query)}` : ''}`;
+  const guidance = html`<section class="search-help" aria-labelledby="search-help-title">
+<h2 id="search-help-title">${s.tipsTitle}</h2>
+<ul>${s.tips.map((tip) => html`<li>${typeset(locale, tip)}</li>`)}</ul>
+<p><a href="/${locale}">${s.browseTopics}</a> · <a href="${contact}">${s.askAdvisor}</a></p>
+</section>`;
   const main = html`<h1>${s.searchTitle}</h1>
 ${
   data.query
-    ? html`<p role="status">${data.results.length ? s.resultsFor(data.query, data.results.length) : s.noResults}</p>
-${data.unsure && data.results.length ? html`<p class="notice">${s.unsure}</p>` : ''}
+    ? html`<p role="status">${data.results.length ? s.resultsFor(data.query, data.results.length) : typeset(locale, s.noResults)}</p>
+${data.unsure && data.results.length ? html`<p class="notice">${typeset(locale, s.unsure)}</p>` : ''}
 <ol class="results">${data.results.map(
         (r) =>
           html`<li><h2><a href="${r.url}">${typeset(locale, r.title)}</a></h2><p>${r.shortAnswer}</p></li>`,
       )}</ol>`
-    : ''
-}`;
+    : html`<p role="status">${typeset(locale, s.searchPrompt)}</p>`
+}
+${data.results.length ? '' : guidance}`;
   return layout(site, meta, main, { search: data.query });
 }
 

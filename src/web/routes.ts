@@ -131,6 +131,19 @@ export default async function helpCentre(app: FastifyInstance) {
     return reply.header('cache-control', 'public, max-age=300').type('text/css; charset=utf-8').send(css);
   });
 
+  // The browser tab's icon: the company's initial on its colour, unless branding has a logo.
+  app.get('/favicon.svg', page, async (_req, reply) => {
+    const { branding } = await site();
+    const initial = escapeXml([...branding.name.trim()][0]?.toUpperCase() ?? 'R');
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="${branding.primaryColor}"/><text x="16" y="22.5" font-family="system-ui,sans-serif" font-size="19" font-weight="700" text-anchor="middle" fill="#fff">${initial}</text></svg>`;
+    return reply.header('cache-control', 'public, max-age=300').type('image/svg+xml').send(svg);
+  });
+  app.get('/favicon.ico', page, async (_req, reply) => {
+    const { branding } = await site();
+    const logo = branding.logoUrl?.startsWith('//') ? null : branding.logoUrl;
+    return reply.redirect(logo ?? '/favicon.svg', 302);
+  });
+
   app.get('/robots.txt', page, async (_req, reply) =>
     reply.type('text/plain; charset=utf-8').send(robots(await site())),
   );
@@ -316,3 +329,5 @@ export default async function helpCentre(app: FastifyInstance) {
     },
   );
 }
+
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
