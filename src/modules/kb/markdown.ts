@@ -80,11 +80,51 @@ SANITIZE.allowedAttributes = {
  * the video hosts above. Used by the help centre and the console's preview endpoint.
  */
 export function renderMarkdown(markdown: string): string {
-  return sanitizeHtml(md.render(markdown), SANITIZE);
+  return rendered.get(markdown, () => sanitizeHtml(md.render(markdown), SANITIZE));
 }
 
 /** Markdown → plain text (for meta descriptions, JSON-LD answers and the search fallback). */
 export function markdownToText(markdown: string): string {
+  return texts.get(markdown, () => toText(markdown));
+}
+
+/**
+ * Rendering depends only on the Markdown: each distinct body is rendered once, then served from
+ * memory, least recently used dropped past a budget of characters (bodies and results). An edited
+ * article is a new body, so nothing needs invalidating; pages stop paying markdown-it and the
+ * sanitizer on every view.
+ */
+export const RENDER_CACHE_CHARS = 8_000_000;
+
+class RenderCache {
+  readonly #entries = new Map<string, string>();
+  #chars = 0;
+
+  get(key: string, compute: () => string): string {
+    const hit = this.#entries.get(key);
+    if (hit !== undefined) {
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit;
+    }
+    const value = compute();
+    const size = key.length + value.length;
+    if (size > RENDER_CACHE_CHARS / 8) return value; // a huge body is rendered, not kept
+    this.#entries.set(key, value);
+    this.#chars += size;
+    for (const [k, v] of this.#entries) {
+      if (this.#chars <= RENDER_CACHE_CHARS) break;
+      this.#entries.delete(k);
+      this.#chars -= k.length + v.length;
+    }
+    return value;
+  }
+}
+
+const rendered = new RenderCache();
+const texts = new RenderCache();
+
+function toText(markdown: string): string {
   return sanitizeHtml(md.render(markdown), { allowedTags: [], allowedAttributes: {} })
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
