@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import { lt, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -23,11 +24,11 @@ export function databaseRateLimitStore(db: Db) {
     ) {}
 
     incr(key: string, cb: Callback, timeWindow: number) {
-      this.hit(`${this.prefix}${key}`, timeWindow).then((r) => cb(null, r), cb);
+      this.hit(stored(this.prefix, key), timeWindow).then((r) => cb(null, r), cb);
     }
 
     read(key: string, cb: Callback) {
-      this.peek(`${this.prefix}${key}`).then((r) => cb(null, r), cb);
+      this.peek(stored(this.prefix, key)).then((r) => cb(null, r), cb);
     }
 
     child(routeOptions: unknown) {
@@ -66,6 +67,10 @@ export function databaseRateLimitStore(db: Db) {
     }
   };
 }
+
+/** Keys are client addresses: only their hash (with the route) is written to the database. */
+const stored = (prefix: string, key: string) =>
+  createHash('sha256').update(`${prefix}${key}`).digest('base64url').slice(0, 32);
 
 /** Deletes windows that ended; every node may run it, deleting twice is harmless. */
 export async function pruneRateLimits(db: Db) {
