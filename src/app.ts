@@ -44,6 +44,10 @@ import { loggerOptions } from './server/logging.ts';
 import openapi from './server/openapi.ts';
 import textEdge from './server/text-edge.ts';
 import contactPages from './web/contact.ts';
+// Status page (issue 19)
+import statusJobs from './modules/status/plugin.ts';
+import statusRoutes from './modules/status/routes.ts';
+import { statusDeliveries } from './modules/status/service.ts';
 import helpCentre from './web/routes.ts';
 
 declare module 'fastify' {
@@ -61,6 +65,8 @@ export interface BuildOptions {
   searchSource?: SearchSource;
   /** Start the outbox worker (default true); tests drive deliveries themselves. */
   outboxWorker?: boolean;
+  /** Status page: the clock of the maintenance job (tests also call `app.statusJobs.tick(now)`). */
+  statusClock?: () => Date;
 }
 
 /**
@@ -73,6 +79,7 @@ export async function buildApp({
   logStream,
   searchSource,
   outboxWorker = true,
+  statusClock,
 }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
@@ -158,8 +165,15 @@ export async function buildApp({
   await app.register(chatRoutes);
   await app.register(outboxRoutes);
   await app.register(contactPages);
+  // Status page (issue 19): staff API, Statuspage-shaped JSON, maintenance job.
+  await app.register(statusRoutes);
+  await app.register(statusJobs, statusClock ? { clock: statusClock } : {});
   // The outbox delivers what these modules enqueue, with their renderers (it imports no module).
-  registerOutbox(app, outboxWorker, [ticketDeliveries(config.publicUrl), digestDeliveries]);
+  registerOutbox(app, outboxWorker, [
+    ticketDeliveries(config.publicUrl),
+    digestDeliveries,
+    statusDeliveries(config.publicUrl),
+  ]);
 
   return app;
 }
