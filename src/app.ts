@@ -34,6 +34,10 @@ import searchRoutes from './modules/search/routes.ts';
 import settingsRoutes from './modules/settings/routes.ts';
 import staffRoutes from './modules/staff/routes.ts';
 import { actorFromSession } from './modules/staff/service.ts';
+// Status page (issue 19)
+import statusJobs from './modules/status/plugin.ts';
+import statusRoutes from './modules/status/routes.ts';
+import { statusDeliveries } from './modules/status/service.ts';
 import widgetRoutes from './modules/widget/routes.ts';
 import adminConsole from './server/admin-console.ts';
 import auth from './server/auth.ts';
@@ -44,10 +48,6 @@ import { loggerOptions } from './server/logging.ts';
 import openapi from './server/openapi.ts';
 import textEdge from './server/text-edge.ts';
 import contactPages from './web/contact.ts';
-// Status page (issue 19)
-import statusJobs from './modules/status/plugin.ts';
-import statusRoutes from './modules/status/routes.ts';
-import { statusDeliveries } from './modules/status/service.ts';
 import helpCentre from './web/routes.ts';
 
 declare module 'fastify' {

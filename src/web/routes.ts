@@ -9,14 +9,14 @@ import * as kb from '../modules/kb/service.ts';
 import { type AnswerHit, backendOf, findAnswers } from '../modules/search/service.ts';
 import { settingsGeneration } from '../modules/settings/changes.ts';
 import * as settings from '../modules/settings/service.ts';
+// Status page (issue 19)
+import { activeIncidentBanners } from '../modules/status/service.ts';
 import { AppError } from '../server/errors.ts';
 import { negotiateLocale } from './i18n.ts';
 import type { Site } from './layout.ts';
 import { articlePage, categoryPage, errorPage, homePage, searchPage } from './pages.ts';
-// Status page (issue 19)
-import { activeIncidentBanners } from '../modules/status/service.ts';
-import { statusPages } from './status.ts';
 import { articleMarkdown, llmsTxt, robots, sitemap } from './seo.ts';
+import { statusPages } from './status.ts';
 
 /** Strict CSP for every help-centre page: no inline script or style, embeds from video hosts only. */
 export const HELP_CENTRE_CSP = [

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Feed } from 'feed';
 import { markdownToText, renderMarkdown } from '../modules/kb/markdown.ts';
-import * as status from '../modules/status/service.ts';
 import { pick, statusCopy } from '../modules/status/copy.ts';
+import * as status from '../modules/status/service.ts';
 import type { FullIncident, PageState } from '../modules/status/view.ts';
 import { listIncidents } from '../modules/status/view.ts';
 import { html, type SafeHtml, trusted } from './html.ts';
@@ -25,11 +25,18 @@ export interface StatusPagesDeps {
 }
 
 const dateTime = (d: Date, locale: string) =>
-  new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(d) + ' UTC';
+  new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(d) +
+  ' UTC';
 const day = (iso: string, locale: string) =>
   new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
 
-function meta(site: Site, locale: string, title: string, path: (l: string) => string, description?: string): PageMeta {
+function meta(
+  site: Site,
+  locale: string,
+  title: string,
+  path: (l: string) => string,
+  description?: string,
+): PageMeta {
   return {
     locale,
     title,
@@ -54,16 +61,26 @@ ${latest ? html`<div class="body">${markdown(pick(latest.bodies, locale))}</div>
 </article>`;
 }
 
-const SEVERITY = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'];
+const SEVERITY = [
+  'operational',
+  'under_maintenance',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+];
 const worstOf = (f: FullIncident) =>
-  f.impacts.reduce((w, i) => (SEVERITY.indexOf(i.impact) > SEVERITY.indexOf(w) ? i.impact : w), 'operational');
+  f.impacts.reduce(
+    (w, i) => (SEVERITY.indexOf(i.impact) > SEVERITY.indexOf(w) ? i.impact : w),
+    'operational',
+  );
 
 function bars(locale: string, name: string, days: PageState['components'][number]['bars']): SafeHtml {
   const c = statusCopy(locale);
   const disturbed = days.filter((d) => d.impact !== 'operational').length;
   const summary = `${name} — ${c.days(days.length)} : ${disturbed === 0 ? c.impact.operational : `${disturbed} × ${c.impact.degraded_performance.toLowerCase()}/${c.impact.partial_outage.toLowerCase()}/${c.impact.major_outage.toLowerCase()}`}`;
   return html`<div class="status-bars" role="img" aria-label="${summary.replace(' :', locale.startsWith('fr') ? '\u00a0:' : ':')}">${days.map(
-    (d) => html`<span class="bar impact-${d.impact}" title="${c.dayLabel(day(d.date, locale), c.impact[d.impact])}"></span>`,
+    (d) =>
+      html`<span class="bar impact-${d.impact}" title="${c.dayLabel(day(d.date, locale), c.impact[d.impact])}"></span>`,
   )}</div><p class="status-bars-legend muted" aria-hidden="true"><span>${c.ago}</span><span>${c.today}</span></p>`;
 }
 
@@ -74,7 +91,12 @@ function statusPage(site: Site, locale: string, state: PageState, subscribed: bo
       name: pick(g.names, locale),
       items: state.components.filter((x) => x.component.groupId === g.id),
     })),
-    { name: '', items: state.components.filter((x) => !x.component.groupId || !state.groups.some((g) => g.id === x.component.groupId)) },
+    {
+      name: '',
+      items: state.components.filter(
+        (x) => !x.component.groupId || !state.groups.some((g) => g.id === x.component.groupId),
+      ),
+    },
   ].filter((g) => g.items.length);
   const main = html`<h1>${c.title}</h1>
 <p class="status-overall indicator-${state.indicator}" role="status">${c.overall[state.indicator]}</p>
@@ -82,10 +104,11 @@ ${state.incidents.length ? html`<section aria-labelledby="st-incidents"><h2 id="
 ${state.maintenance.length ? html`<section aria-labelledby="st-maintenance"><h2 id="st-maintenance">${c.maintenance}</h2>${state.maintenance.map((f) => incidentCard(locale, f))}</section>` : ''}
 <section aria-labelledby="st-components"><h2 id="st-components">${c.components}</h2>
 ${grouped.map(
-  (g) => html`${g.name ? html`<h3>${g.name}</h3>` : ''}<ul class="status-components">${g.items.map((x) => {
-    const name = pick(x.component.names, locale);
-    return html`<li class="status-component"><div class="status-component-head"><span class="status-name">${name}</span> <span class="status-label impact-${x.status}">${c.impact[x.status]}</span></div>${bars(locale, name, x.bars)}</li>`;
-  })}</ul>`,
+  (g) =>
+    html`${g.name ? html`<h3>${g.name}</h3>` : ''}<ul class="status-components">${g.items.map((x) => {
+      const name = pick(x.component.names, locale);
+      return html`<li class="status-component"><div class="status-component-head"><span class="status-name">${name}</span> <span class="status-label impact-${x.status}">${c.impact[x.status]}</span></div>${bars(locale, name, x.bars)}</li>`;
+    })}</ul>`,
 )}
 </section>
 <p><a href="/${locale}/status/history">${c.viewHistory}</a> · <a href="/${locale}/status/history.rss">RSS</a> · <a href="/${locale}/status/history.atom">Atom</a></p>
@@ -98,7 +121,12 @@ ${subscribed ? html`<p class="notice" role="status">${c.subscribed}</p>` : ''}
   return layout(site, { ...meta(site, locale, c.title, (l) => `/${l}/status`), noindex: false }, main);
 }
 
-function incidentPage(site: Site, locale: string, f: FullIncident, components: PageState['components']): string {
+function incidentPage(
+  site: Site,
+  locale: string,
+  f: FullIncident,
+  components: PageState['components'],
+): string {
   const c = statusCopy(locale);
   const i = f.incident;
   const title = pick(i.titles, locale);
@@ -107,17 +135,32 @@ function incidentPage(site: Site, locale: string, f: FullIncident, components: P
 <h1>${title}</h1>
 <p class="status-label impact-${i.kind === 'maintenance' ? 'under_maintenance' : worstOf(f)}">${c.status[i.status]}</p>
 ${i.scheduledFor && i.scheduledUntil ? html`<p>${c.window(dateTime(i.scheduledFor, locale), dateTime(i.scheduledUntil, locale))}</p>` : ''}
-${affected.length ? html`<h2>${c.affected}</h2><ul>${affected.map((x) => {
-    const impact = f.impacts.find((m) => m.componentId === x.component.id)!.impact;
-    return html`<li>${pick(x.component.names, locale)} — ${c.impact[i.kind === 'maintenance' ? 'under_maintenance' : impact]}</li>`;
-  })}</ul>` : ''}
+${
+  affected.length
+    ? html`<h2>${c.affected}</h2><ul>${affected.map((x) => {
+        const impact = f.impacts.find((m) => m.componentId === x.component.id)!.impact;
+        return html`<li>${pick(x.component.names, locale)} — ${c.impact[i.kind === 'maintenance' ? 'under_maintenance' : impact]}</li>`;
+      })}</ul>`
+    : ''
+}
 <h2>${c.updates}</h2>
 <ol class="status-updates">${f.updates.map(
-    (u) => html`<li><p><strong>${c.status[u.status]}</strong> · <time datetime="${u.createdAt.toISOString()}">${dateTime(u.createdAt, locale)}</time></p><div class="body">${markdown(pick(u.bodies, locale))}</div></li>`,
+    (u) =>
+      html`<li><p><strong>${c.status[u.status]}</strong> · <time datetime="${u.createdAt.toISOString()}">${dateTime(u.createdAt, locale)}</time></p><div class="body">${markdown(pick(u.bodies, locale))}</div></li>`,
   )}</ol>
 ${pick(i.postmortems, locale) ? html`<h2>${c.postmortem}</h2><div class="body">${markdown(pick(i.postmortems, locale))}</div>` : ''}
 <p><a href="/${locale}/status">${c.title}</a> · <a href="/${locale}/status/history">${c.history}</a></p>`;
-  return layout(site, meta(site, locale, title, (l) => status.incidentPath(l, i.id), markdownToText(pick(f.updates[0]?.bodies, locale)).slice(0, 160) || title), main);
+  return layout(
+    site,
+    meta(
+      site,
+      locale,
+      title,
+      (l) => status.incidentPath(l, i.id),
+      markdownToText(pick(f.updates[0]?.bodies, locale)).slice(0, 160) || title,
+    ),
+    main,
+  );
 }
 
 function historyPage(site: Site, locale: string, items: FullIncident[]): string {
@@ -125,11 +168,19 @@ function historyPage(site: Site, locale: string, items: FullIncident[]): string 
   const main = html`<h1>${c.historyTitle}</h1>
 <p><a href="/${locale}/status/history.rss">RSS</a> · <a href="/${locale}/status/history.atom">Atom</a></p>
 ${items.length ? items.map((f) => incidentCard(locale, f, 'h2')) : html`<p>${c.noHistory}</p>`}`;
-  return layout(site, meta(site, locale, c.historyTitle, (l) => `/${l}/status/history`), main);
+  return layout(
+    site,
+    meta(site, locale, c.historyTitle, (l) => `/${l}/status/history`),
+    main,
+  );
 }
 
 function messagePage(site: Site, locale: string, title: string, body: SafeHtml, path: string): string {
-  return layout(site, { locale, title, description: title, path, alternates: [], noindex: true }, html`<h1>${title}</h1>${body}`);
+  return layout(
+    site,
+    { locale, title, description: title, path, alternates: [], noindex: true },
+    html`<h1>${title}</h1>${body}`,
+  );
 }
 
 function feed(site: Site, locale: string, items: FullIncident[]) {
@@ -149,7 +200,10 @@ function feed(site: Site, locale: string, items: FullIncident[]) {
     const i = x.incident;
     const link = `${site.publicUrl}${status.incidentPath(locale, i.id)}`;
     const updates = x.updates
-      .map((u) => `<p><strong>${c.status[u.status]}</strong> — ${dateTime(u.createdAt, locale)}</p>${renderMarkdown(pick(u.bodies, locale))}`)
+      .map(
+        (u) =>
+          `<p><strong>${c.status[u.status]}</strong> — ${dateTime(u.createdAt, locale)}</p>${renderMarkdown(pick(u.bodies, locale))}`,
+      )
       .join('');
     f.addItem({
       title: `${pick(i.titles, locale)} (${c.status[i.status]})`,
@@ -164,12 +218,18 @@ function feed(site: Site, locale: string, items: FullIncident[]) {
   return f;
 }
 
-type Req = FastifyRequest<{ Params: { locale: string; id?: string }; Querystring: Record<string, string | undefined> }>;
+type Req = FastifyRequest<{
+  Params: { locale: string; id?: string };
+  Querystring: Record<string, string | undefined>;
+}>;
 
 export async function statusPages(app: FastifyInstance, deps: StatusPagesDeps) {
   const { pageSite, sendPage, notFound } = deps;
   const page = { config: { access: 'public' as const }, schema: { hide: true } };
-  const form = { config: { access: 'public' as const, rateLimit: { max: 5, timeWindow: '1 minute' } }, schema: { hide: true } };
+  const form = {
+    config: { access: 'public' as const, rateLimit: { max: 5, timeWindow: '1 minute' } },
+    schema: { hide: true },
+  };
   const history = () => listIncidents(app.db, { limit: HISTORY_LIMIT });
 
   app.get('/:locale/status', page, async (req: Req, reply) => {
@@ -230,7 +290,8 @@ export async function statusPages(app: FastifyInstance, deps: StatusPagesDeps) {
       const c = statusCopy(locale);
       const token = req.query.token ?? '';
       const path = `/${locale}/status/subscriptions/${action}`;
-      if (!TOKEN.test(token)) return sendPage(reply, messagePage(s, locale, c.invalidLink, html``, path), 404);
+      if (!TOKEN.test(token))
+        return sendPage(reply, messagePage(s, locale, c.invalidLink, html``, path), 404);
       const [title, text, button] =
         action === 'confirm'
           ? [c.confirmTitle, c.confirmBody, c.confirmButton]
@@ -257,12 +318,27 @@ export async function statusPages(app: FastifyInstance, deps: StatusPagesDeps) {
       const path = `/${locale}/status/subscriptions/${action}`;
       if (action === 'unsubscribe') {
         if (token) await status.unsubscribe(app.db, token);
-        return sendPage(reply, messagePage(s, locale, c.unsubscribed, html`<p><a href="/${locale}/status">${c.title}</a></p>`, path));
+        return sendPage(
+          reply,
+          messagePage(
+            s,
+            locale,
+            c.unsubscribed,
+            html`<p><a href="/${locale}/status">${c.title}</a></p>`,
+            path,
+          ),
+        );
       }
       const ok = token ? await status.confirmSubscription(app.db, token) : false;
       return sendPage(
         reply,
-        messagePage(s, locale, ok ? c.confirmed : c.invalidLink, html`<p><a href="/${locale}/status">${c.title}</a></p>`, path),
+        messagePage(
+          s,
+          locale,
+          ok ? c.confirmed : c.invalidLink,
+          html`<p><a href="/${locale}/status">${c.title}</a></p>`,
+          path,
+        ),
         ok ? 200 : 404,
       );
     });

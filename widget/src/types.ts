@@ -31,7 +31,13 @@ export interface WidgetConfig {
   strings: Record<string, string>;
   statusBanner: string | null;
   /** Status page: the open incident or maintenance written in this locale. */
-  incident: { kind: 'incident' | 'maintenance'; title: string; status: string; impact: string; url: string } | null;
+  incident: {
+    kind: 'incident' | 'maintenance';
+    title: string;
+    status: string;
+    impact: string;
+    url: string;
+  } | null;
   helpCentreUrl: string;
   contactUrl: string;
   /** The company's assistant: name, colour and avatar from the help centre's branding. */

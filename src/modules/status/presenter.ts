@@ -4,7 +4,10 @@ import type * as repo from './repository.ts';
 import { type FullIncident, incidentPath, indicatorOf, type PageState } from './view.ts';
 
 /** Staff view of an incident: every locale's text, impacts, updates (and linked tickets when given). */
-export function presentIncident(f: FullIncident, tickets?: Array<{ ticketId: string; linkedAt: Date; repliedAt: Date | null }>) {
+export function presentIncident(
+  f: FullIncident,
+  tickets?: Array<{ ticketId: string; linkedAt: Date; repliedAt: Date | null }>,
+) {
   const i = f.incident;
   return {
     id: i.id,
@@ -19,7 +22,9 @@ export function presentIncident(f: FullIncident, tickets?: Array<{ ticketId: str
     resolvedAt: i.resolvedAt,
     components: f.impacts.map((c) => ({ componentId: c.componentId, impact: c.impact })),
     updates: f.updates.map((u) => ({ id: u.id, status: u.status, bodies: u.bodies, createdAt: u.createdAt })),
-    ...(tickets ? { tickets: tickets.map(({ ticketId, linkedAt, repliedAt }) => ({ ticketId, linkedAt, repliedAt })) } : {}),
+    ...(tickets
+      ? { tickets: tickets.map(({ ticketId, linkedAt, repliedAt }) => ({ ticketId, linkedAt, repliedAt })) }
+      : {}),
     createdAt: i.createdAt,
     updatedAt: i.updatedAt,
   };

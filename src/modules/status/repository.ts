@@ -38,7 +38,9 @@ export const listComponents = (db: DbOrTx) =>
   db.select().from(statusComponents).orderBy(asc(statusComponents.position), asc(statusComponents.createdAt));
 
 export const findComponents = (db: DbOrTx, ids: string[]) =>
-  ids.length ? db.select().from(statusComponents).where(inArray(statusComponents.id, ids)) : Promise.resolve([]);
+  ids.length
+    ? db.select().from(statusComponents).where(inArray(statusComponents.id, ids))
+    : Promise.resolve([]);
 
 export const insertComponent = async (db: DbOrTx, row: typeof statusComponents.$inferInsert) =>
   (await db.insert(statusComponents).values(row).returning())[0]!;
@@ -123,10 +125,17 @@ export const dueMaintenance = (db: DbOrTx, now: Date) =>
 
 export const impactsOf = (db: DbOrTx, incidentIds: string[]) =>
   incidentIds.length
-    ? db.select().from(statusIncidentComponents).where(inArray(statusIncidentComponents.incidentId, incidentIds))
+    ? db
+        .select()
+        .from(statusIncidentComponents)
+        .where(inArray(statusIncidentComponents.incidentId, incidentIds))
     : Promise.resolve([] as ImpactRow[]);
 
-export async function replaceImpacts(db: DbOrTx, incidentId: string, impacts: Array<Omit<ImpactRow, 'incidentId'>>) {
+export async function replaceImpacts(
+  db: DbOrTx,
+  incidentId: string,
+  impacts: Array<Omit<ImpactRow, 'incidentId'>>,
+) {
   await db.delete(statusIncidentComponents).where(eq(statusIncidentComponents.incidentId, incidentId));
   if (impacts.length)
     await db.insert(statusIncidentComponents).values(impacts.map((i) => ({ ...i, incidentId })));
@@ -178,7 +187,12 @@ export const deleteSubscriber = async (db: DbOrTx, id: string) =>
   (await db.delete(statusSubscribers).where(eq(statusSubscribers.id, id)).returning()).length > 0;
 
 export const listSubscribers = (db: DbOrTx, q: { limit: number; offset: number }) =>
-  db.select().from(statusSubscribers).orderBy(desc(statusSubscribers.createdAt)).limit(q.limit).offset(q.offset);
+  db
+    .select()
+    .from(statusSubscribers)
+    .orderBy(desc(statusSubscribers.createdAt))
+    .limit(q.limit)
+    .offset(q.offset);
 
 export const confirmedSubscribers = (db: DbOrTx) =>
   db.select().from(statusSubscribers).where(eq(statusSubscribers.confirmed, true));
@@ -193,7 +207,9 @@ export const unlinkTicket = async (db: DbOrTx, incidentId: string, ticketId: str
   (
     await db
       .delete(statusIncidentTickets)
-      .where(and(eq(statusIncidentTickets.incidentId, incidentId), eq(statusIncidentTickets.ticketId, ticketId)))
+      .where(
+        and(eq(statusIncidentTickets.incidentId, incidentId), eq(statusIncidentTickets.ticketId, ticketId)),
+      )
       .returning()
   ).length > 0;
 
@@ -211,5 +227,7 @@ export async function markReplied(db: DbOrTx, incidentId: string, ticketId: stri
   await db
     .update(statusIncidentTickets)
     .set({ repliedAt: new Date() })
-    .where(and(eq(statusIncidentTickets.incidentId, incidentId), eq(statusIncidentTickets.ticketId, ticketId)));
+    .where(
+      and(eq(statusIncidentTickets.incidentId, incidentId), eq(statusIncidentTickets.ticketId, ticketId)),
+    );
 }

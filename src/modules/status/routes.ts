@@ -3,7 +3,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../server/errors.ts';
 import { getBranding, listLocales } from '../settings/service.ts';
-import { presentIncident, presentSubscriber, presentSummary, type SpContext, spPage, spStatus } from './presenter.ts';
+import {
+  presentIncident,
+  presentSubscriber,
+  presentSummary,
+  type SpContext,
+  spPage,
+  spStatus,
+} from './presenter.ts';
 import {
   Banner,
   Component,
@@ -77,7 +84,10 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/status/components',
-    { config: staff, schema: { tags, summary: 'Add a component.', body: ComponentBody, response: { 201: Component } } },
+    {
+      config: staff,
+      schema: { tags, summary: 'Add a component.', body: ComponentBody, response: { 201: Component } },
+    },
     async (req, reply) => {
       const row = await status.createComponent(app.db, req.actor, req.body);
       reply.status(201);
@@ -89,9 +99,16 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/status/components/:id',
     {
       config: staff,
-      schema: { tags, summary: 'Change a component.', params: IdParams, body: ComponentBody.partial(), response: { 200: Component } },
+      schema: {
+        tags,
+        summary: 'Change a component.',
+        params: IdParams,
+        body: ComponentBody.partial(),
+        response: { 200: Component },
+      },
     },
-    async (req) => (await withStatus())(await status.updateComponent(app.db, req.actor, req.params.id, req.body)),
+    async (req) =>
+      (await withStatus())(await status.updateComponent(app.db, req.actor, req.params.id, req.body)),
   );
 
   app.delete(
@@ -105,7 +122,10 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/status/groups',
-    { config: staff, schema: { tags, summary: 'Add a component group.', body: GroupBody, response: { 201: Group } } },
+    {
+      config: staff,
+      schema: { tags, summary: 'Add a component group.', body: GroupBody, response: { 201: Group } },
+    },
     async (req, reply) => {
       reply.status(201);
       return status.createGroup(app.db, req.actor, req.body);
@@ -114,7 +134,10 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/status/groups/:id',
-    { config: staff, schema: { tags, summary: 'Remove a group (its components stay, ungrouped).', params: IdParams } },
+    {
+      config: staff,
+      schema: { tags, summary: 'Remove a group (its components stay, ungrouped).', params: IdParams },
+    },
     async (req, reply) => {
       await status.deleteGroup(app.db, req.actor, req.params.id);
       return reply.status(204).send();
@@ -136,7 +159,12 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { kind, open, limit, offset } = req.query;
-      const items = await listIncidents(app.db, { ...(kind ? { kind } : {}), open: open === 'true', limit, offset });
+      const items = await listIncidents(app.db, {
+        ...(kind ? { kind } : {}),
+        open: open === 'true',
+        limit,
+        offset,
+      });
       return { items: items.map((f) => presentIncident(f)) };
     },
   );
@@ -167,7 +195,15 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/status/incidents/:id',
-    { config: staff, schema: { tags, summary: 'One incident with its updates and linked tickets.', params: IdParams, response: { 200: Incident } } },
+    {
+      config: staff,
+      schema: {
+        tags,
+        summary: 'One incident with its updates and linked tickets.',
+        params: IdParams,
+        response: { 200: Incident },
+      },
+    },
     async (req) => fullIncident(req.params.id),
   );
 
@@ -191,7 +227,10 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/status/incidents/:id',
-    { config: staff, schema: { tags, summary: 'Delete an incident (created by mistake).', params: IdParams } },
+    {
+      config: staff,
+      schema: { tags, summary: 'Delete an incident (created by mistake).', params: IdParams },
+    },
     async (req, reply) => {
       await status.deleteIncident(app.db, req.actor, req.params.id);
       return reply.status(204).send();
@@ -204,7 +243,8 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
       config: staff,
       schema: {
         tags,
-        summary: 'Post an update (status and text); subscribers are told; resolving replies once to linked tickets.',
+        summary:
+          'Post an update (status and text); subscribers are told; resolving replies once to linked tickets.',
         params: IdParams,
         body: UpdateBody,
         response: { 201: Incident },
@@ -223,7 +263,13 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/status/incidents/:id/tickets',
     {
       config: { access: 'tickets:write' },
-      schema: { tags, summary: 'Link a ticket to an incident.', params: IdParams, body: LinkBody, response: { 204: z.null() } },
+      schema: {
+        tags,
+        summary: 'Link a ticket to an incident.',
+        params: IdParams,
+        body: LinkBody,
+        response: { 204: z.null() },
+      },
     },
     async (req, reply) => {
       await status.linkTicket(app.db, req.actor, req.params.id, req.body.ticketId);
@@ -233,7 +279,10 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/status/incidents/:id/tickets/:ticketId',
-    { config: { access: 'tickets:write' }, schema: { tags, summary: 'Unlink a ticket.', params: LinkParams } },
+    {
+      config: { access: 'tickets:write' },
+      schema: { tags, summary: 'Unlink a ticket.', params: LinkParams },
+    },
     async (req, reply) => {
       await status.unlinkTicket(app.db, req.actor, req.params.id, req.params.ticketId);
       return reply.status(204).send();
@@ -250,8 +299,12 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
         params: IdParams,
         response: {
           200: z.object({
-            linked: z.array(z.object({ id: z.uuid(), title: z.record(z.string(), z.string()), status: z.string() })),
-            open: z.array(z.object({ id: z.uuid(), title: z.record(z.string(), z.string()), status: z.string() })),
+            linked: z.array(
+              z.object({ id: z.uuid(), title: z.record(z.string(), z.string()), status: z.string() }),
+            ),
+            open: z.array(
+              z.object({ id: z.uuid(), title: z.record(z.string(), z.string()), status: z.string() }),
+            ),
           }),
         },
       },
@@ -270,7 +323,14 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/v1/status/templates',
-    { config: staff, schema: { tags, summary: 'Incident templates (titles and texts per locale).', response: { 200: z.object({ items: Templates }) } } },
+    {
+      config: staff,
+      schema: {
+        tags,
+        summary: 'Incident templates (titles and texts per locale).',
+        response: { 200: z.object({ items: Templates }) },
+      },
+    },
     async () => ({ items: await readTemplates(app.db) }),
   );
 
@@ -278,7 +338,12 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/status/templates',
     {
       config: staff,
-      schema: { tags, summary: 'Replace the incident templates.', body: z.strictObject({ items: Templates }), response: { 200: z.object({ items: Templates }) } },
+      schema: {
+        tags,
+        summary: 'Replace the incident templates.',
+        body: z.strictObject({ items: Templates }),
+        response: { 200: z.object({ items: Templates }) },
+      },
     },
     async (req) => ({ items: await writeTemplates(app.db, req.actor, req.body.items) }),
   );
@@ -310,7 +375,9 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Add a signed webhook subscriber; its secret is returned once.',
         body: WebhookSubscriberBody,
-        response: { 201: Subscriber.extend({ secret: z.string().describe('Signing secret, shown only now.') }) },
+        response: {
+          201: Subscriber.extend({ secret: z.string().describe('Signing secret, shown only now.') }),
+        },
       },
     },
     async (req, reply) => {
@@ -353,10 +420,16 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/status/subscriptions/confirm',
     {
       config: { access: 'public', rateLimit: linkLimit },
-      schema: { tags, summary: 'Confirm a subscription with the link token.', querystring: TokenQuery, response: { 204: z.null() } },
+      schema: {
+        tags,
+        summary: 'Confirm a subscription with the link token.',
+        querystring: TokenQuery,
+        response: { 204: z.null() },
+      },
     },
     async (req, reply) => {
-      if (!(await status.confirmSubscription(app.db, req.query.token))) throw new NotFoundError('Subscription');
+      if (!(await status.confirmSubscription(app.db, req.query.token)))
+        throw new NotFoundError('Subscription');
       return reply.status(204).send(null);
     },
   );
@@ -385,7 +458,12 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'The incident banner for a locale (help centre, widget, portal), or null.',
-        querystring: z.strictObject({ locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('fr') }),
+        querystring: z.strictObject({
+          locale: z
+            .string()
+            .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+            .default('fr'),
+        }),
         response: { 200: z.object({ banner: Banner.nullable() }) },
       },
     },
@@ -426,7 +504,12 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/v2/status.json',
     {
       config: v2,
-      schema: { tags, summary: 'Statuspage-compatible overall status (indicator and description).', querystring: SpQuery, response: { 200: SpStatusResponse } },
+      schema: {
+        tags,
+        summary: 'Statuspage-compatible overall status (indicator and description).',
+        querystring: SpQuery,
+        response: { 200: SpStatusResponse },
+      },
     },
     async (req, reply) => {
       const [ctx, state] = await Promise.all([spContext(req.query.locale), status.pageState(app.db)]);

@@ -14,7 +14,9 @@ export const IdParams = z.strictObject({ id: z.uuid() });
 export const Impact = z.enum(COMPONENT_IMPACTS).describe('How the component is affected.');
 export const IncidentStatus = z
   .enum(INCIDENT_STATUSES)
-  .describe('Incidents: investigating → identified → monitoring → resolved; maintenance: scheduled → in_progress → completed.');
+  .describe(
+    'Incidents: investigating → identified → monitoring → resolved; maintenance: scheduled → in_progress → completed.',
+  );
 
 export const GroupBody = z.strictObject({
   names: Localised(100).describe('Name per locale.'),
@@ -58,8 +60,14 @@ export const IncidentBody = z.strictObject({
   bodies: Markdown.default({}).describe('First update, Markdown per locale.'),
   status: IncidentStatus.optional(),
   components: Affected.default([]),
-  scheduledFor: z.coerce.date().optional().describe('Maintenance: start of the window (it starts by itself).'),
-  scheduledUntil: z.coerce.date().optional().describe('Maintenance: end of the window (it completes by itself).'),
+  scheduledFor: z.coerce
+    .date()
+    .optional()
+    .describe('Maintenance: start of the window (it starts by itself).'),
+  scheduledUntil: z.coerce
+    .date()
+    .optional()
+    .describe('Maintenance: end of the window (it completes by itself).'),
 });
 
 export const IncidentPatchBody = z.strictObject({
@@ -96,9 +104,16 @@ export const Incident = z.object({
   resolvedAt: z.date().nullable(),
   components: z.array(z.object({ componentId: z.uuid(), impact: Impact })),
   updates: z.array(
-    z.object({ id: z.uuid(), status: IncidentStatus, bodies: z.record(z.string(), z.string()), createdAt: z.date() }),
+    z.object({
+      id: z.uuid(),
+      status: IncidentStatus,
+      bodies: z.record(z.string(), z.string()),
+      createdAt: z.date(),
+    }),
   ),
-  tickets: z.array(z.object({ ticketId: z.uuid(), linkedAt: z.date(), repliedAt: z.date().nullable() })).optional(),
+  tickets: z
+    .array(z.object({ ticketId: z.uuid(), linkedAt: z.date(), repliedAt: z.date().nullable() }))
+    .optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -107,7 +122,10 @@ export const LinkBody = z.strictObject({ ticketId: z.uuid() });
 export const LinkParams = z.strictObject({ id: z.uuid(), ticketId: z.uuid() });
 
 export const WebhookSubscriberBody = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).max(500).superRefine(refineOutboundUrl),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .superRefine(refineOutboundUrl),
   locale: Locale.default('fr'),
   componentIds: z.array(z.uuid()).max(100).default([]).describe('Empty: every component.'),
   secret: z.string().min(16).max(200).optional().describe('Signing secret; generated when omitted.'),

@@ -10,16 +10,6 @@ import { notifySubscribers } from './subscribers.ts';
 
 export type { ComponentRow, GroupRow, IncidentRow, SubscriberRow } from './repository.ts';
 export {
-  activeIncidentBanner,
-  activeIncidentBanners,
-  incidentFirst,
-  type IncidentNotice,
-  incidentPath,
-  loadIncident,
-  pageState,
-  type StatusBanner,
-} from './view.ts';
-export {
   confirmSubscription,
   createWebhookSubscriber,
   listSubscribers,
@@ -28,6 +18,16 @@ export {
   subscribe,
   unsubscribe,
 } from './subscribers.ts';
+export {
+  activeIncidentBanner,
+  activeIncidentBanners,
+  type IncidentNotice,
+  incidentFirst,
+  incidentPath,
+  loadIncident,
+  pageState,
+  type StatusBanner,
+} from './view.ts';
 
 export type Impact = (typeof COMPONENT_IMPACTS)[number];
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -52,7 +52,11 @@ export const listGroups = (db: DbOrTx) => repo.listGroups(db);
 export function createComponent(db: Db, actor: Actor, input: ComponentInput) {
   return db.transaction(async (tx) => {
     const row = await repo.insertComponent(tx, input);
-    await recordAudit(tx, actor, { action: 'status_component.created', subjectType: 'status_component', subjectId: row.id });
+    await recordAudit(tx, actor, {
+      action: 'status_component.created',
+      subjectType: 'status_component',
+      subjectId: row.id,
+    });
     return row;
   });
 }
@@ -61,7 +65,11 @@ export function updateComponent(db: Db, actor: Actor, id: string, patch: Partial
   return db.transaction(async (tx) => {
     const row = await repo.updateComponent(tx, id, patch);
     if (!row) throw new NotFoundError('Component');
-    await recordAudit(tx, actor, { action: 'status_component.updated', subjectType: 'status_component', subjectId: id });
+    await recordAudit(tx, actor, {
+      action: 'status_component.updated',
+      subjectType: 'status_component',
+      subjectId: id,
+    });
     return row;
   });
 }
@@ -69,14 +77,26 @@ export function updateComponent(db: Db, actor: Actor, id: string, patch: Partial
 export function deleteComponent(db: Db, actor: Actor, id: string) {
   return db.transaction(async (tx) => {
     if (!(await repo.deleteComponent(tx, id))) throw new NotFoundError('Component');
-    await recordAudit(tx, actor, { action: 'status_component.deleted', subjectType: 'status_component', subjectId: id });
+    await recordAudit(tx, actor, {
+      action: 'status_component.deleted',
+      subjectType: 'status_component',
+      subjectId: id,
+    });
   });
 }
 
-export function createGroup(db: Db, actor: Actor, input: { names: Localised; position?: number | undefined }) {
+export function createGroup(
+  db: Db,
+  actor: Actor,
+  input: { names: Localised; position?: number | undefined },
+) {
   return db.transaction(async (tx) => {
     const row = await repo.insertGroup(tx, input);
-    await recordAudit(tx, actor, { action: 'status_group.created', subjectType: 'status_group', subjectId: row.id });
+    await recordAudit(tx, actor, {
+      action: 'status_group.created',
+      subjectType: 'status_group',
+      subjectId: row.id,
+    });
     return row;
   });
 }
@@ -84,7 +104,11 @@ export function createGroup(db: Db, actor: Actor, input: { names: Localised; pos
 export function deleteGroup(db: Db, actor: Actor, id: string) {
   return db.transaction(async (tx) => {
     if (!(await repo.deleteGroup(tx, id))) throw new NotFoundError('Component group');
-    await recordAudit(tx, actor, { action: 'status_group.deleted', subjectType: 'status_group', subjectId: id });
+    await recordAudit(tx, actor, {
+      action: 'status_group.deleted',
+      subjectType: 'status_group',
+      subjectId: id,
+    });
   });
 }
 
@@ -109,7 +133,8 @@ function checkStatus(kind: IncidentInput['kind'], status: IncidentStatus) {
 
 async function checkComponents(tx: DbOrTx, components: IncidentInput['components']) {
   const ids = [...new Set(components.map((c) => c.componentId))];
-  if (ids.length !== components.length) throw new ValidationError('A component is listed twice.', 'components');
+  if (ids.length !== components.length)
+    throw new ValidationError('A component is listed twice.', 'components');
   const found = await repo.findComponents(tx, ids);
   if (found.length !== ids.length) throw new ValidationError('Unknown component.', 'components');
 }
@@ -122,7 +147,10 @@ export async function createIncident(db: Db, actor: Actor | null, input: Inciden
   checkStatus(input.kind, status);
   if (input.kind === 'maintenance') {
     if (!input.scheduledFor || !input.scheduledUntil)
-      throw new ValidationError('A maintenance needs its window.', input.scheduledFor ? 'scheduledUntil' : 'scheduledFor');
+      throw new ValidationError(
+        'A maintenance needs its window.',
+        input.scheduledFor ? 'scheduledUntil' : 'scheduledFor',
+      );
     if (input.scheduledUntil <= input.scheduledFor)
       throw new ValidationError('The window ends before it starts.', 'scheduledUntil');
   }
@@ -140,9 +168,18 @@ export async function createIncident(db: Db, actor: Actor | null, input: Inciden
       resolvedAt: closed(status) ? now : null,
     });
     await repo.replaceImpacts(tx, row.id, input.components);
-    const update = await repo.insertUpdate(tx, { incidentId: row.id, status, bodies: input.bodies, createdAt: now });
+    const update = await repo.insertUpdate(tx, {
+      incidentId: row.id,
+      status,
+      bodies: input.bodies,
+      createdAt: now,
+    });
     if (actor)
-      await recordAudit(tx, actor, { action: `status_${input.kind}.created`, subjectType: 'status_incident', subjectId: row.id });
+      await recordAudit(tx, actor, {
+        action: `status_${input.kind}.created`,
+        subjectType: 'status_incident',
+        subjectId: row.id,
+      });
     await notifySubscribers(tx, row, update.id);
     return row;
   });
@@ -183,7 +220,12 @@ export async function addUpdate(
       startedAt: current.startedAt ?? (input.status === 'scheduled' ? null : now),
       resolvedAt: closed(input.status) ? now : null,
     });
-    const update = await repo.insertUpdate(tx, { incidentId: id, status: input.status, bodies: input.bodies, createdAt: now });
+    const update = await repo.insertUpdate(tx, {
+      incidentId: id,
+      status: input.status,
+      bodies: input.bodies,
+      createdAt: now,
+    });
     if (actor)
       await recordAudit(tx, actor, {
         action: 'status_incident.updated',
@@ -194,7 +236,8 @@ export async function addUpdate(
     await notifySubscribers(tx, row, update.id);
     return row;
   });
-  if (actor && incident.status === 'resolved') await replyToLinkedTickets(db, actor, incident, opts.publicUrl);
+  if (actor && incident.status === 'resolved')
+    await replyToLinkedTickets(db, actor, incident, opts.publicUrl);
   return incident;
 }
 
@@ -217,10 +260,15 @@ export function patchIncident(db: Db, actor: Actor, id: string, patch: IncidentP
     }
     const from = patch.scheduledFor ?? current.scheduledFor;
     const until = patch.scheduledUntil ?? current.scheduledUntil;
-    if (from && until && until <= from) throw new ValidationError('The window ends before it starts.', 'scheduledUntil');
+    if (from && until && until <= from)
+      throw new ValidationError('The window ends before it starts.', 'scheduledUntil');
     const { components: _c, ...fields } = patch;
     const row = await repo.updateIncident(tx, id, fields);
-    await recordAudit(tx, actor, { action: 'status_incident.edited', subjectType: 'status_incident', subjectId: id });
+    await recordAudit(tx, actor, {
+      action: 'status_incident.edited',
+      subjectType: 'status_incident',
+      subjectId: id,
+    });
     return row;
   });
 }
@@ -228,7 +276,11 @@ export function patchIncident(db: Db, actor: Actor, id: string, patch: IncidentP
 export function deleteIncident(db: Db, actor: Actor, id: string) {
   return db.transaction(async (tx) => {
     if (!(await repo.deleteIncident(tx, id))) throw new NotFoundError('Incident');
-    await recordAudit(tx, actor, { action: 'status_incident.deleted', subjectType: 'status_incident', subjectId: id });
+    await recordAudit(tx, actor, {
+      action: 'status_incident.deleted',
+      subjectType: 'status_incident',
+      subjectId: id,
+    });
   });
 }
 
@@ -241,14 +293,21 @@ const MAINTENANCE_TEXT = {
  * Starts the maintenance windows whose start has come and completes those whose end has passed, each
  * with an update told to subscribers. Rows are claimed with `SKIP LOCKED`: several nodes may run it.
  */
-export async function runMaintenance(db: Db, now = new Date()): Promise<{ started: string[]; completed: string[] }> {
+export async function runMaintenance(
+  db: Db,
+  now = new Date(),
+): Promise<{ started: string[]; completed: string[] }> {
   const started: string[] = [];
   const completed: string[] = [];
   await db.transaction(async (tx) => {
     for (const m of await repo.dueMaintenance(tx, now)) {
       // Both at once when the window passed entirely while no node was running.
       const steps: Array<'in_progress' | 'completed'> =
-        m.status === 'scheduled' ? (m.scheduledUntil && m.scheduledUntil <= now ? ['in_progress', 'completed'] : ['in_progress']) : ['completed'];
+        m.status === 'scheduled'
+          ? m.scheduledUntil && m.scheduledUntil <= now
+            ? ['in_progress', 'completed']
+            : ['in_progress']
+          : ['completed'];
       let row = m;
       for (const status of steps) {
         row = await repo.updateIncident(tx, m.id, {
@@ -256,7 +315,9 @@ export async function runMaintenance(db: Db, now = new Date()): Promise<{ starte
           startedAt: row.startedAt ?? now,
           resolvedAt: status === 'completed' ? now : null,
         });
-        const bodies = Object.fromEntries(Object.keys(m.titles).map((l) => [l, pick(MAINTENANCE_TEXT[status], l)]));
+        const bodies = Object.fromEntries(
+          Object.keys(m.titles).map((l) => [l, pick(MAINTENANCE_TEXT[status], l)]),
+        );
         const update = await repo.insertUpdate(tx, { incidentId: m.id, status, bodies, createdAt: now });
         await notifySubscribers(tx, row, update.id);
         (status === 'completed' ? completed : started).push(m.id);
@@ -315,7 +376,11 @@ export async function replyToLinkedTickets(
     if (link.repliedAt) continue;
     try {
       const ticket = await findTicket(db, link.ticketId);
-      const body = resolvedReply(ticket.locale, pick(incident.titles, ticket.locale), `${publicUrl}${incidentPathOf(ticket.locale, incident.id)}`);
+      const body = resolvedReply(
+        ticket.locale,
+        pick(incident.titles, ticket.locale),
+        `${publicUrl}${incidentPathOf(ticket.locale, incident.id)}`,
+      );
       await replyToTicket(db, actor, link.ticketId, { body, visibility: 'public' }, publicUrl);
       replied++;
     } catch (err) {

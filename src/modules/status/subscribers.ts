@@ -96,18 +96,27 @@ export async function createWebhookSubscriber(
       token: t.token,
       tokenHash: t.tokenHash,
     });
-    await recordAudit(tx, actor, { action: 'status_subscriber.created', subjectType: 'status_subscriber', subjectId: row.id });
+    await recordAudit(tx, actor, {
+      action: 'status_subscriber.created',
+      subjectType: 'status_subscriber',
+      subjectId: row.id,
+    });
     return row;
   });
   return { row, secret };
 }
 
-export const listSubscribers = (db: DbOrTx, q: { limit: number; offset: number }) => repo.listSubscribers(db, q);
+export const listSubscribers = (db: DbOrTx, q: { limit: number; offset: number }) =>
+  repo.listSubscribers(db, q);
 
 export function removeSubscriber(db: Db, actor: Actor, id: string) {
   return db.transaction(async (tx) => {
     if (!(await repo.deleteSubscriber(tx, id))) throw new NotFoundError('Subscriber');
-    await recordAudit(tx, actor, { action: 'status_subscriber.deleted', subjectType: 'status_subscriber', subjectId: id });
+    await recordAudit(tx, actor, {
+      action: 'status_subscriber.deleted',
+      subjectType: 'status_subscriber',
+      subjectId: id,
+    });
   });
 }
 
@@ -202,7 +211,8 @@ export function statusDeliveries(publicUrl: string): OutboxRenderer {
               kind: incident.kind,
               name: pick(incident.titles, locale),
               status: incident.status,
-              impact: incident.kind === 'maintenance' ? 'maintenance' : indicatorOf(impacts.map((i) => i.impact)),
+              impact:
+                incident.kind === 'maintenance' ? 'maintenance' : indicatorOf(impacts.map((i) => i.impact)),
               url: `${publicUrl}${incidentPath(locale, incident.id)}`,
               scheduled_for: incident.scheduledFor?.toISOString() ?? null,
               scheduled_until: incident.scheduledUntil?.toISOString() ?? null,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../server/access.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -34,7 +34,11 @@ export const readTemplates = (db: DbOrTx) => getSetting(db, TEMPLATES);
 export function writeTemplates(db: Db, actor: Actor, items: z.infer<typeof Templates>) {
   return db.transaction(async (tx) => {
     await putSetting(tx, TEMPLATES, items);
-    await recordAudit(tx, actor, { action: 'status_templates.updated', subjectType: 'settings', subjectId: 'status_templates' });
+    await recordAudit(tx, actor, {
+      action: 'status_templates.updated',
+      subjectType: 'settings',
+      subjectId: 'status_templates',
+    });
     return items;
   });
 }

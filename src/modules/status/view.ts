@@ -117,7 +117,11 @@ async function historyBars(
     for (const impact of impacts.filter((i) => i.incidentId === incident.id)) {
       const days = bars.get(impact.componentId);
       if (!days) continue;
-      for (let d = Math.floor((from - first) / DAY); d <= Math.floor((to - first) / DAY) && d < days.length; d++) {
+      for (
+        let d = Math.floor((from - first) / DAY);
+        d <= Math.floor((to - first) / DAY) && d < days.length;
+        d++
+      ) {
         const day = days[d];
         if (day && SEVERITY[impact.impact] > SEVERITY[day.impact]) day.impact = impact.impact;
       }
@@ -178,7 +182,10 @@ export async function activeIncidentBanners(
     .filter((f) => isActive(f.incident))
     .map((f) => ({
       f,
-      impact: f.incident.kind === 'maintenance' ? ('under_maintenance' as const) : worst(f.impacts.map((i) => i.impact)),
+      impact:
+        f.incident.kind === 'maintenance'
+          ? ('under_maintenance' as const)
+          : worst(f.impacts.map((i) => i.impact)),
     }))
     .sort((a, b) => SEVERITY[b.impact] - SEVERITY[a.impact] || (a.f.incident.kind === 'incident' ? -1 : 1));
   return Object.fromEntries(
@@ -232,14 +239,19 @@ export async function incidentFirst(
   if (!open.length) return null;
   const asked = topicalTerms(question, locale);
   if (!asked.size) return null;
-  const components = await repo.findComponents(db, [...new Set(open.flatMap((f) => f.impacts.map((i) => i.componentId)))]);
+  const components = await repo.findComponents(db, [
+    ...new Set(open.flatMap((f) => f.impacts.map((i) => i.componentId))),
+  ]);
   let best: { f: (typeof open)[number]; componentId: string; impact: Impact } | undefined;
   for (const f of open) {
     for (const impact of f.impacts) {
       if (impact.impact === 'operational') continue;
       const c = components.find((x) => x.id === impact.componentId);
       if (!c) continue;
-      const words = [pick(c.names, locale), ...(c.keywords[locale] ?? c.keywords[locale.slice(0, 2)] ?? [])].join(' ');
+      const words = [
+        pick(c.names, locale),
+        ...(c.keywords[locale] ?? c.keywords[locale.slice(0, 2)] ?? []),
+      ].join(' ');
       const hit = [...topicalTerms(words, locale)].some((t) => asked.has(t));
       if (hit && (!best || SEVERITY[impact.impact] > SEVERITY[best.impact]))
         best = { f, componentId: c.id, impact: impact.impact };

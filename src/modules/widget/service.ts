@@ -9,6 +9,7 @@ import { renderMarkdown } from '../kb/markdown.ts';
 import * as kb from '../kb/service.ts';
 import { findAnswers } from '../search/service.ts';
 import { getBranding } from '../settings/service.ts';
+import { activeIncidentBanner } from '../status/service.ts';
 import {
   type IdentityClaims,
   issueToken,
@@ -20,7 +21,6 @@ import {
 import * as repo from './repository.ts';
 import type { Rule } from './schemas.ts';
 import { stringsFor } from './strings.ts';
-import { activeIncidentBanner } from '../status/service.ts';
 
 export type { SiteRow } from './repository.ts';
 
@@ -177,7 +177,13 @@ export async function buildConfig(db: DbOrTx, site: repo.SiteRow, locale: string
     strings: stringsFor(locale, site.strings),
     statusBanner: site.statusBanner?.[locale] ?? null,
     incident: incident
-      ? { kind: incident.kind, title: incident.title, status: incident.status, impact: incident.impact, url: publicUrl + incident.path }
+      ? {
+          kind: incident.kind,
+          title: incident.title,
+          status: incident.status,
+          impact: incident.impact,
+          url: publicUrl + incident.path,
+        }
       : null,
     helpCentreUrl: `${publicUrl}/${locale}`,
     contactUrl: site.contactUrl ?? `${publicUrl}/${locale}/contact`,
