@@ -183,6 +183,9 @@ function messagePage(site: Site, locale: string, title: string, body: SafeHtml, 
   );
 }
 
+/** When an incident last changed for customers: its latest update. */
+const lastChange = (x: FullIncident) => x.updates[0]?.createdAt ?? x.incident.updatedAt;
+
 function feed(site: Site, locale: string, items: FullIncident[]) {
   const c = statusCopy(locale);
   const base = `${site.publicUrl}/${locale}/status`;
@@ -192,7 +195,7 @@ function feed(site: Site, locale: string, items: FullIncident[]) {
     id: `${base}/history`,
     link: `${base}/history`,
     language: locale,
-    updated: items[0]?.incident.updatedAt ?? new Date(0),
+    updated: items.reduce((a, x) => (lastChange(x) > a ? lastChange(x) : a), new Date(0)),
     copyright: site.branding.name,
     feedLinks: { rss: `${base}/history.rss`, atom: `${base}/history.atom` },
   });
@@ -211,7 +214,7 @@ function feed(site: Site, locale: string, items: FullIncident[]) {
       link,
       description: markdownToText(pick(x.updates[0]?.bodies, locale)).slice(0, 300),
       content: updates,
-      date: i.updatedAt,
+      date: lastChange(x),
       published: i.startedAt ?? i.createdAt,
     });
   }

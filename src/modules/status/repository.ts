@@ -72,7 +72,7 @@ export const updateIncident = async (db: DbOrTx, id: string, patch: Partial<Inci
   (
     await db
       .update(statusIncidents)
-      .set({ ...patch, updatedAt: new Date() })
+      .set({ updatedAt: new Date(), ...patch })
       .where(eq(statusIncidents.id, id))
       .returning()
   )[0]!;

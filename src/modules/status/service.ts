@@ -166,6 +166,8 @@ export async function createIncident(db: Db, actor: Actor | null, input: Inciden
       scheduledUntil: input.scheduledUntil ?? null,
       startedAt: started ? now : null,
       resolvedAt: closed(status) ? now : null,
+      createdAt: now,
+      updatedAt: now,
     });
     await repo.replaceImpacts(tx, row.id, input.components);
     const update = await repo.insertUpdate(tx, {
@@ -314,6 +316,7 @@ export async function runMaintenance(
           status,
           startedAt: row.startedAt ?? now,
           resolvedAt: status === 'completed' ? now : null,
+          updatedAt: now,
         });
         const bodies = Object.fromEntries(
           Object.keys(m.titles).map((l) => [l, pick(MAINTENANCE_TEXT[status], l)]),
