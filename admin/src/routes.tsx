@@ -13,6 +13,8 @@ import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
 import { SearchTuning } from './pages/SearchTuning.tsx';
 import { Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
+// Status page (issue 19)
+import { Status } from './pages/Status.tsx';
 import { Ticket } from './pages/Ticket.tsx';
 import { Users } from './pages/Users.tsx';
 import { WidgetSiteEditor, WidgetSites } from './pages/WidgetSites.tsx';
@@ -123,6 +125,15 @@ export const routes: RouteObject[] = [
         element: (
           <RequirePermission needs="audit:read">
             <AuditLog />
+          </RequirePermission>
+        ),
+      },
+      // Status page (issue 19)
+      {
+        path: 'status',
+        element: (
+          <RequirePermission needs="status:manage">
+            <Status />
           </RequirePermission>
         ),
       },

@@ -18,6 +18,5 @@ export * from './schema/kb.ts';
 export * from './schema/outbox.ts';
 export * from './schema/settings.ts';
 export * from './schema/staff.ts';
-export * from './schema/widget.ts';
-// Status page (issue 19)
 export * from './schema/status.ts';
+export * from './schema/widget.ts';
