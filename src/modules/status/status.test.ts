@@ -17,6 +17,7 @@ import {
   verifyWebhook,
 } from '../../../test/receivers.ts';
 import { events, tickets } from '../../db/schema.ts';
+import { addUpdate, createIncident } from './service.ts';
 
 let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -452,5 +453,77 @@ describe('tickets linked to an incident', () => {
     // A second resolution attempt is refused and sends nothing more.
     expect((await resolve(incident.id)).statusCode).toBe(409);
     expect(await replies()).toHaveLength(1);
+  });
+});
+
+describe('history', () => {
+  it('colours each day of the 90-day bars with the worst impact of that day', async () => {
+    const id = await component({ fr: 'Barres test', en: 'Bars test' });
+    const day = 86_400_000;
+    const now = Date.now();
+    const past = await createIncident(
+      t.app.db,
+      null,
+      {
+        kind: 'incident',
+        titles: { en: 'Old outage' },
+        bodies: {},
+        components: [{ componentId: id, impact: 'partial_outage' }],
+      },
+      new Date(now - 10 * day),
+    );
+    await addUpdate(
+      t.app.db,
+      null,
+      past.id,
+      { status: 'resolved', bodies: { en: 'Fixed.' } },
+      {
+        publicUrl: 'http://relais.test',
+        now: new Date(now - 10 * day + 60_000),
+      },
+    );
+    const tooOld = await createIncident(
+      t.app.db,
+      null,
+      {
+        kind: 'incident',
+        titles: { en: 'Ancient' },
+        bodies: {},
+        components: [{ componentId: id, impact: 'major_outage' }],
+      },
+      new Date(now - 120 * day),
+    );
+    await addUpdate(
+      t.app.db,
+      null,
+      tooOld.id,
+      { status: 'resolved', bodies: { en: 'Fixed.' } },
+      {
+        publicUrl: 'http://relais.test',
+        now: new Date(now - 119 * day),
+      },
+    );
+    const page = (await t.app.inject({ method: 'GET', url: '/en/status' })).body;
+    const bars =
+      /<span class="status-name">Bars test<\/span>[\s\S]*?<div class="status-bars"[^>]*>([\s\S]*?)<\/div>/.exec(
+        page,
+      )![1]!;
+    const impacts = [...bars.matchAll(/impact-(\w+)/g)].map((m) => m[1]);
+    expect(impacts).toHaveLength(90);
+    expect(impacts.filter((i) => i !== 'operational')).toEqual(['partial_outage']);
+    expect(impacts.indexOf('partial_outage')).toBe(79); // today is the 90th bar
+    const history = (await t.app.inject({ method: 'GET', url: '/en/status/history' })).body;
+    expect(history).toContain('Old outage');
+  });
+
+  it('lists the status endpoints in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    for (const path of [
+      '/api/v1/status/incidents',
+      '/api/v1/status/incidents/{id}/updates',
+      '/api/v2/summary.json',
+    ]) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
   });
 });
