@@ -22,7 +22,7 @@ beforeAll(async () => {
     url: '/api/v1/status/incidents',
     headers: admin.headers,
     payload: {
-      titles: { fr: 'Coupure fibre à Lyon', en: 'Fibre outage in Lyon' },
+      titles: { fr: 'Coupure fibre à Lyon 7e', en: 'Fibre outage in Lyon 7th' },
       bodies: { fr: 'Nos équipes **analysent** la panne.', en: 'Our teams are **investigating**.' },
       components: [{ componentId: fibre.id, impact: 'partial_outage' }],
     },
@@ -49,7 +49,9 @@ describe('status pages in a browser', () => {
 
     await page.locator('.status-incident a').first().click();
     await page.waitForURL(new RegExp(`/${locale}/status/incidents/${incidentId}`));
-    expect(await page.locator('h1').textContent()).toBe(locale === 'fr' ? 'Coupure fibre à Lyon' : 'Fibre outage in Lyon');
+    expect(await page.locator('h1').textContent()).toBe(
+      locale === 'fr' ? 'Coupure fibre à Lyon 7e' : 'Fibre outage in Lyon 7th',
+    );
     await expectAccessible(page);
 
     await page.goto(`${base}/${locale}/status/history`);
@@ -68,7 +70,7 @@ describe('status pages in a browser', () => {
     await signInToConsole(page, base, ADMIN.email, ADMIN.password);
     await page.goto(`${base}/admin/status`);
     await page.getByRole('heading', { level: 1, name: 'Service status' }).waitFor();
-    await page.getByRole('button', { name: 'Fibre outage in Lyon' }).click();
+    await page.getByRole('button', { name: 'Fibre outage in Lyon 7th' }).click();
     await page.getByLabel('Status', { exact: true }).selectOption('resolved');
     await page.getByLabel('Message, Markdown (fr)').first().fill('Service rétabli.');
     await page.getByRole('button', { name: 'Post the update' }).click();
