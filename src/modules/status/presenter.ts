@@ -1,7 +1,7 @@
 import { markdownToText } from '../kb/markdown.ts';
 import { pick, statusCopy } from './copy.ts';
 import type * as repo from './repository.ts';
-import { type FullIncident, incidentPath, indicatorOf, type PageState } from './view.ts';
+import { type FullIncident, incidentPath, indicatorOf, type PageState, worst } from './view.ts';
 
 /** Staff view of an incident: every locale's text, impacts, updates (and linked tickets when given). */
 export function presentIncident(
@@ -103,6 +103,29 @@ function spIncident(ctx: SpContext, f: FullIncident, components: PageState['comp
   };
 }
 
+/** Statuspage lists groups as components with `group: true` and their members' ids. */
+function spGroups(ctx: SpContext, state: PageState) {
+  return state.groups
+    .map((g) => ({ g, members: state.components.filter((c) => c.component.groupId === g.id) }))
+    .filter(({ members }) => members.length)
+    .map(({ g, members }) => ({
+      id: g.id,
+      name: pick(g.names, ctx.locale),
+      status: worst(members.map((m) => m.status)),
+      created_at: g.createdAt.toISOString(),
+      updated_at: g.createdAt.toISOString(),
+      position: g.position,
+      description: null,
+      showcase: false,
+      start_date: null,
+      group_id: null,
+      page_id: ctx.pageId,
+      group: true,
+      only_show_if_degraded: false,
+      components: members.map((m) => m.component.id),
+    }));
+}
+
 export function spPage(ctx: SpContext, state: PageState) {
   return {
     id: ctx.pageId,
@@ -123,7 +146,7 @@ export function presentSummary(ctx: SpContext, state: PageState) {
   return {
     page: spPage(ctx, state),
     status: spStatus(ctx, state),
-    components: state.components.map((c) => spComponent(ctx, c)),
+    components: [...state.components.map((c) => spComponent(ctx, c)), ...spGroups(ctx, state)],
     incidents: state.incidents.map((f) => spIncident(ctx, f, state.components)),
     scheduled_maintenances: state.maintenance.map((f) => spIncident(ctx, f, state.components)),
   };

@@ -124,6 +124,15 @@ describe('an incident created through the API', () => {
     });
     expect(summary.incidents[0].incident_updates[0].body).toContain('analysent');
     expect(summary.scheduled_maintenances).toEqual([]);
+    const group = await api('POST', '/api/v1/status/groups', { names: { fr: 'Réseau', en: 'Network' } });
+    await api('PATCH', `/api/v1/status/components/${fibre}`, { groupId: group.json().id });
+    const grouped = (await t.app.inject({ method: 'GET', url: '/api/v2/summary.json?locale=en' })).json();
+    expect(grouped.components.find((c: { group: boolean }) => c.group)).toMatchObject({
+      name: 'Network',
+      status: 'major_outage',
+      components: [fibre],
+    });
+    expect(grouped.components.find((c: { id: string }) => c.id === fibre).group_id).toBe(group.json().id);
     const status = (await t.app.inject({ method: 'GET', url: '/api/v2/status.json' })).json();
     expect(status.status.indicator).toBe('critical');
 
