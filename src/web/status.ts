@@ -115,7 +115,12 @@ ${grouped.map(
 <section aria-labelledby="st-subscribe" class="status-subscribe"><h2 id="st-subscribe">${c.subscribe}</h2>
 ${subscribed ? html`<p class="notice" role="status">${c.subscribed}</p>` : ''}
 <p>${c.subscribeHelp}</p>
-<form method="post" action="/${locale}/status/subscribe"><label for="st-email">${c.email}</label>
+<form method="post" action="/${locale}/status/subscribe">
+<fieldset class="status-choice"><legend>${c.subscribeWhich}</legend>${state.components.map(
+    (x) =>
+      html`<label><input type="checkbox" name="component-${x.component.id}" value="on"> ${pick(x.component.names, locale)}</label>`,
+  )}</fieldset>
+<label for="st-email">${c.email}</label>
 <div class="search-row"><input id="st-email" name="email" type="email" autocomplete="email" required maxlength="254"><button type="submit">${c.subscribeButton}</button></div></form>
 </section>`;
   return layout(site, { ...meta(site, locale, c.title, (l) => `/${l}/status`), noindex: false }, main);
@@ -279,7 +284,12 @@ export async function statusPages(app: FastifyInstance, deps: StatusPagesDeps) {
     const email = typeof body.email === 'string' ? body.email.trim() : '';
     // Same redirect whatever the address: the page never tells whether it is known.
     if (/^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/.test(email)) {
-      await status.subscribe(app.db, { email, locale: req.params.locale, componentIds: [] });
+      // One checkbox per component (`component-<id>`): none ticked means every component.
+      const componentIds = Object.keys(body)
+        .map((k) => /^component-([0-9a-f-]{36})$/.exec(k)?.[1])
+        .filter((id): id is string => Boolean(id && UUID.test(id)))
+        .slice(0, 100);
+      await status.subscribe(app.db, { email, locale: req.params.locale, componentIds });
     }
     return reply.redirect(`/${req.params.locale}/status?subscribed=1#st-subscribe`, 303);
   });

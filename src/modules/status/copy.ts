@@ -59,6 +59,7 @@ export const STATUS_COPY = {
     subscribeHelp: 'Recevez un e-mail à chaque incident et mise à jour. Désinscription en un clic.',
     email: 'Adresse e-mail',
     subscribeButton: 'S’abonner',
+    subscribeWhich: 'Services suivis (aucun coché : tous)',
     subscribed:
       'Si cette adresse n’est pas déjà abonnée, un e-mail de confirmation vient d’être envoyé : cliquez sur le lien qu’il contient.',
     feeds: 'Flux RSS et Atom',
@@ -131,6 +132,7 @@ export const STATUS_COPY = {
     subscribeHelp: 'Get an e-mail for every incident and update. Unsubscribe in one click.',
     email: 'E-mail address',
     subscribeButton: 'Subscribe',
+    subscribeWhich: 'Services to follow (none ticked: all)',
     subscribed:
       'Unless this address is already subscribed, a confirmation e-mail is on its way: click the link it contains.',
     feeds: 'RSS and Atom feeds',

@@ -349,6 +349,28 @@ describe('subscriptions', () => {
     await resolve(elsewhere.id);
   });
 
+  it('subscribes from the status page form to the components ticked, with the same answer for any address', async () => {
+    const page = (await t.app.inject({ method: 'GET', url: '/fr/status' })).body;
+    expect(page).toContain(`name="component-${mobile}"`);
+    const post = (email: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/fr/status/subscribe',
+        payload: `email=${encodeURIComponent(email)}&component-${mobile}=on`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    const res = await post('mobile@exemple.fr');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/fr/status?subscribed=1#st-subscribe');
+    const invalid = await post('not an address');
+    expect(invalid.headers.location).toBe(res.headers.location);
+    const list = (await api('GET', '/api/v1/status/subscribers')).json().items;
+    expect(list.find((s: { email: string }) => s.email === 'mobile@exemple.fr')).toMatchObject({
+      componentIds: [mobile],
+      confirmed: false,
+    });
+  });
+
   it('signs webhook deliveries the way connectors do', async () => {
     const created = await api('POST', '/api/v1/status/subscribers', {
       url: `${receiver.url}/status-hook`,
