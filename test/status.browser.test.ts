@@ -76,9 +76,19 @@ describe('status pages in a browser', () => {
     await page.getByRole('button', { name: 'Post the update' }).click();
     await page.getByText('Saved.').first().waitFor();
     await expectAccessible(page);
+
+    await page.getByRole('tab', { name: 'Templates' }).click();
+    await page.getByLabel('Template name').fill('Box outage');
+    await page.getByLabel('Title (en)').fill('Router outage in ');
+    await page.getByRole('button', { name: 'Add the template' }).click();
+    await page.getByRole('rowheader', { name: 'Box outage' }).waitFor();
+    await expectAccessible(page);
     expect(problems).toEqual([]);
     await context.close();
     const summary = (await app.inject({ method: 'GET', url: '/api/v2/summary.json' })).json();
     expect(summary.incidents).toEqual([]);
+    const admin = await signIn(app, ADMIN.email, ADMIN.password);
+    const templates = (await app.inject({ url: '/api/v1/status/templates', headers: admin.headers })).json();
+    expect(templates.items.at(-1)).toMatchObject({ name: 'Box outage', titles: { en: 'Router outage in' } });
   });
 });

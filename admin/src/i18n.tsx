@@ -701,6 +701,10 @@ const fr = {
   'status.ticket.pick': 'Lier à un incident en cours',
   'status.ticket.link': 'Lier',
   'status.ticket.unlink': 'Délier',
+  'status.tab.templates': 'Modèles',
+  'status.templates.new': 'Nouveau modèle',
+  'status.templates.name': 'Nom du modèle',
+  'status.templates.add': 'Ajouter le modèle',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1399,6 +1403,10 @@ const en: Record<MessageKey, string> = {
   'status.ticket.pick': 'Link to an ongoing incident',
   'status.ticket.link': 'Link',
   'status.ticket.unlink': 'Unlink',
+  'status.tab.templates': 'Templates',
+  'status.templates.new': 'New template',
+  'status.templates.name': 'Template name',
+  'status.templates.add': 'Add the template',
 };
 
 export const LANGUAGES = { fr: 'Français', en: 'English' } as const;

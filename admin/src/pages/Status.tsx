@@ -1,7 +1,7 @@
 import { Badge, Button, Checkbox, Group, Tabs } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { del, get, patch, post } from '../api.ts';
+import { del, get, patch, post, put } from '../api.ts';
 import { type MessageKey, useI18n } from '../i18n.tsx';
 import { DataTable } from '../table.tsx';
 import {
@@ -84,6 +84,7 @@ export function Status() {
           <Tabs.Tab value="maintenance">{t('status.tab.maintenance')}</Tabs.Tab>
           <Tabs.Tab value="components">{t('status.tab.components')}</Tabs.Tab>
           <Tabs.Tab value="subscribers">{t('status.tab.subscribers')}</Tabs.Tab>
+          <Tabs.Tab value="templates">{t('status.tab.templates')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="incidents">
           <Incidents kind="incident" />
@@ -96,6 +97,9 @@ export function Status() {
         </Tabs.Panel>
         <Tabs.Panel value="subscribers">
           <Subscribers />
+        </Tabs.Panel>
+        <Tabs.Panel value="templates">
+          <Templates />
         </Tabs.Panel>
       </Tabs>
     </section>
@@ -304,12 +308,13 @@ function LocalisedFields({
   );
 }
 
+const TEMPLATES = ['status', 'templates'] as const;
+const useTemplates = () =>
+  useQuery({ queryKey: TEMPLATES, queryFn: () => get<{ items: Template[] }>('/status/templates') });
+
 function TemplatePicker({ onPick }: { onPick: (tpl: Template) => void }) {
   const { t } = useI18n();
-  const templates = useQuery({
-    queryKey: ['status', 'templates'],
-    queryFn: () => get<{ items: Template[] }>('/status/templates'),
-  });
+  const templates = useTemplates();
   if (!templates.data?.items.length) return null;
   return (
     <SelectField
@@ -675,6 +680,116 @@ function Subscribers() {
               header: t('common.actions'),
               render: (s) => (
                 <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(s.id)}>
+                  {t('status.delete')}
+                </Button>
+              ),
+            },
+          ]}
+        />
+      )}
+    </>
+  );
+}
+
+/** Per-locale templates offered when declaring an incident or posting an update. */
+function Templates() {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const notify = useNotify();
+  const errors = useFormErrors();
+  const list = useTemplates();
+  const [tplName, setTplName] = useState('');
+  const [status, setStatus] = useState('');
+  const [titles, setTitles] = useState<Localised>({ fr: '', en: '' });
+  const [bodies, setBodies] = useState<Localised>({ fr: '', en: '' });
+  const save = useMutation({
+    mutationFn: (items: Template[]) => put<{ items: Template[] }>('/status/templates', { items }),
+    onSuccess: (data) => {
+      qc.setQueryData(TEMPLATES, data);
+      notify.success(t('status.saved'));
+    },
+    onError: (err) => errors.take(err, ['items']),
+  });
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    const id = `${
+      tplName
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 30) || 'modele'
+    }-${Date.now().toString(36).slice(-4)}`;
+    const tpl: Template = {
+      id,
+      name: tplName,
+      titles: compact(titles),
+      bodies: compact(bodies),
+      ...(status ? { status } : {}),
+    };
+    save.mutate([...(list.data?.items ?? []), tpl], {
+      onSuccess: () => {
+        setTplName('');
+        setTitles({ fr: '', en: '' });
+        setBodies({ fr: '', en: '' });
+      },
+    });
+  };
+  return (
+    <>
+      <section className="panel" aria-labelledby="new-template">
+        <h2 id="new-template">{t('status.templates.new')}</h2>
+        <form onSubmit={add} noValidate>
+          {errors.general && <Alert>{errors.general}</Alert>}
+          <TextField
+            label={t('status.templates.name')}
+            value={tplName}
+            onChange={(e) => setTplName(e.target.value)}
+          />
+          <SelectField
+            label={t('status.col.status')}
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+          >
+            <option value="">—</option>
+            {INCIDENT_FLOW.map((s) => (
+              <option key={s} value={s}>
+                {t(statusKey(s))}
+              </option>
+            ))}
+          </SelectField>
+          <LocalisedFields label="status.field.title" value={titles} onChange={setTitles} />
+          <LocalisedFields label="status.field.body" value={bodies} onChange={setBodies} multiline />
+          <Button type="submit" disabled={save.isPending || !tplName.trim()}>
+            {t('status.templates.add')}
+          </Button>
+        </form>
+      </section>
+      {list.error && <QueryError error={list.error} />}
+      {list.data && (
+        <DataTable
+          label={t('status.tab.templates')}
+          rows={list.data.items}
+          rowKey={(x) => x.id}
+          empty={t('status.none')}
+          columns={[
+            { key: 'name', header: t('status.templates.name'), rowHeader: true, render: (x) => x.name },
+            {
+              key: 'status',
+              header: t('status.col.status'),
+              render: (x) => (x.status ? t(statusKey(x.status)) : '—'),
+            },
+            {
+              key: 'actions',
+              header: t('common.actions'),
+              render: (x) => (
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  color="red"
+                  onClick={() => save.mutate((list.data?.items ?? []).filter((y) => y.id !== x.id))}
+                >
                   {t('status.delete')}
                 </Button>
               ),
