@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, newPage, signInToConsole, startBrowserHarness } from './browser.ts';
 import { ADMIN, signIn } from './helpers.ts';
+import { startHostileHost } from './widget-helpers.ts';
 
 let app: FastifyInstance;
 let base: string;
@@ -63,6 +64,38 @@ describe('status pages in a browser', () => {
     await page.waitForURL(new RegExp(`/status/incidents/${incidentId}`));
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('shows the open incident in the widget of a host page', async () => {
+    const host = await startHostileHost({
+      relais: base,
+      css: '',
+      page: () =>
+        `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Shop</title><script src="${base}/widget.js" data-relais-site="shop" async></script></head><body><h1>Shop</h1></body></html>`,
+    });
+    try {
+      const admin = await signIn(app, ADMIN.email, ADMIN.password);
+      const site = await app.inject({
+        method: 'POST',
+        url: '/api/v1/widget/sites',
+        headers: admin.headers,
+        payload: { key: 'shop', name: 'Shop', allowedOrigins: [host.url] },
+      });
+      expect(site.statusCode, site.body).toBe(201);
+      const { context, page, problems } = await newPage(browser, { locale: 'fr-FR' });
+      await page.goto(host.url);
+      await page.getByRole('button', { name: "Besoin d'aide ?" }).click();
+      const note = page.getByRole('dialog').getByRole('note').filter({ hasText: 'Coupure fibre à Lyon 7e' });
+      await note.waitFor();
+      expect(await note.getByRole('link').getAttribute('href')).toBe(
+        `${app.config.publicUrl}/fr/status/incidents/${incidentId}`,
+      );
+      await expectAccessible(page, 'relais-widget');
+      expect(problems).toEqual([]);
+      await context.close();
+    } finally {
+      await host.close();
+    }
   });
 
   it('lets staff post an update from the console', async () => {
