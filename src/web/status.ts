@@ -77,8 +77,7 @@ const worstOf = (f: FullIncident) =>
 function bars(locale: string, name: string, days: PageState['components'][number]['bars']): SafeHtml {
   const c = statusCopy(locale);
   const disturbed = days.filter((d) => d.impact !== 'operational').length;
-  const summary = `${name} — ${c.days(days.length)} : ${disturbed === 0 ? c.impact.operational : `${disturbed} × ${c.impact.degraded_performance.toLowerCase()}/${c.impact.partial_outage.toLowerCase()}/${c.impact.major_outage.toLowerCase()}`}`;
-  return html`<div class="status-bars" role="img" aria-label="${summary.replace(' :', locale.startsWith('fr') ? '\u00a0:' : ':')}">${days.map(
+  return html`<div class="status-bars" role="img" aria-label="${c.barsLabel(name, days.length, disturbed)}">${days.map(
     (d) =>
       html`<span class="bar impact-${d.impact}" title="${c.dayLabel(day(d.date, locale), c.impact[d.impact])}"></span>`,
   )}</div><p class="status-bars-legend muted" aria-hidden="true"><span>${c.ago}</span><span>${c.today}</span></p>`;

@@ -47,7 +47,8 @@ export const STATUS_COPY = {
     historyTitle: 'Historique des incidents',
     noHistory: 'Aucun incident sur cette période.',
     viewHistory: 'Voir l’historique des incidents',
-    days: (n: number) => `Disponibilité sur ${n} jours`,
+    barsLabel: (name: string, n: number, bad: number) =>
+      `${name}, ${n} derniers jours : ${bad === 0 ? 'aucune perturbation' : `${bad} jour${bad > 1 ? 's' : ''} perturbé${bad > 1 ? 's' : ''}`}`,
     dayLabel: (date: string, impact: string) => `${date} : ${impact}`,
     ago: 'Il y a 90 jours',
     today: 'Aujourd’hui',
@@ -120,7 +121,8 @@ export const STATUS_COPY = {
     historyTitle: 'Incident history',
     noHistory: 'No incident in this period.',
     viewHistory: 'View incident history',
-    days: (n: number) => `Availability over ${n} days`,
+    barsLabel: (name: string, n: number, bad: number) =>
+      `${name}, last ${n} days: ${bad === 0 ? 'no disruption' : `${bad} day${bad > 1 ? 's' : ''} with a disruption`}`,
     dayLabel: (date: string, impact: string) => `${date}: ${impact}`,
     ago: '90 days ago',
     today: 'Today',
