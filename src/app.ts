@@ -33,6 +33,10 @@ import searchRoutes from './modules/search/routes.ts';
 import settingsRoutes from './modules/settings/routes.ts';
 import staffRoutes from './modules/staff/routes.ts';
 import { actorFromSession } from './modules/staff/service.ts';
+// Status page (issue 19)
+import statusJobs from './modules/status/plugin.ts';
+import statusRoutes from './modules/status/routes.ts';
+import { statusDeliveries } from './modules/status/service.ts';
 import widgetRoutes from './modules/widget/routes.ts';
 import adminConsole from './server/admin-console.ts';
 import auth from './server/auth.ts';
@@ -63,6 +67,8 @@ export interface BuildOptions {
   outboxWorker?: boolean;
   /** Staff security (issue 24): the clock of sign-in throttling and two-factor codes; tests move it. */
   now?: () => Date;
+  /** Status page: the clock of the maintenance job (tests also call `app.statusJobs.tick(now)`). */
+  statusClock?: () => Date;
 }
 
 /**
@@ -76,6 +82,7 @@ export async function buildApp({
   searchSource,
   outboxWorker = true,
   now,
+  statusClock,
 }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
@@ -161,8 +168,15 @@ export async function buildApp({
   await app.register(chatRoutes);
   await app.register(outboxRoutes);
   await app.register(contactPages);
+  // Status page (issue 19): staff API, Statuspage-shaped JSON, maintenance job.
+  await app.register(statusRoutes);
+  await app.register(statusJobs, statusClock ? { clock: statusClock } : {});
   // The outbox delivers what these modules enqueue, with their renderers (it imports no module).
-  registerOutbox(app, outboxWorker, [ticketDeliveries(config.publicUrl), digestDeliveries]);
+  registerOutbox(app, outboxWorker, [
+    ticketDeliveries(config.publicUrl),
+    digestDeliveries,
+    statusDeliveries(config.publicUrl),
+  ]);
 
   return app;
 }

@@ -14,6 +14,8 @@ import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
 import { SearchTuning } from './pages/SearchTuning.tsx';
 import { Home, NotFound, RequirePermission, Shell } from './pages/Shell.tsx';
 import { SignIn } from './pages/SignIn.tsx';
+// Status page (issue 19)
+import { Status } from './pages/Status.tsx';
 import { Ticket } from './pages/Ticket.tsx';
 import { Users } from './pages/Users.tsx';
 import { WidgetSiteEditor, WidgetSites } from './pages/WidgetSites.tsx';
@@ -129,6 +131,15 @@ export const routes: RouteObject[] = [
       },
       // Staff security (issue 24): open to every signed-in member, also while 2FA set-up is required.
       { path: 'account/security', element: <AccountSecurity /> },
+      // Status page (issue 19)
+      {
+        path: 'status',
+        element: (
+          <RequirePermission needs="status:manage">
+            <Status />
+          </RequirePermission>
+        ),
+      },
       { path: '*', element: <NotFound /> },
     ],
   },

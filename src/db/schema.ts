@@ -20,4 +20,5 @@ export * from './schema/outbox.ts';
 export * from './schema/rate-limits.ts';
 export * from './schema/settings.ts';
 export * from './schema/staff.ts';
+export * from './schema/status.ts';
 export * from './schema/widget.ts';

@@ -13,6 +13,7 @@ import { listStaff } from '../modules/staff/service.ts';
 import type { Actor } from '../server/access.ts';
 import { DEMO_BRANDING, DEMO_WORK_IN_PROGRESS } from './extras.ts';
 import { loadDemoFlows } from './flows.ts';
+import { loadDemoStatus } from './status.ts';
 
 const contentDir = fileURLToPath(new URL('./content', import.meta.url));
 
@@ -130,5 +131,7 @@ export async function loadDemoContent(
     publicUrl: options.publicUrl,
     articleId: (key, locale) => ids.get(`${key}.${locale}`),
   });
+  // Status page (issue 19): Nuvia components and a 90-day history.
+  await loadDemoStatus(db, actor, options.publicUrl);
   return { loaded: true, articles: result.articles };
 }

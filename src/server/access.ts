@@ -7,7 +7,7 @@ export { PERMISSIONS, type Permission };
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   editor: ['content:read', 'content:write'],
-  agent: ['content:read', 'tickets:read', 'tickets:write'],
+  agent: ['content:read', 'tickets:read', 'tickets:write', 'status:manage'],
   analyst: ['content:read', 'analytics:read'],
 };
 

@@ -107,15 +107,24 @@ const FRENCH: Array<[english: string, french: string]> = [
   ['This origin may not use this widget site.', 'Cette origine ne peut pas utiliser ce site de widget.'],
   ['This origin may not open an agent socket.', 'Cette origine ne peut pas ouvrir de connexion conseiller.'],
   // Staff sign-in: two-factor and sessions
-  ['Give the code from your app or a recovery code.', 'Saisissez le code de votre application ou un code de secours.'],
-  ['No sign-in in progress: enter your e-mail and password.', 'Aucune connexion en cours : saisissez votre e-mail et votre mot de passe.'],
+  [
+    'Give the code from your app or a recovery code.',
+    'Saisissez le code de votre application ou un code de secours.',
+  ],
+  [
+    'No sign-in in progress: enter your e-mail and password.',
+    'Aucune connexion en cours : saisissez votre e-mail et votre mot de passe.',
+  ],
   ['Give your password or a code.', 'Saisissez votre mot de passe ou un code.'],
   ['This is for signed-in staff members.', 'Réservé aux membres de l’équipe connectés.'],
   ['Wrong code.', 'Code incorrect.'],
   ['Wrong password.', 'Mot de passe incorrect.'],
   ['Two-factor authentication is already on.', 'La double authentification est déjà activée.'],
   ['Two-factor authentication is off.', 'La double authentification est désactivée.'],
-  ['Two-factor authentication is required for your role.', 'La double authentification est obligatoire pour votre rôle.'],
+  [
+    'Two-factor authentication is required for your role.',
+    'La double authentification est obligatoire pour votre rôle.',
+  ],
   ['Start the set-up first.', 'Commencez d’abord la configuration.'],
   ['Set up two-factor authentication first.', 'Configurez d’abord la double authentification.'],
   // Not found

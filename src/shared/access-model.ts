@@ -17,5 +17,7 @@ export const PERMISSIONS = [
   'analytics:read',
   'tickets:read',
   'tickets:write',
+  // Status page (issue 19): components, incidents, maintenance, subscribers.
+  'status:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -5,7 +5,15 @@ import type { ZodError } from 'zod';
 import type { EscalationRequest } from '../modules/escalation/contract.ts';
 import { EscalationRequestSchema } from '../modules/escalation/schemas.ts';
 import { customerReply, customerView, escalate, escalationOffer } from '../modules/escalation/service.ts';
+import { requestIds } from '../modules/events/service.ts';
 import { requestJourneyId } from '../modules/journey/cookie.ts';
+import { statusCopy } from '../modules/status/copy.ts';
+import {
+  activeIncidentBanner,
+  type IncidentNotice,
+  incidentFirst,
+  type StatusBanner,
+} from '../modules/status/service.ts';
 import { AppError } from '../server/errors.ts';
 import { escapeHtml } from './html.ts';
 
@@ -108,6 +116,8 @@ function field(name: string, label: string, control: string, error: string | und
 }
 
 interface FormValues {
+  /** Status page: the incident already shown for this request; the next submission creates the ticket. */
+  incidentSeen?: string;
   reason?: string;
   subject?: string;
   description?: string;
@@ -117,11 +127,24 @@ interface FormValues {
   context?: string;
 }
 
+/**
+ * Status page (issue 19): the incident the request concerns (`notice`, shown first and recorded as
+ * `incident.deflected`), else the locale's open incident as a banner.
+ */
+function incidentBlock(locale: 'fr' | 'en', shown: IncidentNotice | StatusBanner | null): string {
+  if (!shown) return '';
+  const c = statusCopy(locale);
+  const text =
+    'message' in shown ? shown.message : `${c.banner}${locale === 'fr' ? '\u00a0:' : ':'} ${shown.title}`;
+  return `<aside class="msg" id="incident" aria-label="${escapeHtml(c.banner)}"><p><strong>${escapeHtml(text)}</strong></p><p><a href="${escapeHtml(shown.path)}">${escapeHtml(c.noticeFollow)}</a></p></aside>`;
+}
+
 async function contactForm(
   app: FastifyInstance,
   locale: 'fr' | 'en',
   v: FormValues,
   errors: Record<string, string>,
+  incident: IncidentNotice | StatusBanner | null = null,
 ) {
   const t: Copy = T[locale];
   const offer = await escalationOffer(app.db, locale);
@@ -133,8 +156,9 @@ async function contactForm(
     .join('');
   const val = (s: string | undefined) => escapeHtml(s ?? '');
   const summary = Object.keys(errors).length ? `<p class="error" role="alert">${t.errors}</p>` : '';
-  return `<h1>${t.title}</h1><p>${t.intro}</p>${summary}
-<form method="post" action="/${locale}/contact" id="contact" novalidate>
+  const shown = incident ?? (await activeIncidentBanner(app.db, locale));
+  return `<h1>${t.title}</h1>${incidentBlock(locale, shown)}<p>${t.intro}</p>${summary}
+<form method="post" action="/${locale}/contact" id="contact" novalidate>${v.incidentSeen ? `<input type="hidden" name="incidentSeen" value="${escapeHtml(v.incidentSeen)}">` : ''}
 ${field('reason', t.reason, `<select id="{id}" name="reason" {aria}>${reasons}</select>`, errors.reason)}
 ${field('subject', t.subject, `<input id="{id}" name="subject" value="${val(v.subject)}" maxlength="200" required {aria}>`, errors.subject)}
 ${field('description', t.description, `<textarea id="{id}" name="description" maxlength="10000" required {aria}>${val(v.description)}</textarea>`, errors.description)}
@@ -169,6 +193,7 @@ function parseForm(body: unknown): FormValues {
     name: one('name')?.trim(),
     pageUrl: one('pageUrl'),
     context: one('context'),
+    incidentSeen: one('incidentSeen')?.slice(0, 36),
   };
 }
 
@@ -207,11 +232,19 @@ export default async function contactPages(app: FastifyInstance) {
         reason: q.reason,
         pageUrl: q.from ?? (typeof req.headers.referer === 'string' ? req.headers.referer : undefined),
       };
+      const prefilled = `${values.subject ?? ''} ${values.description ?? ''}`.trim();
+      const notice = prefilled
+        ? await incidentFirst(app.db, prefilled.slice(0, 1000), locale, {
+            channel: 'helpcentre',
+            ...requestIds(req),
+          })
+        : null;
+      if (notice) values.incidentSeen = notice.id;
       return page(
         reply,
         locale,
         T[locale].title,
-        await contactForm(app, locale, values, {}),
+        await contactForm(app, locale, values, {}, notice),
         SUGGEST_SCRIPT(locale),
       );
     },
@@ -256,6 +289,24 @@ export default async function contactPages(app: FastifyInstance) {
           await contactForm(app, locale, v, errors),
           SUGGEST_SCRIPT(locale),
         );
+      }
+      // Status page (issue 19): a request about a degraded component first sees the open incident;
+      // sending the form again (it now carries `incidentSeen`) creates the ticket.
+      if (!v.incidentSeen) {
+        const text = `${parsed.data.subject} ${parsed.data.description}`.slice(0, 1000);
+        const notice = await incidentFirst(app.db, text, locale, {
+          channel: 'helpcentre',
+          ...requestIds(req),
+        });
+        if (notice) {
+          return page(
+            reply,
+            locale,
+            T[locale].title,
+            await contactForm(app, locale, { ...v, incidentSeen: notice.id }, {}, notice),
+            SUGGEST_SCRIPT(locale),
+          );
+        }
       }
       const result = await escalate(app.db, parsed.data as EscalationRequest, {
         publicUrl: app.config.publicUrl,

@@ -1,4 +1,6 @@
 import type { Branding } from '../modules/settings/service.ts';
+import { statusCopy } from '../modules/status/copy.ts';
+import type { StatusBanner } from '../modules/status/service.ts';
 import { typeset } from '../shared/typography.ts';
 import { html, jsonLd, type SafeHtml } from './html.ts';
 import { LANGUAGE_NAMES, t } from './i18n.ts';
@@ -23,6 +25,17 @@ export interface Site {
   publicUrl: string;
   /** Bumped with the theme so browsers re-fetch it. */
   themeVersion: string;
+  /** Status page: the open incident's banner per locale, read per request (not cached with the site). */
+  banners?: Record<string, StatusBanner | null>;
+}
+
+/** The incident banner of the status page, shown on every page of the locales it is written in. */
+function incidentBanner(site: Site, locale: string): SafeHtml {
+  const banner = site.banners?.[locale];
+  if (!banner) return html``;
+  const c = statusCopy(locale);
+  const label = banner.kind === 'maintenance' ? c.bannerMaintenance : c.banner;
+  return html`<aside class="incident-banner impact-${banner.impact}" aria-label="${label}"><p><strong>${label}${locale.startsWith('fr') ? '\u00a0:' : ':'}</strong> ${banner.title} (${banner.status}) — <a href="${banner.path}">${c.bannerLink}</a></p></aside>`;
 }
 
 function languageSwitcher(site: Site, meta: PageMeta): SafeHtml {
@@ -75,6 +88,7 @@ ${languageSwitcher(site, meta)}
 <div class="search-row"><input id="q" name="q" type="search" value="${options.search ?? ''}" placeholder="${s.searchPlaceholder}" maxlength="200" autocomplete="off"><button type="submit">${s.searchButton}</button></div>
 </form>
 </header>
+${incidentBanner(site, meta.locale)}
 <main id="main" tabindex="-1">
 ${main}
 </main>

@@ -9,11 +9,14 @@ import * as kb from '../modules/kb/service.ts';
 import { type AnswerHit, backendOf, findAnswers } from '../modules/search/service.ts';
 import { settingsGeneration } from '../modules/settings/changes.ts';
 import * as settings from '../modules/settings/service.ts';
+// Status page (issue 19)
+import { activeIncidentBanners } from '../modules/status/service.ts';
 import { AppError } from '../server/errors.ts';
 import { negotiateLocale } from './i18n.ts';
 import type { Site } from './layout.ts';
 import { articlePage, categoryPage, errorPage, homePage, searchPage } from './pages.ts';
 import { articleMarkdown, llmsTxt, robots, sitemap } from './seo.ts';
+import { statusPages } from './status.ts';
 
 /** Strict CSP for every help-centre page: no inline script or style, embeds from video hosts only. */
 export const HELP_CENTRE_CSP = [
@@ -56,7 +59,7 @@ export default async function helpCentre(app: FastifyInstance) {
   async function site(): Promise<Site> {
     const generation = settingsGeneration();
     if (cached && cached.generation === generation && Date.now() - cached.at < SETTINGS_TTL_MS) {
-      return cached.site;
+      return withBanners(cached.site);
     }
     const [branding, locales] = await Promise.all([
       settings.getBranding(app.db),
@@ -64,7 +67,11 @@ export default async function helpCentre(app: FastifyInstance) {
     ]);
     const themeVersion = createHash('sha256').update(JSON.stringify(branding)).digest('hex').slice(0, 10);
     cached = { site: { branding, locales, publicUrl, themeVersion }, at: Date.now(), generation };
-    return cached.site;
+    return withBanners(cached.site);
+  }
+  // Status page (issue 19): the incident banner is read per request, so it shows as soon as it is posted.
+  async function withBanners(s: Site): Promise<Site> {
+    return { ...s, banners: await activeIncidentBanners(app.db, s.locales) };
   }
 
   function sendPage(reply: FastifyReply, body: string, status = 200) {
@@ -328,6 +335,9 @@ export default async function helpCentre(app: FastifyInstance) {
       return reply.redirect(`${kb.articlePath(article)}?feedback=sent#feedback`, 303);
     },
   );
+
+  // Status page (issue 19): /{locale}/status, incidents, history, feeds, subscriptions.
+  await statusPages(app, { pageSite, sendPage, notFound });
 }
 
 const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -27,6 +27,7 @@ export function mount(ctx: AppContext): WidgetApp {
     { class: 'p', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'rl-title', lang, hidden: '' },
     el('div', { class: 'h' }, title, closeBtn),
     ...(config.statusBanner ? [el('p', { class: 'sb', role: 'note', text: config.statusBanner })] : []),
+    ...(config.incident ? [incidentBanner(config.incident, t)] : []),
     body,
   );
   root.append(panel);
@@ -332,4 +333,15 @@ export function mount(ctx: AppContext): WidgetApp {
     ctx.onClose();
   }
   return { open, close, isOpen: () => opened };
+}
+
+/** The status page's open incident, with a link to follow it (strings `incident`, `incidentFollow`). */
+function incidentBanner(incident: NonNullable<AppContext['config']['incident']>, t: (key: string) => string) {
+  return el(
+    'p',
+    { class: 'sb', role: 'note' },
+    el('strong', { text: `${t('incident')} ` }),
+    `${incident.title} (${incident.status}) `,
+    el('a', { href: incident.url, target: '_blank', rel: 'noopener', text: t('incidentFollow') }),
+  );
 }

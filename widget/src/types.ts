@@ -30,6 +30,14 @@ export interface WidgetConfig {
   locale: string;
   strings: Record<string, string>;
   statusBanner: string | null;
+  /** Status page: the open incident or maintenance written in this locale. */
+  incident: {
+    kind: 'incident' | 'maintenance';
+    title: string;
+    status: string;
+    impact: string;
+    url: string;
+  } | null;
   helpCentreUrl: string;
   contactUrl: string;
   /** The company's assistant: name, colour and avatar from the help centre's branding. */

@@ -20,6 +20,7 @@ import { type Translate, useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
 import { Alert, PageTitle, QueryError, SelectField, TextArea, useFormErrors } from '../ui.tsx';
 import { assigneeLabel } from './Inbox.tsx';
+import { TicketIncidents } from './Status.tsx';
 
 const ticketKey = (id: string) => ['ticket', id] as const;
 
@@ -61,6 +62,7 @@ export function Ticket() {
           <Timeline entries={tk.timeline} />
           <Suggestions ticketId={tk.id} onInsert={(text) => reply.current?.insert(text)} />
           <ArticleDraftButton ticketId={tk.id} />
+          <TicketIncidents ticketId={tk.id} />
         </div>
       </div>
     </section>

@@ -30,7 +30,8 @@ export const outbox = pgTable(
   'outbox',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind', { enum: ['email', 'connector'] }).notNull(),
+    /** `webhook`: a module's own signed webhook (status subscribers), rendered by its `OutboxRenderer`. */
+    kind: text('kind', { enum: ['email', 'connector', 'webhook'] }).notNull(),
     connectorId: uuid('connector_id').references(() => ticketConnectors.id, { onDelete: 'set null' }),
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
     /** `ticket.escalated`, `ticket.replied`… */

@@ -16,6 +16,7 @@ import type { SearchSource } from '../search/plugin.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { findAnswers } from '../search/service.ts';
 import { getBranding } from '../settings/service.ts';
+import { incidentFirst } from '../status/service.ts';
 import {
   type BotReply,
   type Decision,
@@ -204,7 +205,22 @@ export async function postMessage(
     });
   }
   const evidence = await gatherEvidence(deps, row, intent.query);
-  const outcome = respondToQuestion(v, base, intent, evidence);
+  const answered = respondToQuestion(v, base, intent, evidence);
+  // Status page (issue 19): a question about a degraded component hears about the open incident first.
+  const notice = await incidentFirst(deps.db, intent.query, row.locale, {
+    channel: 'bot',
+    visitorId: row.visitorId,
+    sessionId: row.id,
+  });
+  const outcome = notice
+    ? {
+        ...answered,
+        replies: [
+          { text: `${notice.message} ${absoluteUrl(deps.publicUrl, notice.path)}`, quickReplies: [] },
+          ...answered.replies,
+        ],
+      }
+    : answered;
   return applyTurn(deps, row, { customer, outcome, query: intent.query, evidence, endFlow: Boolean(flow) });
 }
 

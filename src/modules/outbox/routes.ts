@@ -83,7 +83,7 @@ function validSettings(kind: ConnectorRow['kind'], settings: unknown): Record<st
 
 const OutboxItem = z.object({
   id: z.uuid(),
-  kind: z.enum(['email', 'connector']),
+  kind: z.enum(['email', 'connector', 'webhook']),
   connectorId: z.string().nullable(),
   ticketId: z.string().nullable(),
   topic: z.string(),

@@ -19,6 +19,8 @@ export interface Deliveries {
   emails?: Array<{ payload: EmailPayload; idempotencyKey?: string }>;
   /** Push the ticket to every enabled connector (escalations). */
   connectors?: boolean;
+  /** Signed webhooks a module renders itself (status subscribers): the payload holds ids. */
+  webhooks?: Array<{ payload: EmailPayload; idempotencyKey?: string }>;
 }
 
 /**
@@ -35,6 +37,14 @@ export async function enqueue(tx: DbOrTx, input: Deliveries) {
     payload: { ...e.payload },
     idempotencyKey: e.idempotencyKey ?? randomUUID(),
   }));
+  for (const w of input.webhooks ?? []) {
+    rows.push({
+      kind: 'webhook',
+      topic: input.topic,
+      payload: { ...w.payload },
+      idempotencyKey: w.idempotencyKey ?? randomUUID(),
+    });
+  }
   if (input.connectors) {
     for (const t of await repo.listEnabledConnectorIds(tx)) {
       rows.push({
@@ -54,6 +64,15 @@ export interface Mail {
   to: string;
   subject: string;
   text: string;
+  /** Extra headers, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058). */
+  headers?: Record<string, string>;
+}
+
+/** A module's webhook as rendered at delivery time; the worker signs `body` with `secret` (connectors' scheme). */
+export interface Webhook {
+  url: string;
+  secret: string;
+  body: Record<string, unknown>;
 }
 
 /** Why a row can never be delivered (ticket deleted, recipient gone…): it becomes a dead letter. */
@@ -92,6 +111,8 @@ export interface PushedTicket {
 export interface OutboxRenderer {
   /** E-mail rows, by their payload's `template`. */
   emails?: Record<string, (db: Db, row: repo.OutboxRow) => Promise<Mail | Gone>>;
+  /** Webhook rows, by their payload's `template`. */
+  webhooks?: Record<string, (db: Db, row: repo.OutboxRow) => Promise<Webhook | Gone>>;
   /** Connector rows: the ticket to push and its context as plain text, or undefined when it is gone. */
   connectorTicket?: (
     db: Db,

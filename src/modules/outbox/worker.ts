@@ -3,7 +3,14 @@ import type { Transporter } from 'nodemailer';
 import { openSecret } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/client.ts';
 import { OutboundRefusedError, outboundFetch } from '../../net/outbound.ts';
-import { buildConnectorRequest, webhookEvent } from './connectors.ts';
+import {
+  buildConnectorRequest,
+  IDEMPOTENCY_HEADER,
+  SIGNATURE_HEADER,
+  signWebhook,
+  TIMESTAMP_HEADER,
+  webhookEvent,
+} from './connectors.ts';
 import { createMailer } from './mailer.ts';
 import * as repo from './repository.ts';
 import type { OutboxRenderer, OutboxRow } from './service.ts';
@@ -55,6 +62,7 @@ export class OutboxWorker {
   private readonly mailer: Transporter | undefined;
   private readonly emails: NonNullable<OutboxRenderer['emails']>;
   private readonly connectorTicket: OutboxRenderer['connectorTicket'];
+  private readonly webhooks: NonNullable<OutboxRenderer['webhooks']>;
 
   constructor(
     private readonly db: Db,
@@ -65,6 +73,7 @@ export class OutboxWorker {
     this.mailer = createMailer(opts.smtpUrl);
     this.emails = Object.assign({}, ...renderers.map((r) => r.emails));
     this.connectorTicket = renderers.find((r) => r.connectorTicket)?.connectorTicket;
+    this.webhooks = Object.assign({}, ...renderers.map((r) => r.webhooks));
   }
 
   /** Delivers what is due at `now`; returns the number of rows attempted. */
@@ -106,7 +115,12 @@ export class OutboxWorker {
   private async deliverOne(row: OutboxRow) {
     let result: Attempt;
     try {
-      result = row.kind === 'email' ? await this.sendEmail(row) : await this.push(row);
+      result =
+        row.kind === 'email'
+          ? await this.sendEmail(row)
+          : row.kind === 'webhook'
+            ? await this.sendWebhook(row)
+            : await this.push(row);
     } catch (err) {
       // A target the outbound guard refuses stays refused: no point retrying it.
       result = { ok: false, permanent: err instanceof OutboundRefusedError, error: describe(err) };
@@ -186,22 +200,55 @@ export class OutboxWorker {
       { method: req.method ?? 'POST', headers: req.headers, body: req.body },
       { timeoutMs: this.opts.timeoutMs },
     );
-    await res.body?.cancel().catch(() => {});
-    if (res.ok) return { ok: true };
-    const retryable =
-      res.status === 408 ||
-      res.status === 409 ||
-      res.status === 425 ||
-      res.status === 429 ||
-      res.status >= 500;
-    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-    return {
-      ok: false,
-      permanent: !retryable,
-      error: `${connector.kind} answered HTTP ${res.status}`,
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    };
+    return outcomeOf(res, connector.kind);
   }
+
+  /** A module's own signed webhook (status subscribers): same signature headers as connectors. */
+  private async sendWebhook(row: OutboxRow): Promise<Attempt> {
+    const template = String(row.payload.template);
+    const render = this.webhooks[template];
+    if (!render) return { ok: false, permanent: true, error: `no renderer for webhook ${template}` };
+    const hook = await render(this.db, row);
+    if ('gone' in hook) return { ok: false, permanent: true, error: hook.gone };
+    const body = JSON.stringify({
+      id: row.id,
+      type: row.topic,
+      createdAt: new Date().toISOString(),
+      ...hook.body,
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const res = await outboundFetch(
+      hook.url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Relais',
+          [IDEMPOTENCY_HEADER]: row.idempotencyKey,
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signWebhook(hook.secret, timestamp, body),
+        },
+        body,
+      },
+      { timeoutMs: this.opts.timeoutMs },
+    );
+    return outcomeOf(res, 'webhook');
+  }
+}
+
+/** A target's HTTP answer as an attempt: 2xx delivered, 408/409/425/429/5xx retried, other 4xx dead. */
+async function outcomeOf(res: Response, target: string): Promise<Attempt> {
+  await res.body?.cancel().catch(() => {});
+  if (res.ok) return { ok: true };
+  const retryable =
+    res.status === 408 || res.status === 409 || res.status === 425 || res.status === 429 || res.status >= 500;
+  const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+  return {
+    ok: false,
+    permanent: !retryable,
+    error: `${target} answered HTTP ${res.status}`,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
 }
 
 /** Error text without secrets: never the request (it holds credentials), only what went wrong. */

@@ -4,6 +4,7 @@ import type { MatchOptions } from '../../engine/types.ts';
 import { type Actor, can, isStaff } from '../../server/access.ts';
 import { recordEvent, requestIds, searchEvent } from '../events/service.ts';
 import { Locale } from '../settings/schemas.ts';
+import { incidentFirst } from '../status/service.ts';
 import { backendOf, type FoundAnswers, findAnswers } from './service.ts';
 import { listSynonyms, replaceSynonyms } from './synonyms.ts';
 
@@ -117,6 +118,17 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
         }),
         response: {
           200: z.object({
+            incident: z
+              .object({
+                id: z.string(),
+                title: z.string(),
+                status: z.string(),
+                impact: z.string(),
+                message: z.string(),
+                url: z.string(),
+              })
+              .nullable()
+              .describe('Status page: the open incident this question concerns, to show before the answer.'),
             answered: z.boolean(),
             answer: Hit.nullable().describe('Null when Relais abstains.'),
             confidence: z.number(),
@@ -139,7 +151,20 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const best = shown.results[0];
       const answered = !result.abstain && best !== undefined;
+      // Status page (issue 19): a question about a degraded component gets the open incident first.
+      const notice = await incidentFirst(app.db, question, result.locale, {
+        channel: 'api',
+        ...requestIds(req),
+      });
       return {
+        incident: notice && {
+          id: notice.id,
+          title: notice.title,
+          status: notice.status,
+          impact: notice.impact,
+          message: notice.message,
+          url: `${app.config.publicUrl}${notice.path}`,
+        },
         answered,
         answer: answered ? best : null,
         confidence: result.confidence,

@@ -91,6 +91,16 @@ export const WidgetConfig = z.object({
   locale: z.string(),
   strings: z.record(z.string(), z.string()),
   statusBanner: z.string().nullable(),
+  incident: z
+    .object({
+      kind: z.enum(['incident', 'maintenance']),
+      title: z.string(),
+      status: z.string(),
+      impact: z.string(),
+      url: z.string(),
+    })
+    .nullable()
+    .describe('Status page: the open incident or maintenance written in this locale, if any.'),
   helpCentreUrl: z.string(),
   contactUrl: z.string(),
   brand: z

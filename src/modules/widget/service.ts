@@ -9,6 +9,7 @@ import { renderMarkdown } from '../kb/markdown.ts';
 import * as kb from '../kb/service.ts';
 import { findAnswers } from '../search/service.ts';
 import { getBranding } from '../settings/service.ts';
+import { activeIncidentBanner } from '../status/service.ts';
 import {
   type IdentityClaims,
   issueToken,
@@ -167,12 +168,23 @@ export async function buildConfig(db: DbOrTx, site: repo.SiteRow, locale: string
     });
   }
   const branding = await getBranding(db);
+  // Status page (issue 19): the open incident of this locale, beside the site's hand-typed banner.
+  const incident = await activeIncidentBanner(db, locale);
   return {
     site: site.key,
     locale,
     brand: { name: branding.name, color: branding.primaryColor, logoUrl: branding.logoUrl },
     strings: stringsFor(locale, site.strings),
     statusBanner: site.statusBanner?.[locale] ?? null,
+    incident: incident
+      ? {
+          kind: incident.kind,
+          title: incident.title,
+          status: incident.status,
+          impact: incident.impact,
+          url: publicUrl + incident.path,
+        }
+      : null,
     helpCentreUrl: `${publicUrl}/${locale}`,
     contactUrl: site.contactUrl ?? `${publicUrl}/${locale}/contact`,
     rules: resolved,

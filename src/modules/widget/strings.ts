@@ -58,6 +58,9 @@ export const STRING_KEYS = [
   'callbackOpen',
   'fieldPhone',
   'fieldTime',
+  // Status page (issue 19)
+  'incident',
+  'incidentFollow',
 ] as const;
 export type StringKey = (typeof STRING_KEYS)[number];
 export type WidgetStrings = Record<StringKey, string>;
@@ -120,6 +123,9 @@ export const DEFAULT_STRINGS: Record<'fr' | 'en', WidgetStrings> = {
     callbackOpen: 'Être rappelé',
     fieldPhone: 'Téléphone',
     fieldTime: 'Créneau souhaité (facultatif)',
+    // Status page (issue 19)
+    incident: 'Incident en cours :',
+    incidentFollow: 'Suivre son évolution',
   },
   en: {
     launcher: 'Need help?',
@@ -178,6 +184,9 @@ export const DEFAULT_STRINGS: Record<'fr' | 'en', WidgetStrings> = {
     callbackOpen: 'Ask for a callback',
     fieldPhone: 'Phone',
     fieldTime: 'Preferred time (optional)',
+    // Status page (issue 19)
+    incident: 'Ongoing incident:',
+    incidentFollow: 'Follow updates',
   },
 };
 
