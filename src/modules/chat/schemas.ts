@@ -94,6 +94,7 @@ export const FallbackBody = z.strictObject({
   name: z.string().trim().max(120).optional(),
   phone: Phone.optional(),
   preferredTime: z.string().max(100).optional(),
+  slot: z.iso.datetime({ offset: true }).optional().describe('`start` of an offered callback slot.'),
   note: z.string().max(10_000).optional().describe('Anything added to what was typed in the chat.'),
 });
 export const FallbackResult = z.object({

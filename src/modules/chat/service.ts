@@ -258,6 +258,7 @@ export class ChatService {
       name?: string | undefined;
       phone?: string | undefined;
       preferredTime?: string | undefined;
+      slot?: string | undefined;
       note?: string | undefined;
     },
   ) {

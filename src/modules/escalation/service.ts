@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
 import { takeJourneyForEscalation } from '../journey/service.ts';
 import { enqueue } from '../outbox/service.ts';
+import { callbackColumns, callbackSlots } from './callbacks.ts';
 import type { EscalationChannel, EscalationRequest } from './contract.ts';
 import { ticketEmail } from './deliveries.ts';
 import { type HandoffPhase, initialHandoff, type NoticeKey, transition } from './handoff.ts';
@@ -96,6 +97,7 @@ export async function escalationOffer(db: DbOrTx, locale: string, now = new Date
       level: r.level,
       label: r.label[locale] ?? r.label.en ?? r.id,
     })),
+    callbackSlots: callbackSlots(settings, locale, now),
   };
 }
 
@@ -120,6 +122,9 @@ export async function escalate(
       : { state: { phase: 'ticket' as const, session: 1 }, notice: undefined };
   const level = levelOf(settings, request.reason);
   const { customer, journeyId, ...handed } = request.context;
+  // A callback's number is normalised (E.164) and its slot checked against those offered, before writing.
+  const callback =
+    channel === 'callback' && request.callback ? callbackColumns(settings, request.callback, now) : undefined;
 
   return db.transaction(async (tx) => {
     // The journey's steps are handed over with this ticket only (marked in this transaction).
@@ -137,6 +142,7 @@ export async function escalate(
       customerName: customer?.name ?? null,
       customerPhone: request.callback?.phone ?? customer?.phone ?? null,
       callbackTime: request.callback?.preferredTime ?? null,
+      ...callback,
       handoffPhase: handoff.state.phase,
       context: { ...context, ...(customer?.segments ? { segments: customer.segments } : {}) },
     });
