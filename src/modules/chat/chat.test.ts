@@ -358,6 +358,46 @@ describe('nobody accepts', () => {
     }
   }, 60_000);
 
+  it('or a callback on an offered slot, with what was typed, into the callback queue', async () => {
+    await settings(1);
+    try {
+      const chat = await startChat('Ma box ne synchronise plus depuis hier soir');
+      const peer = await customerSocket(chat);
+      await peer.next(isState('timed_out'), 30_000);
+      const offer = (await t.app.inject({ method: 'GET', url: '/api/v1/escalation/offer?locale=fr' })).json();
+      const slot = offer.callbackSlots[1].start as string;
+      const fallback = (payload: object) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/v1/widget/chats/${chat.id}/fallback?site=shop`,
+          headers: { 'x-chat-token': chat.token, origin: SHOP },
+          payload,
+        });
+      const bad = await fallback({
+        channel: 'callback',
+        phone: '06 12 34 56 78',
+        slot: '2020-01-01T00:00:00Z',
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().field).toBe('slot');
+      const res = await fallback({ channel: 'callback', phone: '06 12 34 56 78', slot });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ reference: chat.reference, channel: 'callback' });
+      const queue = (
+        await t.app.inject({ method: 'GET', url: '/api/v1/callbacks', headers: agent.headers })
+      ).json();
+      const item = queue.items.find((i: { reference: string }) => i.reference === chat.reference);
+      expect(item).toMatchObject({ phone: '+33612345678', dueAt: slot, status: 'pending' });
+      const ticket = (
+        await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${item.ticketId}`, headers: agent.headers })
+      ).json();
+      expect(ticket.messages[0].body).toBe('Ma box ne synchronise plus depuis hier soir');
+      await peer.close();
+    } finally {
+      await settings();
+    }
+  }, 60_000);
+
   it('when no agent is online, starts nothing and says so', async () => {
     await presence(agent, false);
     await presence(agent2, false);

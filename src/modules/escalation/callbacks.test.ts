@@ -36,7 +36,10 @@ const post = (url: string, payload: unknown, headers: Record<string, string> = {
 describe('callback slots', () => {
   const hours = {
     ...DEFAULT_ESCALATION_SETTINGS,
-    businessHours: { timezone: 'Europe/Paris', week: { mon: [['09:00', '10:30']] as Array<[string, string]> } },
+    businessHours: {
+      timezone: 'Europe/Paris',
+      week: { mon: [['09:00', '10:30']] as Array<[string, string]> },
+    },
   };
 
   it('offers 30-minute slots inside business hours, in the company time zone, labelled in French', () => {
