@@ -129,6 +129,8 @@ export interface TurnResult {
   conversation: repo.ConversationRow;
   messages: repo.ConversationEventRow[];
   escalationId?: string;
+  /** A `live` hand-over opened a queued chat: its id and resume token (returned, never stored here). */
+  chat?: { id: string; token: string };
 }
 
 export async function createConversation(
@@ -398,6 +400,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
   if (turn.flowResult && stored.flow) takeFlow(stored.flow, turn.flowResult);
 
   let escalationId: string | undefined;
+  let liveChat: { id: string; token: string } | undefined;
   for (let i = 0; i < effects.length; i++) {
     const effect = effects[i]!;
     if (effect.type === 'start_flow') {
@@ -472,6 +475,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
       const request = await buildEscalationRequest(tx, row, v, [...rows], turn.escalation);
       const escalation = await handOver(tx, row.id, request, deps.publicUrl);
       escalationId = escalation.id;
+      liveChat = escalation.ticket.chat;
       status = 'escalated';
       ({ dialogue, flow } = handedOver(dialogue));
       rows.push({
@@ -485,7 +489,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
         conversationId,
         kind: 'message',
         author: 'bot',
-        text: say(v, 'escalated', { ref: escalation.reference }),
+        text: say(v, liveChat ? 'escalatedLive' : 'escalated', { ref: escalation.reference }),
         data: {},
       });
       analytics.push({
@@ -536,6 +540,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
     conversation,
     messages: events.filter((e) => e.kind === 'message' && e.author === 'bot'),
     ...(escalationId ? { escalationId } : {}),
+    ...(liveChat ? { chat: liveChat } : {}),
   };
 }
 

@@ -172,6 +172,17 @@ export const EscalationResult = z.object({
     .string()
     .describe('Secure link to follow the ticket and reply; show it and keep it private.'),
   estimatedResponseMinutes: z.number(),
+  chat: z
+    .object({
+      id: z.uuid(),
+      token: z
+        .string()
+        .describe(
+          'Resume token of the chat: `x-chat-token` on `/api/v1/widget/chats/{id}…` (REST, SSE) or the socket hello frame.',
+        ),
+    })
+    .optional()
+    .describe('For `live`: the chat now waiting in the agents’ queue; absent when it fell back to a form.'),
 });
 
 export const Offer = z.object({

@@ -23,6 +23,28 @@ export interface EscalateOptions {
   /** External base URL of Relais (config.publicUrl), for the customer's secure link. */
   publicUrl: string;
   now?: Date;
+  /** The widget site the customer chats from, kept on the chat (its CORS applies to the chat's routes). */
+  siteKey?: string | undefined;
+}
+
+/** The live side of a `live` ticket, opened in the escalation's transaction. */
+export interface LiveChatOpening {
+  id: string;
+  /** Resume token (stored hashed by the chat module): the customer's key to the chat. */
+  token: string;
+}
+export type LiveChatOpener = (
+  tx: DbOrTx,
+  ticket: { ticketId: string; locale: string; siteKey?: string | undefined },
+) => Promise<LiveChatOpening>;
+
+let liveChatOpener: LiveChatOpener | undefined;
+/**
+ * The chat module registers how a live ticket becomes a queued chat (it owns the chat tables), so that
+ * every `live` escalation — API, bot, flow, widget — opens a real chat through this one path.
+ */
+export function registerLiveChatOpener(opener: LiveChatOpener) {
+  liveChatOpener = opener;
 }
 
 export interface EscalationResult {
@@ -36,6 +58,8 @@ export interface EscalationResult {
   /** Secure link for the customer to follow the ticket and reply (the token is stored hashed). */
   customerUrl: string;
   estimatedResponseMinutes: number;
+  /** For `live`: the chat now waiting in the agents' queue (absent when it fell back to a form). */
+  chat?: LiveChatOpening;
 }
 
 // No 0/O/1/I: references are read aloud on the phone.
@@ -116,6 +140,7 @@ export async function escalate(
   const now = opts.now ?? new Date();
   const settings = await readEscalationSettings(db);
   const channel = await effectiveChannel(db, settings, request.channel, now);
+  if (channel === 'live' && !liveChatOpener) throw new Error('No live chat opener registered.');
   const handoff =
     request.channel === 'live'
       ? transition(initialHandoff(), { type: 'request_human', agentsOnline: channel === 'live' })
@@ -162,6 +187,10 @@ export async function escalate(
     }
     const token = await issueCustomerToken(tx, ticket.id);
     const link = customerLink(opts.publicUrl, token);
+    const chat =
+      channel === 'live'
+        ? await liveChatOpener!(tx, { ticketId: ticket.id, locale: ticket.locale, siteKey: opts.siteKey })
+        : undefined;
     await enqueue(tx, {
       topic: 'ticket.escalated',
       ticketId: ticket.id,
@@ -198,6 +227,7 @@ export async function escalate(
       handoff: { phase: handoff.state.phase, ...(handoff.notice ? { notice: handoff.notice } : {}) },
       customerUrl: link,
       estimatedResponseMinutes: settings.responseMinutes[channel],
+      ...(chat ? { chat } : {}),
     };
   });
 }
