@@ -12,13 +12,13 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
   ({ app, base, browser, close } = await startBrowserHarness());
-  // Open every day 08:00–20:00 in Paris: callback slots exist whatever the hour.
+  // Open around the clock: the callback choice shows whatever the hour the test runs at.
   await writeEscalationSettings(app.db, {
     ...DEFAULT_ESCALATION_SETTINGS,
     businessHours: {
       timezone: 'Europe/Paris',
       week: Object.fromEntries(
-        ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['08:00', '20:00']]]),
+        ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
       ),
     },
   });

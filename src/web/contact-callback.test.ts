@@ -17,7 +17,7 @@ beforeAll(async () => {
       businessHours: {
         timezone: 'Europe/Paris',
         week: Object.fromEntries(
-          ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['08:00', '20:00']]]),
+          ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
         ),
       },
     },
@@ -87,5 +87,22 @@ describe('callback from the contact page', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Réponse estimée');
+  });
+});
+
+describe('outside business hours', () => {
+  it('offers no callback, only the e-mail request', async () => {
+    const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/escalation/settings',
+      headers: admin.headers,
+      payload: { ...DEFAULT_ESCALATION_SETTINGS, businessHours: { timezone: 'Europe/Paris', week: {} } },
+    });
+    expect(put.statusCode).toBe(200);
+    const page = await t.app.inject({ method: 'GET', url: '/fr/contact' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('Être rappelé');
+    expect(page.body).toContain('Envoyer ma demande');
   });
 });

@@ -438,11 +438,14 @@ interface CallbackValues {
 }
 
 type Offer = Awaited<ReturnType<typeof escalationOffer>>;
+// Offered only within business hours (like live chat), with slots that also lie within them.
 const callbackOffered = (offer: Offer) =>
-  offer.callbackSlots.length > 0 && offer.channels.some((c) => c.channel === 'callback' && c.available);
+  offer.open &&
+  offer.callbackSlots.length > 0 &&
+  offer.channels.some((c) => c.channel === 'callback' && c.available);
 
 /**
- * "Call me back" next to the e-mail answer, only while slots exist inside business hours. Works without
+ * "Call me back" next to the e-mail answer, during business hours only. Works without
  * JavaScript: the radio chooses, the phone and slot fields are read only for a callback.
  */
 function callbackChoice(t: Copy, offer: Offer, v: FormValues, errors: Record<string, string>) {

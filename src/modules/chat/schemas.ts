@@ -107,7 +107,10 @@ export const TranscriptBody = z.strictObject({
 });
 export const Availability = z.object({
   available: z.boolean().describe('An agent is online within business hours: a live chat can start.'),
-  callback: z.boolean(),
+  callback: z.boolean().describe('A callback can be requested now (within business hours).'),
+  callbackSlots: z
+    .array(z.object({ start: z.string(), label: z.string() }))
+    .describe('Next 30-minute slots in business hours, labelled in the locale: send `start` as `slot`.'),
   form: z.boolean(),
   estimatedWaitSeconds: z.number().nullable(),
 });

@@ -11,7 +11,7 @@ beforeAll(async () => {
   t = await createTestApp({}, { outboxWorker: false });
   agent = await buildStaff(t.app, 'agent');
   const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
-  // Open every day from 08:00 to 20:00 in Paris: slots exist whatever the hour the test runs at.
+  // Open around the clock: slots exist whatever the hour the test runs at.
   const put = await t.app.inject({
     method: 'PUT',
     url: '/api/v1/escalation/settings',
@@ -21,7 +21,7 @@ beforeAll(async () => {
       businessHours: {
         timezone: 'Europe/Paris',
         week: Object.fromEntries(
-          ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['08:00', '20:00']]]),
+          ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
         ),
       },
     },
