@@ -635,6 +635,16 @@ const fr = {
   'chats.notice.timeout':
     'Personne n’a pris la discussion à temps : le client s’est vu proposer le formulaire ou un rappel.',
   'chats.notice.waiting': 'Le client attend un conseiller.',
+  // the company's assistant (branding)
+  'branding.assistant': 'L’assistant de l’entreprise',
+  'branding.assistantName': 'Nom de l’assistant ({language})',
+  'branding.assistantNameHint': 'Vide\u00a0: le nom du centre d’aide.',
+  'branding.avatar': 'Avatar de l’assistant',
+  'branding.avatarHint':
+    'URL https://, chemin commençant par /, ou une image envoyée ci-dessous (64 Ko au plus).',
+  'branding.avatarFile': 'Envoyer une image',
+  'branding.avatarUploaded': '(image envoyée)',
+  'branding.assistantPreview': 'Bonjour, je suis {name}.',
   // callback requests: the inbox's callback queue
   'inbox.queue.callbacks': 'Rappels',
   'callbacks.title': 'Rappels à passer',
@@ -1291,6 +1301,16 @@ const en: Record<MessageKey, string> = {
   'chats.notice.ended': 'Chat ended.',
   'chats.notice.timeout': 'Nobody took the chat in time: the customer was offered the form or a callback.',
   'chats.notice.waiting': 'The customer is waiting for an agent.',
+  // the company's assistant (branding)
+  'branding.assistant': 'The company’s assistant',
+  'branding.assistantName': 'Assistant name ({language})',
+  'branding.assistantNameHint': 'Empty: the help centre’s name.',
+  'branding.avatar': 'Assistant avatar',
+  'branding.avatarHint':
+    'An https:// URL, a path starting with /, or an image uploaded below (64 KB at most).',
+  'branding.avatarFile': 'Upload an image',
+  'branding.avatarUploaded': '(uploaded image)',
+  'branding.assistantPreview': 'Hello, I am {name}.',
   // callback requests: the inbox's callback queue
   'inbox.queue.callbacks': 'Callbacks',
   'callbacks.title': 'Callbacks to make',

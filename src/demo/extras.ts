@@ -6,6 +6,9 @@ export const DEMO_BRANDING = {
   primaryColor: '#5b21b6',
   accentColor: '#0f766e',
   logoUrl: '/assets/nuvia-logo.svg',
+  // the company's assistant: its name per locale and its avatar (widget header, bot messages)
+  assistantNames: { fr: 'Nova, l’assistante Nuvia', en: 'Nova, Nuvia’s assistant' },
+  assistantAvatar: '/assets/nuvia-logo.svg',
 };
 
 interface Localized {

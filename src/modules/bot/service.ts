@@ -15,7 +15,7 @@ import { journeyIdOf } from '../journey/service.ts';
 import type { SearchSource } from '../search/plugin.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { findAnswers } from '../search/service.ts';
-import { getBranding } from '../settings/service.ts';
+import { assistantOf } from '../settings/service.ts';
 import {
   type BotReply,
   type Decision,
@@ -93,13 +93,16 @@ export function customerAttributes(segments: string[]): Record<string, string> {
 }
 
 /**
- * The assistant speaks for the company: unless an admin named it, it takes the branding's name
- * (the help centre's), never the vendor's.
+ * The assistant speaks for the company: its name comes from the branding (per locale), else the bot's
+ * settings, else the help centre's name — never the vendor's.
  */
 async function voiceOf(db: DbOrTx, locale: string): Promise<Voice> {
   const settings = await readBotSettings(db);
+  // The branding's assistant name for this locale first, then a name set in the bot's settings.
+  const assistant = await assistantOf(db, locale);
   const botName =
-    settings.botName === DEFAULT_BOT_SETTINGS.botName ? (await getBranding(db)).name : settings.botName;
+    assistant.name ??
+    (settings.botName === DEFAULT_BOT_SETTINGS.botName ? assistant.brandName : settings.botName);
   return { locale: botLocale(locale), tone: settings.tone, botName };
 }
 
