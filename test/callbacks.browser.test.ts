@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ESCALATION_SETTINGS, writeEscalationSettings } from '../src/modules/escalation/settings.ts';
+import { type EscalationSettings, writeEscalationSettings } from '../src/modules/escalation/settings.ts';
 import { expectAccessible, newPage, signInToConsole, startBrowserHarness } from './browser.ts';
+import { openAllWeek } from './chat-helpers.ts';
 import { buildStaff } from './helpers.ts';
 
 let app: FastifyInstance;
@@ -13,15 +14,7 @@ let close: () => Promise<void>;
 beforeAll(async () => {
   ({ app, base, browser, close } = await startBrowserHarness());
   // Open around the clock: the callback choice shows whatever the hour the test runs at.
-  await writeEscalationSettings(app.db, {
-    ...DEFAULT_ESCALATION_SETTINGS,
-    businessHours: {
-      timezone: 'Europe/Paris',
-      week: Object.fromEntries(
-        ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
-      ),
-    },
-  });
+  await writeEscalationSettings(app.db, openAllWeek() as EscalationSettings);
 }, 180_000);
 afterAll(async () => close?.());
 

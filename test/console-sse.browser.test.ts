@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeEscalationSettings } from '../src/modules/escalation/settings.ts';
+import { type EscalationSettings, writeEscalationSettings } from '../src/modules/escalation/settings.ts';
 import { newPage, signInToConsole, startBrowserHarness } from './browser.ts';
 import { openAllWeek } from './chat-helpers.ts';
 import { ADMIN, buildStaff, signIn } from './helpers.ts';
@@ -43,7 +43,7 @@ function startSocketBlockingProxy(target: string) {
 
 beforeAll(async () => {
   ({ app, base, browser, close } = await startBrowserHarness());
-  await writeEscalationSettings(app.db, openAllWeek() as Parameters<typeof writeEscalationSettings>[1]);
+  await writeEscalationSettings(app.db, openAllWeek() as EscalationSettings);
   const admin = await signIn(app, ADMIN.email, ADMIN.password);
   const site = await app.inject({
     method: 'POST',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAllWeek } from '../../../test/chat-helpers.ts';
 import { buildEscalation } from '../../../test/escalation-builders.ts';
 import { ADMIN, buildStaff, createTestApp, signIn, type TestApp } from '../../../test/helpers.ts';
 import { auditLog, events } from '../../db/schema.ts';
@@ -16,15 +17,7 @@ beforeAll(async () => {
     method: 'PUT',
     url: '/api/v1/escalation/settings',
     headers: admin.headers,
-    payload: {
-      ...DEFAULT_ESCALATION_SETTINGS,
-      businessHours: {
-        timezone: 'Europe/Paris',
-        week: Object.fromEntries(
-          ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
-        ),
-      },
-    },
+    payload: openAllWeek(),
   });
   expect(put.statusCode).toBe(200);
 });
