@@ -1,6 +1,6 @@
 /**
  * Callback requests: the slots a customer may choose (inside business hours, in the company's time
- * zone), phone numbers normalised to E.164 and masked wherever they could reach a log, and the agents'
+ * zone), phone numbers normalised to E.164 (kept in the ticket only; logs redact `*.phone`), and the agents'
  * callback queue (due slots first) with its outcomes.
  */
 import type { Db, DbOrTx } from '../../db/client.ts';
@@ -91,13 +91,6 @@ export function normalizePhone(raw: string): string | undefined {
   const international = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
   const e164 = /^0[1-9]\d{8}$/.test(international) ? `+33${international.slice(1)}` : international;
   return /^\+[1-9]\d{6,14}$/.test(e164) ? e164 : undefined;
-}
-
-/** `+33••••••578`: enough for an agent to recognise a number in a log line, not to dial it. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 6) return '••••';
-  return `+${digits.slice(0, 2)}${'•'.repeat(digits.length - 5)}${digits.slice(-3)}`;
 }
 
 export interface CallbackQueueItem {
