@@ -426,6 +426,17 @@ describe('a live escalation from the API or the bot opens a real chat', () => {
       url: `/api/v1/widget/chats/${chat.id}?site=shop`,
       headers: { 'x-chat-token': chat.token, origin: SHOP },
     });
+  const escalateLive = () =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/escalations',
+      payload: {
+        channel: 'live',
+        subject: 'Facture en double',
+        description: 'J’ai été prélevé deux fois ce mois-ci.',
+        context: { locale: 'fr', source: 'api', customer: { email: 'camille@example.com' } },
+      },
+    });
   const acceptAndEnd = async (id: string) => {
     const accept = await t.app.inject({
       method: 'POST',
@@ -437,16 +448,7 @@ describe('a live escalation from the API or the bot opens a real chat', () => {
   };
 
   it('POST /api/v1/escalations with `live` queues a chat an agent accepts', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/escalations',
-      payload: {
-        channel: 'live',
-        subject: 'Facture en double',
-        description: 'J’ai été prélevé deux fois ce mois-ci.',
-        context: { locale: 'fr', source: 'api', customer: { email: 'camille@example.com' } },
-      },
-    });
+    const res = await escalateLive();
     expect(res.statusCode, res.body).toBe(201);
     const created = res.json();
     expect(created).toMatchObject({ channel: 'live', handoff: { phase: 'waiting_for_agent' } });
@@ -499,16 +501,7 @@ describe('a live escalation from the API or the bot opens a real chat', () => {
     await presence(agent, false);
     await presence(agent2, false);
     try {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/escalations',
-        payload: {
-          channel: 'live',
-          subject: 'Facture en double',
-          description: 'J’ai été prélevé deux fois ce mois-ci.',
-          context: { locale: 'fr', source: 'api', customer: { email: 'camille@example.com' } },
-        },
-      });
+      const res = await escalateLive();
       expect(res.json()).toMatchObject({
         channel: 'form',
         handoff: { phase: 'ticket', notice: 'handoff.no_agent_ticket_created' },
