@@ -133,4 +133,53 @@ describe('live chat: a customer in the widget, an agent in the console', () => {
     await a.context.close();
     await c.context.close();
   }, 120_000);
+
+  it('nobody accepts: the customer asks for a callback on a slot, the text kept; it joins the callback queue', async () => {
+    const agent = await buildStaff(t.app, 'agent');
+    const a = await newPage(browser);
+    await signInToConsole(a.page, relais, agent.email, 'a long enough password');
+    await a.page.goto(`${relais}/admin/chats`);
+    await a.page.getByRole('heading', { level: 1, name: 'Live chats' }).waitFor();
+    const quick = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/escalation/settings',
+      headers: admin.headers,
+      payload: openAllWeek(2),
+    });
+    expect(quick.statusCode).toBe(200);
+    try {
+      const c = await newPage(browser, { locale: 'fr-FR' });
+      await c.page.goto(host!.url);
+      await c.page.getByRole('button', { name: "Besoin d'aide ?" }).click();
+      const dialog = c.page.getByRole('dialog', { name: 'Aide' });
+      await dialog.getByRole('button', { name: 'Discuter avec un conseiller' }).first().click();
+      await dialog.getByLabel('Votre message').fill('Personne pour ma facture en double ?');
+      await dialog.getByLabel('Votre message').press('Enter');
+      // The delay passes: the form or a callback, with what was typed already in the request.
+      await dialog.getByLabel('Téléphone').waitFor({ timeout: 30_000 });
+      expect(await dialog.getByLabel('Votre demande').inputValue()).toBe(
+        'Personne pour ma facture en double ?',
+      );
+      await dialog.getByLabel('Téléphone').fill('06 12 34 56 78');
+      const slots = await dialog.getByLabel('Créneau de rappel').locator('option').allTextContents();
+      expect(slots.length).toBeGreaterThan(1);
+      await dialog.getByLabel('Créneau de rappel').selectOption({ label: slots[1]! });
+      await dialog.getByRole('button', { name: 'Être rappelé' }).click();
+      await dialog.getByText(/Demande envoyée/).waitFor();
+
+      await a.page.goto(`${relais}/admin/inbox?queue=callbacks`);
+      const table = a.page.getByRole('table', { name: 'Callbacks to make' });
+      await table.getByRole('link', { name: '+33612345678' }).waitFor();
+      expect(await table.textContent()).toContain('Personne pour ma facture en double ?');
+      await a.context.close();
+      await c.context.close();
+    } finally {
+      await t.app.inject({
+        method: 'PUT',
+        url: '/api/v1/escalation/settings',
+        headers: admin.headers,
+        payload: openAllWeek(),
+      });
+    }
+  }, 120_000);
 });

@@ -149,7 +149,10 @@ describe('the widget journey reaches the advisor, across a reload', () => {
     await page.keyboard.press('Enter');
     const link = dialog.getByRole('log').locator('a').first();
     await link.waitFor();
-    expect(await dialog.getByRole('log').textContent()).toContain(`je suis ${branding.name}`);
+    // The company's assistant, by its French name from the branding.
+    const assistant = branding.assistantNames.fr ?? branding.name;
+    expect(await dialog.getByRole('log').textContent()).toContain(`je suis ${assistant}`);
+    await dialog.getByText(assistant, { exact: true }).waitFor();
     const href = await link.getAttribute('href');
     expect(href?.startsWith(`${relais}/fr/articles/`), href ?? '').toBe(true);
     const [article] = await Promise.all([context.waitForEvent('page'), link.click()]);

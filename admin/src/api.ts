@@ -274,6 +274,9 @@ export interface Branding {
   primaryColor: string;
   accentColor: string;
   logoUrl: string | null;
+  /** The company's assistant: its name per locale and its avatar. */
+  assistantNames: Record<string, string>;
+  assistantAvatar: string | null;
 }
 
 export interface FlowSummary {

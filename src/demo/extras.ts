@@ -6,6 +6,10 @@ export const DEMO_BRANDING = {
   primaryColor: '#5b21b6',
   accentColor: '#0f766e',
   logoUrl: '/assets/nuvia-logo.svg',
+  // the company's assistant: its name per locale (widget header, bot greeting); no avatar in the demo,
+  // so host pages whose CSP allows no image from Relais (img-src) show nothing blocked
+  assistantNames: { fr: 'Nova, l’assistante Nuvia', en: 'Nova, Nuvia’s assistant' },
+  assistantAvatar: null,
 };
 
 interface Localized {

@@ -22,6 +22,35 @@ import { escapeHtml } from './html.ts';
  * without JavaScript; as-you-type suggestions are a progressive enhancement) and the customer's
  * secure ticket page (`/tickets/view?token=…`). The help centre (kb) may wrap them in its layout.
  */
+// Callback requests' copy (see the callback section at the end of this file).
+const CALLBACK_COPY = {
+  fr: {
+    how: 'Comment souhaitez-vous être recontacté\u00a0?',
+    byEmail: 'Par e-mail',
+    byPhone: 'Être rappelé par téléphone',
+    phone: 'Numéro à rappeler',
+    slot: 'Créneau de rappel',
+    slotHint: (tz: string) =>
+      `Heure de ${tz === 'Europe/Paris' ? 'Paris' : tz}, pendant nos horaires d’ouverture.`,
+    callbackSent: (slot: string) => `Un conseiller vous rappelle ${slot}.`,
+    callbackAsap: 'Un conseiller vous rappelle au plus tôt pendant nos horaires d’ouverture.',
+    badPhone: 'Saisissez un numéro de téléphone, par exemple 06\u00a012\u00a034\u00a056\u00a078.',
+    badSlot: 'Ce créneau n’est plus disponible\u00a0: choisissez-en un autre.',
+  },
+  en: {
+    how: 'How would you like us to get back to you?',
+    byEmail: 'By e-mail',
+    byPhone: 'Call me back',
+    phone: 'Number to call',
+    slot: 'Callback time',
+    slotHint: (tz: string) => `${tz === 'Europe/Paris' ? 'Paris' : tz} time, during our opening hours.`,
+    callbackSent: (slot: string) => `An advisor will call you back ${slot}.`,
+    callbackAsap: 'An advisor will call you back as soon as possible during our opening hours.',
+    badPhone: 'Enter a phone number, e.g. +33 6 12 34 56 78.',
+    badSlot: 'This time slot is no longer available: choose another one.',
+  },
+};
+
 const T = {
   fr: {
     title: 'Contacter un conseiller',
@@ -54,6 +83,7 @@ const T = {
       closed: 'Fermée',
     },
     notFound: 'Ce lien n’est pas valide.',
+    ...CALLBACK_COPY.fr,
   },
   en: {
     title: 'Contact an advisor',
@@ -86,6 +116,7 @@ const T = {
       closed: 'Closed',
     },
     notFound: 'This link is not valid.',
+    ...CALLBACK_COPY.en,
   },
 };
 type Copy = (typeof T)['fr'];
@@ -103,7 +134,7 @@ function page(reply: FastifyReply, lang: string, title: string, body: string, sc
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title><style nonce="${nonce}">body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
 label{display:block;margin-top:1rem;font-weight:600}input,select,textarea{width:100%;font:inherit;padding:.5rem;border:1px solid #555;border-radius:4px}
-textarea{min-height:8rem}button{margin-top:1rem;font:inherit;padding:.6rem 1.2rem;background:#0b57d0;color:#fff;border:0;border-radius:4px}
+textarea{min-height:8rem}fieldset{border:1px solid #ccc;margin-top:1rem}.choice{font-weight:400}.choice input{width:auto;margin-right:.5rem}button{margin-top:1rem;font:inherit;padding:.6rem 1.2rem;background:#0b57d0;color:#fff;border:0;border-radius:4px}
 .error{color:#b00020}[aria-invalid=true]{border-color:#b00020}.msg{border-left:4px solid #999;padding:.5rem 1rem;margin:1rem 0}.msg.agent{border-color:#0b57d0}.msg.system{border-color:#ccc;color:#555}
 </style></head><body><main>${body}</main>${script ? `<script nonce="${nonce}">${script}</script>` : ''}</body></html>`;
 }
@@ -115,7 +146,7 @@ function field(name: string, label: string, control: string, error: string | und
   }`;
 }
 
-interface FormValues {
+interface FormValues extends CallbackValues {
   /** Status page: the incident already shown for this request; the next submission creates the ticket. */
   incidentSeen?: string;
   reason?: string;
@@ -165,6 +196,7 @@ ${field('description', t.description, `<textarea id="{id}" name="description" ma
 <section id="suggestions" aria-live="polite" hidden><p>${t.suggestions}</p><ul></ul></section>
 ${field('email', t.email, `<input id="{id}" name="email" type="email" autocomplete="email" value="${val(v.email)}" required {aria}>`, errors['context.customer.email'])}
 ${field('name', t.name, `<input id="{id}" name="name" autocomplete="name" value="${val(v.name)}" {aria}>`, errors['context.customer.name'])}
+${callbackChoice(t, offer, v, errors)}
 <input type="hidden" name="pageUrl" value="${val(v.pageUrl)}"><input type="hidden" name="context" value="${val(v.context)}">
 <button type="submit">${t.send}</button></form>`;
 }
@@ -194,6 +226,7 @@ function parseForm(body: unknown): FormValues {
     pageUrl: one('pageUrl'),
     context: one('context'),
     incidentSeen: one('incidentSeen')?.slice(0, 36),
+    ...parseCallback(one),
   };
 }
 
@@ -262,7 +295,7 @@ export default async function contactPages(app: FastifyInstance) {
       const journeyId = requestJourneyId(req);
       delete handed.journeyId;
       const request = {
-        channel: 'form',
+        ...callbackPart(v),
         subject: v.subject ?? '',
         description: v.description ?? '',
         ...(v.reason ? { reason: v.reason } : {}),
@@ -308,9 +341,17 @@ export default async function contactPages(app: FastifyInstance) {
           );
         }
       }
-      const result = await escalate(app.db, parsed.data as EscalationRequest, {
-        publicUrl: app.config.publicUrl,
-      });
+      const result = await escalateOrFieldError(app, parsed.data as EscalationRequest);
+      if ('errors' in result) {
+        reply.status(400);
+        return page(
+          reply,
+          locale,
+          T[locale].title,
+          await contactForm(app, locale, v, result.errors),
+          SUGGEST_SCRIPT(locale),
+        );
+      }
       const t = T[locale];
       const link = new URL(result.customerUrl);
       const local = `${link.pathname}${link.search}`;
@@ -318,7 +359,7 @@ export default async function contactPages(app: FastifyInstance) {
         reply,
         locale,
         t.sent,
-        `<h1>${t.sent}</h1><p>${t.reference} : <strong id="reference">${result.reference}</strong></p><p>${t.eta(result.estimatedResponseMinutes)}</p>
+        `<h1>${t.sent}</h1><p>${t.reference} : <strong id="reference">${result.reference}</strong></p><p>${result.channel === 'callback' ? callbackConfirmation(t, v, await escalationOffer(app.db, locale)) : t.eta(result.estimatedResponseMinutes)}</p>
 <p><a id="follow" href="${escapeHtml(local)}">${t.follow}</a></p><p>${t.keep}</p>`,
       );
     },
@@ -437,4 +478,76 @@ function fieldErrors(error: ZodError, t: Copy): Record<string, string> {
           : issue.message;
   }
   return out;
+}
+
+// ── callback requests on the contact page ──────────────────────────────────────────────────────────
+
+interface CallbackValues {
+  channel?: 'form' | 'callback';
+  phone?: string;
+  slot?: string;
+}
+
+type Offer = Awaited<ReturnType<typeof escalationOffer>>;
+// Offered only within business hours (like live chat), with slots that also lie within them.
+const callbackOffered = (offer: Offer) =>
+  offer.open &&
+  offer.callbackSlots.length > 0 &&
+  offer.channels.some((c) => c.channel === 'callback' && c.available);
+
+/**
+ * "Call me back" next to the e-mail answer, during business hours only. Works without
+ * JavaScript: the radio chooses, the phone and slot fields are read only for a callback.
+ */
+function callbackChoice(t: Copy, offer: Offer, v: FormValues, errors: Record<string, string>) {
+  if (!callbackOffered(offer)) return '';
+  const phone = v.channel === 'callback';
+  const slots = offer.callbackSlots
+    .map(
+      (s) =>
+        `<option value="${s.start}"${s.start === v.slot ? ' selected' : ''}>${escapeHtml(s.label)}</option>`,
+    )
+    .join('');
+  const radio = (value: string, label: string, checked: boolean) =>
+    `<label class="choice"><input type="radio" name="channel" value="${value}"${checked ? ' checked' : ''}> ${label}</label>`;
+  return `<fieldset id="callback"><legend>${t.how}</legend>${radio('form', t.byEmail, !phone)}${radio('callback', t.byPhone, phone)}
+${field('phone', t.phone, `<input id="{id}" name="phone" type="tel" autocomplete="tel" value="${escapeHtml(v.phone ?? '')}" {aria}>`, errors['callback.phone'] ? t.badPhone : undefined)}
+${field('slot', t.slot, `<select id="{id}" name="slot" aria-describedby="slot-hint" {aria}>${slots}</select><p id="slot-hint">${escapeHtml(t.slotHint(offer.businessHours.timezone))}</p>`, errors['callback.slot'])}
+</fieldset>`;
+}
+
+function parseCallback(one: (k: string) => string | undefined): CallbackValues {
+  return {
+    ...(one('channel') === 'callback' ? { channel: 'callback' as const } : {}),
+    ...(one('phone')?.trim() ? { phone: one('phone')!.trim() } : {}),
+    ...(one('slot') ? { slot: one('slot')! } : {}),
+  };
+}
+
+/** The request's channel and callback part: a callback carries the number and the chosen slot. */
+function callbackPart(v: FormValues) {
+  if (v.channel !== 'callback') return { channel: 'form' };
+  return {
+    channel: 'callback',
+    callback: { phone: v.phone ?? '', ...(v.slot ? { slot: v.slot } : {}) },
+  };
+}
+
+function callbackConfirmation(t: Copy, v: FormValues, offer: Offer) {
+  const slot = offer.callbackSlots.find((s) => s.start === v.slot);
+  return escapeHtml(slot ? t.callbackSent(slot.label) : t.callbackAsap);
+}
+
+/** A callback's number or slot refused by the escalation service comes back as the field's error. */
+async function escalateOrFieldError(
+  app: FastifyInstance,
+  request: EscalationRequest,
+): Promise<Awaited<ReturnType<typeof escalate>> | { errors: Record<string, string> }> {
+  try {
+    return await escalate(app.db, request, { publicUrl: app.config.publicUrl });
+  } catch (err) {
+    if (!(err instanceof AppError) || !err.field?.startsWith('callback.')) throw err;
+    const t = T[request.context.locale === 'en' ? 'en' : 'fr'];
+    return { errors: { [err.field]: err.field === 'callback.slot' ? t.badSlot : t.badPhone } };
+  }
 }

@@ -25,7 +25,7 @@ export function mount(ctx: AppContext): WidgetApp {
   const panel = el(
     'div',
     { class: 'p', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'rl-title', lang, hidden: '' },
-    el('div', { class: 'h' }, title, closeBtn),
+    el('div', { class: 'h' }, assistantHeader(config.brand, title), closeBtn),
     ...(config.statusBanner ? [el('p', { class: 'sb', role: 'note', text: config.statusBanner })] : []),
     ...(config.incident ? [incidentBanner(config.incident, t)] : []),
     body,
@@ -344,4 +344,12 @@ function incidentBanner(incident: NonNullable<AppContext['config']['incident']>,
     `${incident.title} (${incident.status}) `,
     el('a', { href: incident.url, target: '_blank', rel: 'noopener', text: t('incidentFollow') }),
   );
+}
+
+/** The company's assistant in the panel header: its avatar and its name (branding, per locale). */
+function assistantHeader(brand: AppContext['config']['brand'], title: HTMLElement) {
+  const who = el('div', { class: 'who' });
+  if (brand.avatarUrl) who.append(el('img', { class: 'av', src: brand.avatarUrl, alt: '' }));
+  who.append(el('div', {}, title, el('span', { class: 'an', text: brand.assistantName })));
+  return who;
 }

@@ -91,7 +91,12 @@ export function chat({ ctx, t, swap, home, searches, articles }: ChatDeps) {
   function show(msgs: Msg[]) {
     for (const m of msgs) {
       if (!m.text) continue;
-      const p = el('p', { class: `m ${m.from === 'customer' ? 'me' : 'bot'}` }, m.text);
+      const p = el('p', { class: `m ${m.from === 'customer' ? 'me' : 'bot'}` });
+      // The bot's messages carry the company's assistant: its avatar, named for screen readers.
+      const { avatarUrl, assistantName } = ctx.config.brand;
+      if (m.from === 'bot' && avatarUrl)
+        p.append(el('img', { class: 'av', src: avatarUrl, alt: assistantName }));
+      p.append(m.text);
       if (m.answer) {
         p.append(
           ' ',

@@ -278,6 +278,12 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
     if (r?.ok) apply((await r.json()) as View);
   };
 
+  interface Availability {
+    available: boolean;
+    callback: boolean;
+    callbackSlots: Array<{ start: string; label: string }>;
+  }
+
   /** Ended: offer the transcript by e-mail. Timed out: the form or a callback, with the text kept. */
   function finished(v: View) {
     form.hidden = true;
@@ -322,7 +328,8 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
     text.value = description;
     const email = field('rl-fe', t('fieldEmail'), 'email');
     const phone = field('rl-fp', t('fieldPhone'), 'tel');
-    const when = field('rl-fw', t('fieldTime'));
+    // The next callback slots in business hours, chosen from a list (filled once the offer is known).
+    const when = slotField();
     const note = el('p', { class: 'lv', role: 'status' });
     const sendAs = (channel: 'form' | 'callback') => async () => {
       const added = text.value.trim() !== description.trim() ? text.value.trim() : undefined;
@@ -330,7 +337,7 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
         channel,
         ...(email.input.value ? { email: email.input.value } : {}),
         ...(channel === 'callback' && phone.input.value ? { phone: phone.input.value } : {}),
-        ...(channel === 'callback' && when.input.value ? { preferredTime: when.input.value } : {}),
+        ...(channel === 'callback' && when.input.value ? { slot: when.input.value } : {}),
         ...(added ? { note: added } : {}),
       }).catch(() => undefined);
       const body = (await r?.json().catch(() => ({}))) as { reference?: string; detail?: string };
@@ -343,6 +350,15 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
     formBtn.onclick = sendAs('form');
     const callBtn = el('button', { type: 'button', class: 'btn', text: t('callbackOpen') });
     callBtn.onclick = sendAs('callback');
+    // Callbacks only while they are offered (business hours): otherwise the form alone.
+    for (const node of [phone.row, when.row, callBtn]) node.hidden = true;
+    void offer().then((o) => {
+      if (!o?.callback) return;
+      when.input.replaceChildren(
+        ...o.callbackSlots.map((s) => el('option', { value: s.start, text: s.label })),
+      );
+      for (const node of [phone.row, when.row, callBtn]) node.hidden = false;
+    });
     return el(
       'div',
       { class: 'f' },
@@ -420,10 +436,18 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
     return true;
   }
 
-  const available = async () => {
+  const offer = async () => {
     const r = await ctx.api('chats/availability', {}, { locale: ctx.config.locale }).catch(() => undefined);
-    return r?.ok ? ((await r.json()) as { available: boolean }).available : false;
+    return r?.ok ? ((await r.json()) as Availability) : undefined;
   };
+  const available = async () => Boolean((await offer())?.available);
+  function slotField() {
+    const input = el('select', { id: 'rl-fw' });
+    return {
+      input,
+      row: el('div', { class: 'fd' }, el('label', { for: 'rl-fw', text: t('fieldTime') }), input),
+    };
+  }
 
   return {
     open: (text?: string) => (text ? start(text) : compose()),

@@ -2,6 +2,7 @@
 export const PANEL_CSS = `.p{position:fixed;right:20px;bottom:20px;width:min(380px,calc(100vw - 24px));max-height:min(620px,calc(100vh - 40px));display:flex;flex-direction:column;box-sizing:border-box;background:#fff;color:#1d1d1f;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.3);font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;text-align:left;overflow:hidden}
 .p[hidden]{display:none}
 .p *{box-sizing:border-box}
+.who{display:flex;align-items:center;gap:10px}.who h2{margin:0}.av{width:32px;height:32px;border-radius:50%;background:#fff;object-fit:cover;flex:none}.an{display:block;font-size:13px;opacity:.95}.m .av{width:20px;height:20px;vertical-align:middle;margin-right:6px}
 .h{display:flex;align-items:center;justify-content:space-between;padding:12px 14px 12px 18px;background:var(--rl-brand,#0b3d91);color:#fff}
 .h h2{margin:0;font-size:17px;font-weight:700}
 .ic{width:36px;height:36px;border:0;border-radius:8px;background:transparent;color:#fff;font:24px/1 system-ui;cursor:pointer}

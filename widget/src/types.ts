@@ -41,7 +41,14 @@ export interface WidgetConfig {
   helpCentreUrl: string;
   contactUrl: string;
   /** The company's assistant: name, colour and avatar from the help centre's branding. */
-  brand: { name: string; color: string; logoUrl: string | null };
+  brand: {
+    name: string;
+    color: string;
+    logoUrl: string | null;
+    /** The assistant's name in this locale and its avatar (absolute or data: URL). */
+    assistantName: string;
+    avatarUrl: string | null;
+  };
   rules: ClientRule[];
 }
 

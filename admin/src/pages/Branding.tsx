@@ -34,6 +34,7 @@ function BrandingForm({ initial }: { initial: BrandingShape }) {
   const [primaryColor, setPrimary] = useState(initial.primaryColor);
   const [accentColor, setAccent] = useState(initial.accentColor);
   const [logoUrl, setLogoUrl] = useState(initial.logoUrl ?? '');
+  const assistant = useAssistantFields(initial);
   const errors = useFormErrors();
   const preview = useRef<HTMLDivElement>(null);
 
@@ -52,12 +53,21 @@ function BrandingForm({ initial }: { initial: BrandingShape }) {
         primaryColor,
         accentColor,
         logoUrl: logoUrl.trim() ? logoUrl.trim() : null,
+        ...assistant.body(),
       }),
     onSuccess: (saved) => {
       qc.setQueryData(BRANDING, saved);
       notify.success(t('branding.saved'));
     },
-    onError: (err) => errors.take(err, ['name', 'primaryColor', 'accentColor', 'logoUrl']),
+    onError: (err) =>
+      errors.take(err, [
+        'name',
+        'primaryColor',
+        'accentColor',
+        'logoUrl',
+        'assistantAvatar',
+        ...assistant.fields,
+      ]),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -107,6 +117,7 @@ function BrandingForm({ initial }: { initial: BrandingShape }) {
             hint={t('branding.logoHint')}
             error={errors.fields.logoUrl}
           />
+          <AssistantFields state={assistant} errors={errors.fields} />
           <Button type="submit" disabled={save.isPending}>
             {t('common.save')}
           </Button>
@@ -118,6 +129,7 @@ function BrandingForm({ initial }: { initial: BrandingShape }) {
               {showLogo && <img src={logoUrl.trim()} alt="" />}
               <span>{name}</span>
             </div>
+            <AssistantPreview state={assistant} fallback={name} />
             <div className="brand-preview-body">
               <span className="brand-preview-button">{t('branding.previewButton')}</span>
               <span className="brand-preview-link">{t('branding.previewLink')}</span>
@@ -177,5 +189,98 @@ function LocalesForm({ initial }: { initial: string[] }) {
       </form>
       {errors.general && <Alert>{errors.general}</Alert>}
     </section>
+  );
+}
+
+// ── the company's assistant: name per locale and avatar ──────────────────────────────────────────
+
+const AVATAR = /^(https:\/\/|\/|data:image\/(png|jpeg|gif|webp);base64,)/;
+
+function useAssistantFields(initial: BrandingShape) {
+  const locales = useQuery({ queryKey: LOCALES, queryFn: () => get<{ items: string[] }>('/locales') });
+  const [names, setNames] = useState<Record<string, string>>(initial.assistantNames ?? {});
+  const [avatar, setAvatar] = useState(initial.assistantAvatar ?? '');
+  const codes = [...new Set([...(locales.data?.items ?? []), ...Object.keys(names)])];
+  return {
+    codes,
+    names,
+    avatar,
+    setName: (code: string, value: string) => setNames((n) => ({ ...n, [code]: value })),
+    setAvatar,
+    fields: codes.map((c) => `assistantNames.${c}`),
+    body: () => ({
+      assistantNames: Object.fromEntries(
+        Object.entries(names)
+          .map(([k, v]) => [k, v.trim()])
+          .filter(([, v]) => v),
+      ),
+      assistantAvatar: avatar.trim() ? avatar.trim() : null,
+    }),
+  };
+}
+
+function AssistantFields({
+  state,
+  errors,
+}: {
+  state: ReturnType<typeof useAssistantFields>;
+  errors: Record<string, string | undefined>;
+}) {
+  const { t, languageName } = useI18n();
+  const onFile = (file: File | undefined) => {
+    if (!file) return;
+    const reader = new FileReader();
+    reader.onload = () => state.setAvatar(String(reader.result));
+    reader.readAsDataURL(file);
+  };
+  return (
+    <fieldset className="plain-fieldset">
+      <legend>{t('branding.assistant')}</legend>
+      {state.codes.map((code) => (
+        <TextField
+          key={code}
+          label={t('branding.assistantName', { language: languageName(code) })}
+          name={`assistantNames.${code}`}
+          value={state.names[code] ?? ''}
+          onChange={(e) => state.setName(code, e.target.value)}
+          hint={t('branding.assistantNameHint')}
+          error={errors[`assistantNames.${code}`]}
+        />
+      ))}
+      <TextField
+        label={t('branding.avatar')}
+        name="assistantAvatar"
+        value={state.avatar.startsWith('data:') ? t('branding.avatarUploaded') : state.avatar}
+        onChange={(e) => state.setAvatar(e.target.value)}
+        hint={t('branding.avatarHint')}
+        error={errors.assistantAvatar}
+      />
+      <label className="file-label">
+        {t('branding.avatarFile')}{' '}
+        <input
+          type="file"
+          accept="image/png,image/jpeg,image/gif,image/webp"
+          onChange={(e) => onFile(e.target.files?.[0])}
+        />
+      </label>
+    </fieldset>
+  );
+}
+
+function AssistantPreview({
+  state,
+  fallback,
+}: {
+  state: ReturnType<typeof useAssistantFields>;
+  fallback: string;
+}) {
+  const { t } = useI18n();
+  const first = state.codes[0];
+  const label = (first && state.names[first]?.trim()) || fallback;
+  return (
+    <p className="brand-preview-assistant">
+      {AVATAR.test(state.avatar.trim()) && <img src={state.avatar.trim()} alt="" width={32} height={32} />}
+      <span>{t('branding.assistantPreview', { name: label })}</span>
+    </p>
   );
 }

@@ -16,6 +16,7 @@ import { usePresence } from '../presence.ts';
 import { useSession } from '../session.tsx';
 import { type Column, DataTable } from '../table.tsx';
 import { PageTitle, QueryError, SelectField, TextField } from '../ui.tsx';
+import { CallbackQueue } from './Callbacks.tsx';
 
 const FILTERS = ['q', 'status', 'priority', 'level', 'locale'] as const;
 
@@ -38,6 +39,7 @@ export function Inbox() {
   const [params, setParams] = useSearchParams();
   const locales = useLocales();
   const queue: TicketQueue = TICKET_QUEUES.find((q) => q === params.get('queue')) ?? 'open';
+  const callbacks = params.get('queue') === 'callbacks';
   // Sorted by the server (urgent first, then oldest); the table pages and re-sorts what came back.
   const query = new URLSearchParams({ queue, limit: '100' });
   for (const f of FILTERS) {
@@ -48,6 +50,7 @@ export function Inbox() {
     queryKey: ['tickets', query.toString()],
     queryFn: () => get<{ items: TicketSummary[]; total: number }>(`/tickets?${query}`),
     placeholderData: keepPreviousData,
+    enabled: !callbacks,
   });
   const set = (name: (typeof FILTERS)[number], value: string) => {
     const next = new URLSearchParams(params);
@@ -55,7 +58,7 @@ export function Inbox() {
     else next.delete(name);
     setParams(next, { replace: true });
   };
-  const queueLink = (q: TicketQueue) => {
+  const queueLink = (q: TicketQueue | 'callbacks') => {
     const next = new URLSearchParams(params);
     next.set('queue', q);
     return `/inbox?${next}`;
@@ -144,87 +147,104 @@ export function Inbox() {
               <Button
                 component={Link}
                 to={queueLink(q)}
-                variant={q === queue ? 'filled' : 'default'}
+                variant={q === queue && !callbacks ? 'filled' : 'default'}
                 size="sm"
-                aria-current={q === queue ? 'page' : undefined}
+                aria-current={q === queue && !callbacks ? 'page' : undefined}
               >
                 {t(`inbox.queue.${q}`)}
               </Button>
             </li>
           ))}
+          <li>
+            <Button
+              component={Link}
+              to={queueLink('callbacks')}
+              variant={callbacks ? 'filled' : 'default'}
+              size="sm"
+              aria-current={callbacks ? 'page' : undefined}
+            >
+              {t('inbox.queue.callbacks')}
+            </Button>
+          </li>
         </Group>
       </nav>
-      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('inbox.filters')}>
-        <TextField
-          label={t('inbox.search')}
-          type="search"
-          name="q"
-          value={params.get('q') ?? ''}
-          onChange={(e) => set('q', e.target.value)}
-        />
-        <SelectField
-          label={t('inbox.status')}
-          value={params.get('status') ?? ''}
-          onChange={(e) => set('status', e.target.value)}
-        >
-          <option value="">{t('inbox.any')}</option>
-          {TICKET_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`ticketStatus.${s}`)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          label={t('inbox.priority')}
-          value={params.get('priority') ?? ''}
-          onChange={(e) => set('priority', e.target.value)}
-        >
-          <option value="">{t('inbox.any')}</option>
-          {TICKET_PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {t(`priority.${p}`)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          label={t('inbox.level')}
-          value={params.get('level') ?? ''}
-          onChange={(e) => set('level', e.target.value)}
-        >
-          <option value="">{t('inbox.any')}</option>
-          {TICKET_LEVELS.map((l) => (
-            <option key={l} value={l}>
-              {t(`level.${l}`)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          label={t('inbox.locale')}
-          value={params.get('locale') ?? ''}
-          onChange={(e) => set('locale', e.target.value)}
-        >
-          <option value="">{t('inbox.any')}</option>
-          {locales.data?.map((l) => (
-            <option key={l} value={l}>
-              {languageName(l)}
-            </option>
-          ))}
-        </SelectField>
-      </form>
-      {tickets.error && <QueryError error={tickets.error} />}
-      {tickets.isPending && <p>{t('common.loading')}</p>}
-      {tickets.data && (
+      {callbacks ? (
+        <CallbackQueue />
+      ) : (
         <>
-          <Text size="sm" c="dimmed" aria-live="polite" mb="xs">
-            {t('inbox.count', { count: tickets.data.total })}
-          </Text>
-          <DataTable
-            label={t('inbox.title')}
-            rows={tickets.data.items}
-            columns={columns}
-            rowKey={(ticket) => ticket.id}
-            empty={t('inbox.empty')}
-          />
+          <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('inbox.filters')}>
+            <TextField
+              label={t('inbox.search')}
+              type="search"
+              name="q"
+              value={params.get('q') ?? ''}
+              onChange={(e) => set('q', e.target.value)}
+            />
+            <SelectField
+              label={t('inbox.status')}
+              value={params.get('status') ?? ''}
+              onChange={(e) => set('status', e.target.value)}
+            >
+              <option value="">{t('inbox.any')}</option>
+              {TICKET_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`ticketStatus.${s}`)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              label={t('inbox.priority')}
+              value={params.get('priority') ?? ''}
+              onChange={(e) => set('priority', e.target.value)}
+            >
+              <option value="">{t('inbox.any')}</option>
+              {TICKET_PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {t(`priority.${p}`)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              label={t('inbox.level')}
+              value={params.get('level') ?? ''}
+              onChange={(e) => set('level', e.target.value)}
+            >
+              <option value="">{t('inbox.any')}</option>
+              {TICKET_LEVELS.map((l) => (
+                <option key={l} value={l}>
+                  {t(`level.${l}`)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              label={t('inbox.locale')}
+              value={params.get('locale') ?? ''}
+              onChange={(e) => set('locale', e.target.value)}
+            >
+              <option value="">{t('inbox.any')}</option>
+              {locales.data?.map((l) => (
+                <option key={l} value={l}>
+                  {languageName(l)}
+                </option>
+              ))}
+            </SelectField>
+          </form>
+          {tickets.error && <QueryError error={tickets.error} />}
+          {tickets.isPending && <p>{t('common.loading')}</p>}
+          {tickets.data && (
+            <>
+              <Text size="sm" c="dimmed" aria-live="polite" mb="xs">
+                {t('inbox.count', { count: tickets.data.total })}
+              </Text>
+              <DataTable
+                label={t('inbox.title')}
+                rows={tickets.data.items}
+                columns={columns}
+                rowKey={(ticket) => ticket.id}
+                empty={t('inbox.empty')}
+              />
+            </>
+          )}
         </>
       )}
     </section>

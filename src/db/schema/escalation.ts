@@ -12,6 +12,8 @@ export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 /** How much expertise the contact reason needs: routes tickets to the right queue. */
 export const TICKET_LEVELS = ['simple', 'intermediate', 'expert'] as const;
 /** Live handoff phases (src/modules/escalation/handoff.ts); `ticket` = asynchronous, no live chat. */
+/** A callback request's queue state: `pending` until an agent calls; `called` = reached, follow-up to do. */
+export const CALLBACK_STATUSES = ['pending', 'called', 'done', 'no_answer'] as const;
 export const HANDOFF_PHASES = ['bot', 'waiting_for_agent', 'agent', 'resolved', 'ticket'] as const;
 
 export const tickets = pgTable(
@@ -34,6 +36,9 @@ export const tickets = pgTable(
     customerName: text('customer_name'),
     customerPhone: text('customer_phone'),
     callbackTime: text('callback_time'),
+    /** Callback requests: the chosen slot's start (UTC) and where the agents are with it. */
+    callbackDueAt: timestamp('callback_due_at', { withTimezone: true }),
+    callbackStatus: text('callback_status', { enum: CALLBACK_STATUSES }),
     assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     handoffPhase: text('handoff_phase', { enum: HANDOFF_PHASES }).notNull().default('ticket'),
@@ -49,6 +54,7 @@ export const tickets = pgTable(
   (t) => [
     index('tickets_status_updated_idx').on(t.status, t.updatedAt),
     index('tickets_assignee_idx').on(t.assigneeId),
+    index('tickets_callback_due_idx').on(t.callbackStatus, t.callbackDueAt),
   ],
 );
 

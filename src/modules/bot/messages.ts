@@ -94,6 +94,12 @@ const FR = {
     informal:
       'C’est noté : ta demande est transmise à un conseiller (référence {ref}), avec notre échange. Tu seras recontacté rapidement.',
   },
+  escalatedLive: {
+    formal:
+      'Je vous mets en relation avec un conseiller (référence {ref}) : il reçoit notre échange, vous n’aurez rien à répéter.',
+    informal:
+      'Je te mets en relation avec un conseiller (référence {ref}) : il reçoit notre échange, tu n’auras rien à répéter.',
+  },
   startFlow: 'Me guider pas à pas',
   flowInvalidInput: {
     formal: 'Cette réponse ne semble pas valide. Pouvez-vous vérifier ?',
@@ -140,6 +146,8 @@ const EN: Record<keyof typeof FR, string> = {
   keepGoing: 'No, keep going with {bot}',
   escalated:
     'Done: your request has been passed to an advisor (reference {ref}) together with our conversation. You will be contacted shortly.',
+  escalatedLive:
+    'I am connecting you with an advisor (reference {ref}): they get our conversation, so you will not repeat anything.',
   startFlow: 'Guide me step by step',
   flowInvalidInput: 'That answer does not look valid. Could you check it?',
   flowPickChoice: 'Please pick one of the options.',

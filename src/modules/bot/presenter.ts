@@ -49,5 +49,6 @@ export function presentTurn(result: TurnResult) {
     messages: result.messages.map(presentMessage),
     ...presentState(result.conversation),
     ...(result.escalationId ? { escalationId: result.escalationId } : {}),
+    ...(result.chat ? { chat: result.chat } : {}),
   };
 }

@@ -34,6 +34,12 @@ export const TurnResponse = z.object({
   quickReplies: z.array(QuickReply).describe('Choices on offer now.'),
   flow: z.object({ flowId: z.string(), nodeId: z.string() }).nullable().describe('Running guided flow.'),
   escalationId: z.string().optional().describe('Set when this turn handed the conversation over to a human.'),
+  chat: z
+    .object({ id: z.uuid(), token: z.string() })
+    .optional()
+    .describe(
+      'A `live` hand-over opened a chat in the agents’ queue: follow it on `/api/v1/widget/chats/{id}` with this token.',
+    ),
 });
 
 export const CreateConversationBody = z.strictObject({

@@ -15,7 +15,7 @@ import { journeyIdOf } from '../journey/service.ts';
 import type { SearchSource } from '../search/plugin.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { findAnswers } from '../search/service.ts';
-import { getBranding } from '../settings/service.ts';
+import { assistantOf, getBranding } from '../settings/service.ts';
 import { incidentFirst } from '../status/service.ts';
 import {
   type BotReply,
@@ -94,13 +94,16 @@ export function customerAttributes(segments: string[]): Record<string, string> {
 }
 
 /**
- * The assistant speaks for the company: unless an admin named it, it takes the branding's name
- * (the help centre's), never the vendor's.
+ * The assistant speaks for the company: its name comes from the branding (per locale), else the bot's
+ * settings, else the help centre's name — never the vendor's.
  */
 async function voiceOf(db: DbOrTx, locale: string): Promise<Voice> {
   const settings = await readBotSettings(db);
+  // The branding's assistant name for this locale first, then a name set in the bot's settings.
+  const assistant = await assistantOf(db, locale);
   const botName =
-    settings.botName === DEFAULT_BOT_SETTINGS.botName ? (await getBranding(db)).name : settings.botName;
+    assistant.name ??
+    (settings.botName === DEFAULT_BOT_SETTINGS.botName ? assistant.brandName : settings.botName);
   return { locale: botLocale(locale), tone: settings.tone, botName };
 }
 
@@ -130,6 +133,8 @@ export interface TurnResult {
   conversation: repo.ConversationRow;
   messages: repo.ConversationEventRow[];
   escalationId?: string;
+  /** A `live` hand-over opened a queued chat: its id and resume token (returned, never stored here). */
+  chat?: { id: string; token: string };
 }
 
 export async function createConversation(
@@ -415,6 +420,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
   if (turn.flowResult && stored.flow) takeFlow(stored.flow, turn.flowResult);
 
   let escalationId: string | undefined;
+  let liveChat: { id: string; token: string } | undefined;
   for (let i = 0; i < effects.length; i++) {
     const effect = effects[i]!;
     if (effect.type === 'start_flow') {
@@ -489,6 +495,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
       const request = await buildEscalationRequest(tx, row, v, [...rows], turn.escalation);
       const escalation = await handOver(tx, row.id, request, deps.publicUrl);
       escalationId = escalation.id;
+      liveChat = escalation.ticket.chat;
       status = 'escalated';
       ({ dialogue, flow } = handedOver(dialogue));
       rows.push({
@@ -502,7 +509,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
         conversationId,
         kind: 'message',
         author: 'bot',
-        text: say(v, 'escalated', { ref: escalation.reference }),
+        text: say(v, liveChat ? 'escalatedLive' : 'escalated', { ref: escalation.reference }),
         data: {},
       });
       analytics.push({
@@ -553,6 +560,7 @@ async function applyTurn(deps: BotDeps, row: repo.ConversationRow, turn: Turn): 
     conversation,
     messages: events.filter((e) => e.kind === 'message' && e.author === 'bot'),
     ...(escalationId ? { escalationId } : {}),
+    ...(liveChat ? { chat: liveChat } : {}),
   };
 }
 

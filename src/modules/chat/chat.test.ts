@@ -358,6 +358,46 @@ describe('nobody accepts', () => {
     }
   }, 60_000);
 
+  it('or a callback on an offered slot, with what was typed, into the callback queue', async () => {
+    await settings(1);
+    try {
+      const chat = await startChat('Ma box ne synchronise plus depuis hier soir');
+      const peer = await customerSocket(chat);
+      await peer.next(isState('timed_out'), 30_000);
+      const offer = (await t.app.inject({ method: 'GET', url: '/api/v1/escalation/offer?locale=fr' })).json();
+      const slot = offer.callbackSlots[1].start as string;
+      const fallback = (payload: object) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/v1/widget/chats/${chat.id}/fallback?site=shop`,
+          headers: { 'x-chat-token': chat.token, origin: SHOP },
+          payload,
+        });
+      const bad = await fallback({
+        channel: 'callback',
+        phone: '06 12 34 56 78',
+        slot: '2020-01-01T00:00:00Z',
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().field).toBe('slot');
+      const res = await fallback({ channel: 'callback', phone: '06 12 34 56 78', slot });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ reference: chat.reference, channel: 'callback' });
+      const queue = (
+        await t.app.inject({ method: 'GET', url: '/api/v1/callbacks', headers: agent.headers })
+      ).json();
+      const item = queue.items.find((i: { reference: string }) => i.reference === chat.reference);
+      expect(item).toMatchObject({ phone: '+33612345678', dueAt: slot, status: 'pending' });
+      const ticket = (
+        await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${item.ticketId}`, headers: agent.headers })
+      ).json();
+      expect(ticket.messages[0].body).toBe('Ma box ne synchronise plus depuis hier soir');
+      await peer.close();
+    } finally {
+      await settings();
+    }
+  }, 60_000);
+
   it('when no agent is online, starts nothing and says so', async () => {
     await presence(agent, false);
     await presence(agent2, false);
@@ -372,6 +412,101 @@ describe('nobody accepts', () => {
       expect(res.json().code).toBe('chat-unavailable');
       const avail = await t.app.inject({ method: 'GET', url: '/api/v1/widget/chats/availability?site=shop' });
       expect(avail.json()).toMatchObject({ available: false, form: true });
+    } finally {
+      await presence(agent, true);
+      await presence(agent2, true);
+    }
+  });
+});
+
+describe('a live escalation from the API or the bot opens a real chat', () => {
+  const follow = (chat: { id: string; token: string }) =>
+    t.app.inject({
+      method: 'GET',
+      url: `/api/v1/widget/chats/${chat.id}?site=shop`,
+      headers: { 'x-chat-token': chat.token, origin: SHOP },
+    });
+  const escalateLive = () =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/escalations',
+      payload: {
+        channel: 'live',
+        subject: 'Facture en double',
+        description: 'J’ai été prélevé deux fois ce mois-ci.',
+        context: { locale: 'fr', source: 'api', customer: { email: 'camille@example.com' } },
+      },
+    });
+  const acceptAndEnd = async (id: string) => {
+    const accept = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/chats/${id}/accept`,
+      headers: agent.headers,
+    });
+    expect(accept.statusCode).toBe(200);
+    await t.app.inject({ method: 'POST', url: `/api/v1/chats/${id}/end`, headers: agent.headers });
+  };
+
+  it('POST /api/v1/escalations with `live` queues a chat an agent accepts', async () => {
+    const res = await escalateLive();
+    expect(res.statusCode, res.body).toBe(201);
+    const created = res.json();
+    expect(created).toMatchObject({ channel: 'live', handoff: { phase: 'waiting_for_agent' } });
+    expect(created.chat.token.length).toBeGreaterThan(20);
+    const view = await follow(created.chat);
+    expect(view.statusCode).toBe(200);
+    expect(view.json()).toMatchObject({ status: 'waiting', position: expect.any(Number) });
+    expect(view.json().messages[0].body).toBe('J’ai été prélevé deux fois ce mois-ci.');
+    const queue = await t.app.inject({ method: 'GET', url: '/api/v1/chats', headers: agent.headers });
+    expect(queue.json().items.some((c: { id: string }) => c.id === created.chat.id)).toBe(true);
+    await acceptAndEnd(created.chat.id);
+    // Another chat's token opens nothing.
+    const wrong = await follow({ id: created.chat.id, token: 'x'.repeat(43) });
+    expect(wrong.statusCode).toBe(404);
+  });
+
+  it('the bot’s `live` hand-over opens a chat carrying the conversation', async () => {
+    const started = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/conversations',
+      payload: { message: 'je veux parler à quelqu’un', locale: 'fr' },
+    });
+    expect(started.statusCode).toBe(201);
+    const { conversationId, token } = started.json();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${conversationId}/escalate`,
+      headers: { 'x-conversation-token': token },
+      payload: { channel: 'live', customer: { email: 'camille@example.com' } },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const turn = res.json();
+    expect(turn.status).toBe('escalated');
+    expect(turn.chat.id).toBeTruthy();
+    expect(turn.messages.at(-1).text).toMatch(/Je vous mets en relation avec un conseiller/);
+    const view = (await follow(turn.chat)).json();
+    expect(view.status).toBe('waiting');
+    const ticket = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/tickets?q=${encodeURIComponent(view.messages[0].body.slice(0, 10))}`,
+        headers: agent.headers,
+      })
+    ).json();
+    expect(ticket.total).toBeGreaterThan(0);
+    await acceptAndEnd(turn.chat.id);
+  });
+
+  it('falls back to a form ticket, saying so, when nobody is online', async () => {
+    await presence(agent, false);
+    await presence(agent2, false);
+    try {
+      const res = await escalateLive();
+      expect(res.json()).toMatchObject({
+        channel: 'form',
+        handoff: { phase: 'ticket', notice: 'handoff.no_agent_ticket_created' },
+      });
+      expect(res.json().chat).toBeUndefined();
     } finally {
       await presence(agent, true);
       await presence(agent2, true);

@@ -1,8 +1,9 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { registerLiveChatOpener } from '../escalation/service.ts';
 import { ChatHub } from './hub.ts';
-import { ChatService } from './service.ts';
+import { ChatService, openLiveChat } from './service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,6 +22,8 @@ const SWEEP_MS = 1000;
 export default fp(
   async (app: FastifyInstance) => {
     await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+    // Every `live` escalation (API, bot, flow, widget) opens a queued chat through the escalation service.
+    registerLiveChatOpener(openLiveChat);
     const service = new ChatService(app.db, app.database, app.config.publicUrl);
     const hub = new ChatHub(service, app.database, app.log);
     app.decorate('chat', service);

@@ -94,6 +94,7 @@ export const FallbackBody = z.strictObject({
   name: z.string().trim().max(120).optional(),
   phone: Phone.optional(),
   preferredTime: z.string().max(100).optional(),
+  slot: z.iso.datetime({ offset: true }).optional().describe('`start` of an offered callback slot.'),
   note: z.string().max(10_000).optional().describe('Anything added to what was typed in the chat.'),
 });
 export const FallbackResult = z.object({
@@ -106,7 +107,10 @@ export const TranscriptBody = z.strictObject({
 });
 export const Availability = z.object({
   available: z.boolean().describe('An agent is online within business hours: a live chat can start.'),
-  callback: z.boolean(),
+  callback: z.boolean().describe('A callback can be requested now (within business hours).'),
+  callbackSlots: z
+    .array(z.object({ start: z.string(), label: z.string() }))
+    .describe('Next 30-minute slots in business hours, labelled in the locale: send `start` as `slot`.'),
   form: z.boolean(),
   estimatedWaitSeconds: z.number().nullable(),
 });

@@ -17,7 +17,7 @@ import {
   ValidationError,
 } from '../../server/errors.ts';
 import type { EscalationRequest } from '../escalation/contract.ts';
-import { agentsOnline, escalate, PRESENCE_WINDOW_MS } from '../escalation/service.ts';
+import { agentsOnline, escalate, type LiveChatOpener, PRESENCE_WINDOW_MS } from '../escalation/service.ts';
 import { readEscalationSettings } from '../escalation/settings.ts';
 import * as thread from '../escalation/thread.ts';
 import { recordEvent } from '../events/service.ts';
@@ -70,26 +70,16 @@ export class ChatService {
    * nobody online), nothing is written and ChatUnavailableError tells the surface to offer the form.
    */
   async start(input: StartChatInput) {
-    const token = newSecret();
-    const chat = await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const result = await escalate(
         tx as unknown as Db,
         { ...input.request, channel: 'live' },
-        {
-          publicUrl: this.publicUrl,
-        },
+        { publicUrl: this.publicUrl, siteKey: input.siteKey },
       );
-      if (result.channel !== 'live') throw new ChatUnavailableError();
-      const row = await repo.insertChat(tx, {
-        ticketId: result.ticketId,
-        tokenHash: sha256(token),
-        siteKey: input.siteKey ?? null,
-        locale: input.request.context.locale,
-      });
-      await signal(tx, { k: 'q' });
-      return row;
+      if (!result.chat) throw new ChatUnavailableError();
+      const chat = (await repo.findChat(tx, result.chat.id))!;
+      return { chat, token: result.chat.token };
     });
-    return { chat, token };
   }
 
   /** The chat behind a resume token; the same 404 for an unknown id and a wrong token (no IDOR). */
@@ -258,6 +248,7 @@ export class ChatService {
       name?: string | undefined;
       phone?: string | undefined;
       preferredTime?: string | undefined;
+      slot?: string | undefined;
       note?: string | undefined;
     },
   ) {
@@ -398,6 +389,22 @@ export class ChatService {
     return presentMessage(m, names);
   }
 }
+
+/**
+ * How the escalation service opens the live side of a `live` ticket, in its transaction: a waiting
+ * chat in the queue (agents are told) and its resume token. Registered by the chat plugin.
+ */
+export const openLiveChat: LiveChatOpener = async (tx, ticket) => {
+  const token = newSecret();
+  const row = await repo.insertChat(tx, {
+    ticketId: ticket.ticketId,
+    tokenHash: sha256(token),
+    siteKey: ticket.siteKey ?? null,
+    locale: ticket.locale,
+  });
+  await signal(tx, { k: 'q' });
+  return { id: row.id, token };
+};
 
 export function presentMessage(m: thread.ThreadMessage, names: Map<string, string>) {
   return {

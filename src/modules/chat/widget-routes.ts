@@ -71,7 +71,8 @@ const widgetChatRoutes: FastifyPluginAsyncZod = async (app) => {
       const available = Boolean(has('live')?.available);
       return {
         available,
-        callback: Boolean(has('callback')) && offer.open,
+        callback: Boolean(has('callback')) && offer.open && offer.callbackSlots.length > 0,
+        callbackSlots: offer.open ? offer.callbackSlots : [],
         form: Boolean(has('form')),
         estimatedWaitSeconds: available
           ? Math.round(((await app.chat.queue()).length + 1) * (await app.chat.perChatSeconds()))

@@ -129,3 +129,12 @@ export const findTickets = (db: DbOrTx, ids: string[]) =>
 
 export const findMessage = async (db: DbOrTx, id: number) =>
   (await db.select().from(ticketMessages).where(eq(ticketMessages.id, id)).limit(1))[0];
+
+/** Callback requests in the given states, due first (at most 200: the queue, not an archive). */
+export const listCallbacks = (db: DbOrTx, statuses: NonNullable<TicketRow['callbackStatus']>[]) =>
+  db
+    .select()
+    .from(tickets)
+    .where(inArray(tickets.callbackStatus, statuses))
+    .orderBy(asc(tickets.callbackDueAt), asc(tickets.createdAt))
+    .limit(200);

@@ -4,11 +4,15 @@ import { z } from 'zod';
 import { UnauthorizedError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
 import { backendOf, findAnswers } from '../search/service.ts';
+import { callbackQueue, recordCallbackOutcome } from './callbacks.ts';
 import * as inbox from './inbox.ts';
 import { presentAgentTicket, presentMessage, presentSummary } from './presenter.ts';
 import {
   AgentTicket,
   ArticleDraft,
+  CallbackItem,
+  CallbackOutcomeBody,
+  CallbackQueueQuery,
   ContactEventBody,
   CustomerReplyBody,
   CustomerTicket,
@@ -361,6 +365,40 @@ const escalationRoutes: FastifyPluginAsyncZod = async (app) => {
       await inbox.setPresence(app.db, req.actor, req.body.online);
       return reply.status(204).send(null);
     },
+  );
+
+  // ── callback queue (callback requests) ──────────────────────────────────────────────────────────
+
+  app.get(
+    '/api/v1/callbacks',
+    {
+      config: { access: 'tickets:read' },
+      schema: {
+        tags: ['tickets'],
+        summary: 'The callback queue: callback requests, due slots first (`open` = pending and called).',
+        querystring: CallbackQueueQuery,
+        response: { 200: z.object({ items: z.array(CallbackItem) }) },
+      },
+    },
+    async (req) => ({ items: await callbackQueue(app.db, req.query.status) }),
+  );
+
+  app.post(
+    '/api/v1/tickets/:id/callback',
+    {
+      config: { access: 'tickets:write' },
+      schema: {
+        tags: ['tickets'],
+        summary: 'Record a call: called (follow-up owed), done (ticket solved) or no answer.',
+        params: TicketId,
+        body: CallbackOutcomeBody,
+        response: { 200: TicketSummary },
+      },
+    },
+    async (req) =>
+      presentSummary(
+        await recordCallbackOutcome(app.db, req.actor, req.params.id, req.body.outcome, req.body.note),
+      ),
   );
 };
 

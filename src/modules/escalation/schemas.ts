@@ -126,8 +126,17 @@ export const EscalationRequestSchema = z
     /** Pre-filled from the context; the customer can edit them. */
     subject: z.string().trim().min(3, 'Give a subject (3 characters or more).').max(200),
     description: z.string().trim().min(10, 'Describe your request (10 characters or more).').max(10_000),
-    /** For callbacks: phone number and preferred time slot. */
-    callback: z.strictObject({ phone: Phone, preferredTime: Text(100).optional() }).optional(),
+    /**
+     * For callbacks: the phone number (stored in E.164; a French national number gets +33) and either a
+     * slot from the offer's `callbackSlots` (`slot`, its `start`) or a free-text preferred time.
+     */
+    callback: z
+      .strictObject({
+        phone: Phone,
+        slot: z.iso.datetime({ offset: true }).optional().describe('`start` of one of the offered slots.'),
+        preferredTime: Text(100).optional(),
+      })
+      .optional(),
     /** Contact reason chosen by the customer or the flow (`billing`, `technical`…): sets the ticket's level. */
     reason: z.string().max(50).optional(),
     context: EscalationContextSchema,
@@ -163,6 +172,17 @@ export const EscalationResult = z.object({
     .string()
     .describe('Secure link to follow the ticket and reply; show it and keep it private.'),
   estimatedResponseMinutes: z.number(),
+  chat: z
+    .object({
+      id: z.uuid(),
+      token: z
+        .string()
+        .describe(
+          'Resume token of the chat: `x-chat-token` on `/api/v1/widget/chats/{id}…` (REST, SSE) or the socket hello frame.',
+        ),
+    })
+    .optional()
+    .describe('For `live`: the chat now waiting in the agents’ queue; absent when it fell back to a form.'),
 });
 
 export const Offer = z.object({
@@ -181,6 +201,11 @@ export const Offer = z.object({
     week: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
   }),
   reasons: z.array(z.object({ id: z.string(), level: z.enum(TICKET_LEVELS), label: z.string() })),
+  callbackSlots: z
+    .array(z.object({ start: z.string(), label: z.string() }))
+    .describe(
+      'Next 30-minute callback slots inside business hours (company time zone), labelled in the locale.',
+    ),
 });
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);
@@ -366,4 +391,25 @@ export const ArticleDraft = z.object({
     .uuid()
     .nullable()
     .describe('The draft article created in the knowledge base (callers with content:write), else null.'),
+});
+
+// ── callback queue (callback requests) ───────────────────────────────────────────────────────────
+export const CallbackQueueQuery = z.strictObject({
+  status: z.enum(['open', 'pending', 'called', 'done', 'no_answer']).default('open'),
+});
+export const CallbackItem = z.object({
+  ticketId: z.uuid(),
+  reference: z.string(),
+  subject: z.string(),
+  customerName: z.string().nullable(),
+  phone: z.string().nullable().describe('E.164 number to call.'),
+  locale: z.string(),
+  dueAt: z.string().nullable().describe('Start of the chosen slot (ISO 8601).'),
+  status: z.enum(['pending', 'called', 'done', 'no_answer']),
+  preferredTime: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const CallbackOutcomeBody = z.strictObject({
+  outcome: z.enum(['called', 'done', 'no_answer']),
+  note: z.string().max(2000).optional().describe('Internal note added to the thread.'),
 });

@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
 import { takeJourneyForEscalation } from '../journey/service.ts';
 import { enqueue } from '../outbox/service.ts';
+import { callbackColumns, callbackSlots } from './callbacks.ts';
 import type { EscalationChannel, EscalationRequest } from './contract.ts';
 import { ticketEmail } from './deliveries.ts';
 import { type HandoffPhase, initialHandoff, type NoticeKey, transition } from './handoff.ts';
@@ -22,6 +23,28 @@ export interface EscalateOptions {
   /** External base URL of Relais (config.publicUrl), for the customer's secure link. */
   publicUrl: string;
   now?: Date;
+  /** The widget site the customer chats from, kept on the chat (its CORS applies to the chat's routes). */
+  siteKey?: string | undefined;
+}
+
+/** The live side of a `live` ticket, opened in the escalation's transaction. */
+export interface LiveChatOpening {
+  id: string;
+  /** Resume token (stored hashed by the chat module): the customer's key to the chat. */
+  token: string;
+}
+export type LiveChatOpener = (
+  tx: DbOrTx,
+  ticket: { ticketId: string; locale: string; siteKey?: string | undefined },
+) => Promise<LiveChatOpening>;
+
+let liveChatOpener: LiveChatOpener | undefined;
+/**
+ * The chat module registers how a live ticket becomes a queued chat (it owns the chat tables), so that
+ * every `live` escalation — API, bot, flow, widget — opens a real chat through this one path.
+ */
+export function registerLiveChatOpener(opener: LiveChatOpener) {
+  liveChatOpener = opener;
 }
 
 export interface EscalationResult {
@@ -35,6 +58,8 @@ export interface EscalationResult {
   /** Secure link for the customer to follow the ticket and reply (the token is stored hashed). */
   customerUrl: string;
   estimatedResponseMinutes: number;
+  /** For `live`: the chat now waiting in the agents' queue (absent when it fell back to a form). */
+  chat?: LiveChatOpening;
 }
 
 // No 0/O/1/I: references are read aloud on the phone.
@@ -96,6 +121,7 @@ export async function escalationOffer(db: DbOrTx, locale: string, now = new Date
       level: r.level,
       label: r.label[locale] ?? r.label.en ?? r.id,
     })),
+    callbackSlots: callbackSlots(settings, locale, now),
   };
 }
 
@@ -114,12 +140,16 @@ export async function escalate(
   const now = opts.now ?? new Date();
   const settings = await readEscalationSettings(db);
   const channel = await effectiveChannel(db, settings, request.channel, now);
+  if (channel === 'live' && !liveChatOpener) throw new Error('No live chat opener registered.');
   const handoff =
     request.channel === 'live'
       ? transition(initialHandoff(), { type: 'request_human', agentsOnline: channel === 'live' })
       : { state: { phase: 'ticket' as const, session: 1 }, notice: undefined };
   const level = levelOf(settings, request.reason);
   const { customer, journeyId, ...handed } = request.context;
+  // A callback's number is normalised (E.164) and its slot checked against those offered, before writing.
+  const callback =
+    channel === 'callback' && request.callback ? callbackColumns(settings, request.callback, now) : undefined;
 
   return db.transaction(async (tx) => {
     // The journey's steps are handed over with this ticket only (marked in this transaction).
@@ -137,6 +167,7 @@ export async function escalate(
       customerName: customer?.name ?? null,
       customerPhone: request.callback?.phone ?? customer?.phone ?? null,
       callbackTime: request.callback?.preferredTime ?? null,
+      ...callback,
       handoffPhase: handoff.state.phase,
       context: { ...context, ...(customer?.segments ? { segments: customer.segments } : {}) },
     });
@@ -156,6 +187,10 @@ export async function escalate(
     }
     const token = await issueCustomerToken(tx, ticket.id);
     const link = customerLink(opts.publicUrl, token);
+    const chat =
+      channel === 'live'
+        ? await liveChatOpener!(tx, { ticketId: ticket.id, locale: ticket.locale, siteKey: opts.siteKey })
+        : undefined;
     await enqueue(tx, {
       topic: 'ticket.escalated',
       ticketId: ticket.id,
@@ -192,6 +227,7 @@ export async function escalate(
       handoff: { phase: handoff.state.phase, ...(handoff.notice ? { notice: handoff.notice } : {}) },
       customerUrl: link,
       estimatedResponseMinutes: settings.responseMinutes[channel],
+      ...(chat ? { chat } : {}),
     };
   });
 }

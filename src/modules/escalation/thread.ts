@@ -5,9 +5,11 @@
  */
 import type { DbOrTx } from '../../db/client.ts';
 import { enqueue } from '../outbox/service.ts';
+import { callbackColumns } from './callbacks.ts';
 import { ticketEmail } from './deliveries.ts';
 import * as repo from './repository.ts';
 import { customerLink, issueCustomerToken } from './service.ts';
+import { readEscalationSettings } from './settings.ts';
 
 export type ThreadMessage = repo.MessageRow;
 
@@ -58,9 +60,15 @@ export async function convertLiveTicket(
     name?: string | undefined;
     phone?: string | undefined;
     preferredTime?: string | undefined;
+    slot?: string | undefined;
   },
   publicUrl: string,
 ) {
+  // A callback joins the callback queue like one asked for directly (E.164 number, checked slot).
+  const callback =
+    input.channel === 'callback' && input.phone
+      ? callbackColumns(await readEscalationSettings(tx), { ...input, phone: input.phone }, new Date(), '')
+      : undefined;
   const row = await repo.updateTicket(tx, ticketId, {
     channel: input.channel,
     handoffPhase: 'ticket',
@@ -68,6 +76,7 @@ export async function convertLiveTicket(
     ...(input.name ? { customerName: input.name } : {}),
     ...(input.phone ? { customerPhone: input.phone } : {}),
     ...(input.preferredTime ? { callbackTime: input.preferredTime } : {}),
+    ...callback,
   });
   const link = customerLink(publicUrl, await issueCustomerToken(tx, ticketId));
   await enqueue(tx, {

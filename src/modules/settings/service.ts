@@ -5,7 +5,7 @@ import { ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import { announceSettingsChange } from './changes.ts';
 import * as repo from './repository.ts';
-import type { Branding, BrandingBody } from './schemas.ts';
+import { AssistantAvatar, type Branding, type BrandingBody } from './schemas.ts';
 
 export { type Branding, BrandingBody, BrandingView, Locale, LocalesBody, LocalesView } from './schemas.ts';
 
@@ -52,6 +52,8 @@ export const DEFAULT_BRANDING: Branding = {
   primaryColor: '#1d4ed8',
   accentColor: '#0f766e',
   logoUrl: null,
+  assistantNames: {},
+  assistantAvatar: null,
 };
 // Each field falls back on its own, and colours are checked so they can go in CSS.
 const colour = (fallback: string) =>
@@ -70,6 +72,8 @@ const BRANDING = defineSetting(
       .regex(/^(https:\/\/|\/)/)
       .nullable()
       .catch(null),
+    assistantNames: z.record(z.string(), z.string()).catch({}),
+    assistantAvatar: AssistantAvatar.nullable().catch(null),
   }),
   DEFAULT_BRANDING,
 );
@@ -122,4 +126,11 @@ export async function saveLocales(db: Db, actor: Actor, locales: string[]): Prom
   });
   announceSettingsChange();
   return listLocales(db);
+}
+
+/** The company's assistant in a locale: its name there (else the help centre's) and its avatar. */
+export async function assistantOf(db: DbOrTx, locale: string) {
+  const b = await getBranding(db);
+  const name = b.assistantNames[locale] ?? b.assistantNames[locale.slice(0, 2)];
+  return { name: name ?? null, brandName: b.name, avatarUrl: b.assistantAvatar };
 }

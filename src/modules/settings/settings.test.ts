@@ -73,7 +73,12 @@ describe('branding settings', () => {
       payload: { ...BRANDING, logoUrl: 'https://cdn.example.com/logo.svg' },
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ...BRANDING, logoUrl: 'https://cdn.example.com/logo.svg' });
+    expect(res.json()).toEqual({
+      ...BRANDING,
+      logoUrl: 'https://cdn.example.com/logo.svg',
+      assistantNames: {},
+      assistantAvatar: null,
+    });
     const css = await t.app.inject({ method: 'GET', url: '/assets/theme.css' });
     expect(css.body).toContain('--brand:#aa3300');
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/settings/branding' })).json().name).toBe(

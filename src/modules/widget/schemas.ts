@@ -104,8 +104,16 @@ export const WidgetConfig = z.object({
   helpCentreUrl: z.string(),
   contactUrl: z.string(),
   brand: z
-    .object({ name: z.string(), color: z.string(), logoUrl: z.string().nullable() })
-    .describe("The company's assistant: the help centre's name, main colour and logo (branding)."),
+    .object({
+      name: z.string(),
+      color: z.string(),
+      logoUrl: z.string().nullable(),
+      assistantName: z.string().describe("The assistant's name in this locale (branding)."),
+      avatarUrl: z.string().nullable().describe("The assistant's avatar (absolute URL or data: URL)."),
+    })
+    .describe(
+      "The company's assistant: the help centre's name, main colour, logo, assistant name and avatar (branding).",
+    ),
   rules: z.array(
     z.object({
       id: z.string(),

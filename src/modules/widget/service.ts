@@ -8,7 +8,7 @@ import { recordEvent } from '../events/service.ts';
 import { renderMarkdown } from '../kb/markdown.ts';
 import * as kb from '../kb/service.ts';
 import { findAnswers } from '../search/service.ts';
-import { getBranding } from '../settings/service.ts';
+import { assistantOf, getBranding } from '../settings/service.ts';
 import { activeIncidentBanner } from '../status/service.ts';
 import {
   type IdentityClaims,
@@ -170,10 +170,19 @@ export async function buildConfig(db: DbOrTx, site: repo.SiteRow, locale: string
   const branding = await getBranding(db);
   // Status page (issue 19): the open incident of this locale, beside the site's hand-typed banner.
   const incident = await activeIncidentBanner(db, locale);
+  const assistant = await assistantOf(db, locale);
+  // Paths are the help centre's: made absolute so they load on the host page.
+  const absolute = (u: string | null) => (u?.startsWith('/') ? `${publicUrl.replace(/\/$/, '')}${u}` : u);
   return {
     site: site.key,
     locale,
-    brand: { name: branding.name, color: branding.primaryColor, logoUrl: branding.logoUrl },
+    brand: {
+      name: branding.name,
+      color: branding.primaryColor,
+      logoUrl: absolute(branding.logoUrl),
+      assistantName: assistant.name ?? branding.name,
+      avatarUrl: absolute(assistant.avatarUrl),
+    },
     strings: stringsFor(locale, site.strings),
     statusBanner: site.statusBanner?.[locale] ?? null,
     incident: incident

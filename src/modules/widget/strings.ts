@@ -122,7 +122,7 @@ export const DEFAULT_STRINGS: Record<'fr' | 'en', WidgetStrings> = {
       'Aucun conseiller n’est disponible pour le moment : votre message est repris ci-dessous, envoyez-le et nous vous répondrons.',
     callbackOpen: 'Être rappelé',
     fieldPhone: 'Téléphone',
-    fieldTime: 'Créneau souhaité (facultatif)',
+    fieldTime: 'Créneau de rappel',
     // Status page (issue 19)
     incident: 'Incident en cours :',
     incidentFollow: 'Suivre son évolution',
@@ -183,7 +183,7 @@ export const DEFAULT_STRINGS: Record<'fr' | 'en', WidgetStrings> = {
       'No advisor is available right now: your message is below, send it and we will answer you.',
     callbackOpen: 'Ask for a callback',
     fieldPhone: 'Phone',
-    fieldTime: 'Preferred time (optional)',
+    fieldTime: 'Callback time',
     // Status page (issue 19)
     incident: 'Ongoing incident:',
     incidentFollow: 'Follow updates',
