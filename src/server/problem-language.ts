@@ -127,6 +127,13 @@ const FRENCH: Array<[english: string, french: string]> = [
   ],
   ['Start the set-up first.', 'Commencez d’abord la configuration.'],
   ['Set up two-factor authentication first.', 'Configurez d’abord la double authentification.'],
+  // Callbacks
+  ['Choose one of the proposed time slots.', 'Choisissez l’un des créneaux proposés.'],
+  ['Callback request not found.', 'Demande de rappel introuvable.'],
+  [
+    'Enter a phone number, e.g. +33 6 12 34 56 78.',
+    'Saisissez un numéro de téléphone, par ex. +33 6 12 34 56 78.',
+  ],
   // Status page
   ['Subscription not found.', 'Abonnement introuvable.'],
   ['Subscriber not found.', 'Abonné introuvable.'],
