@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordEvent, requestIds, searchEvent } from '../modules/events/service.ts';
@@ -7,13 +6,11 @@ import { recordJourneyStep } from '../modules/journey/service.ts';
 import { EMBED_HOSTS } from '../modules/kb/markdown.ts';
 import * as kb from '../modules/kb/service.ts';
 import { type AnswerHit, backendOf, findAnswers } from '../modules/search/service.ts';
-import { settingsGeneration } from '../modules/settings/changes.ts';
-import * as settings from '../modules/settings/service.ts';
 import { AppError } from '../server/errors.ts';
 import { negotiateLocale } from './i18n.ts';
-import type { Site } from './layout.ts';
 import { articlePage, categoryPage, errorPage, homePage, searchPage } from './pages.ts';
 import { articleMarkdown, llmsTxt, robots, sitemap } from './seo.ts';
+import { siteLoader } from './site.ts';
 
 /** Strict CSP for every help-centre page: no inline script or style, embeds from video hosts only. */
 export const HELP_CENTRE_CSP = [
@@ -44,28 +41,10 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const feedbackRateLimit = { max: 20, timeWindow: '1 minute' };
 
 type Params = { locale: string; slug?: string };
-const SETTINGS_TTL_MS = 5_000;
 
 /** The public help centre: server-rendered pages, SEO files, Markdown views. Published public content only. */
 export default async function helpCentre(app: FastifyInstance) {
-  const { publicUrl } = app.config;
-
-  // Branding and locales change a few times a year: a few seconds of staleness saves two queries per page.
-  // A write on this node (PUT /api/v1/settings/…) bumps the generation and drops the copy at once.
-  let cached: { site: Site; at: number; generation: number } | undefined;
-  async function site(): Promise<Site> {
-    const generation = settingsGeneration();
-    if (cached && cached.generation === generation && Date.now() - cached.at < SETTINGS_TTL_MS) {
-      return cached.site;
-    }
-    const [branding, locales] = await Promise.all([
-      settings.getBranding(app.db),
-      settings.listLocales(app.db),
-    ]);
-    const themeVersion = createHash('sha256').update(JSON.stringify(branding)).digest('hex').slice(0, 10);
-    cached = { site: { branding, locales, publicUrl, themeVersion }, at: Date.now(), generation };
-    return cached.site;
-  }
+  const site = siteLoader(app);
 
   function sendPage(reply: FastifyReply, body: string, status = 200) {
     return reply
