@@ -248,7 +248,7 @@ ${error ? html`<p class="error" id="email-error">${error}</p>` : ''}
         l.locale,
         `/${l.locale}/account`,
         t.requests,
-        html`<h1>${t.hello(me.name ?? me.email ?? '')}</h1>
+        html`<h1 class="account-title">${t.hello(me.name ?? me.email ?? '')}</h1>
 ${accountNav(l.locale, t, req, 'requests')}
 <section aria-labelledby="requests-title"><h2 id="requests-title">${t.requests}</h2>
 ${tickets.length ? html`<div class="table-scroll"><table class="requests"><thead><tr><th scope="col">${t.reference}</th><th scope="col">${t.subject}</th><th scope="col">${t.statusLabel}</th><th scope="col">${t.updated}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t.noRequests}</p>`}

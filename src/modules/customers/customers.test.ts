@@ -51,9 +51,12 @@ class Visitor {
 
 async function lastLinkTo(address: string) {
   await t.app.outbox.drain();
-  const mail = [...smtp.mails].reverse().find((m) => m.to.includes(address));
-  const link =
-    mail && /https?:\/\/\S+\/account\/sign-in\/verify\?token=[\w%-]+/.exec(mailText(mail.raw))?.[0];
+  // The ticket confirmation may go out after the sign-in e-mail: take the last mail carrying a link.
+  const links = smtp.mails
+    .filter((m) => m.to.includes(address))
+    .map((m) => /https?:\/\/\S+\/account\/sign-in\/verify\?token=[\w%-]+/.exec(mailText(m.raw))?.[0])
+    .filter((l): l is string => Boolean(l));
+  const link = links.at(-1);
   if (!link) throw new Error(`no sign-in link sent to ${address}`);
   return new URL(link);
 }
