@@ -36,6 +36,9 @@ const STRINGS = {
     updated: 'Mis à jour le',
     mainNav: 'Navigation principale',
     markdown: 'Version Markdown',
+    // Customer accounts and the portal (issue 18)
+    recommended: 'Recommandé pour vous',
+    account: 'Mon compte',
   },
   en: {
     skip: 'Skip to content',
@@ -73,6 +76,9 @@ const STRINGS = {
     updated: 'Updated',
     mainNav: 'Main navigation',
     markdown: 'Markdown version',
+    // Customer accounts and the portal (issue 18)
+    recommended: 'Recommended for you',
+    account: 'My account',
   },
 };
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findCustomer } from '../modules/customers/service.ts';
 import { recordEvent, requestIds, searchEvent } from '../modules/events/service.ts';
 import { ensureJourney } from '../modules/journey/cookie.ts';
 import { recordJourneyStep } from '../modules/journey/service.ts';
@@ -46,11 +47,12 @@ type Params = { locale: string; slug?: string };
 export default async function helpCentre(app: FastifyInstance) {
   const site = siteLoader(app);
 
-  function sendPage(reply: FastifyReply, body: string, status = 200) {
+  /** `personal`: the page shows what a signed-in customer's plan grants — never stored by a shared cache. */
+  function sendPage(reply: FastifyReply, body: string, status = 200, personal = false) {
     return reply
       .status(status)
       .header('content-security-policy', HELP_CENTRE_CSP)
-      .header('cache-control', 'no-cache')
+      .header('cache-control', personal ? 'private, no-store' : 'no-cache')
       .type('text/html; charset=utf-8')
       .send(body);
   }
@@ -89,6 +91,12 @@ export default async function helpCentre(app: FastifyInstance) {
   });
 
   const page = { config: { access: 'public' as const }, schema: { hide: true } };
+
+  /** The signed-in customer's segments (their plan), from their account — never from the request. */
+  async function viewerSegments(req: FastifyRequest): Promise<string[]> {
+    if (req.actor.kind !== 'customer') return [];
+    return (await findCustomer(app.db, req.actor.id).catch(() => undefined))?.segments ?? [];
+  }
 
   app.get('/', page, async (req, reply) => {
     const s = await site();
@@ -141,11 +149,18 @@ export default async function helpCentre(app: FastifyInstance) {
       kb.listArticleSummaries(app.db, { audience: 'public', locale, limit: 10_000 }),
     ]);
     const top = [...articles].sort((a, b) => b.views - a.views || a.position - b.position).slice(0, 8);
+    const segments = await viewerSegments(req);
+    const recommended = await kb.listSegmentArticles(app.db, locale, segments);
     const withCounts = categories
       .filter((c) => c.translations[locale])
       .map((category) => ({ category, count: articles.filter((a) => a.categoryId === category.id).length }))
       .filter((c) => c.count > 0);
-    return sendPage(reply, homePage(s, locale, { categories: withCounts, top }));
+    return sendPage(
+      reply,
+      homePage(s, locale, { categories: withCounts, top, recommended }),
+      200,
+      segments.length > 0,
+    );
   });
 
   app.get(
@@ -158,10 +173,12 @@ export default async function helpCentre(app: FastifyInstance) {
       const query = (typeof req.query.q === 'string' ? req.query.q : '').trim().slice(0, 200);
       let results: AnswerHit[] = [];
       let unsure = false;
+      const segments = query ? await viewerSegments(req) : [];
       if (query) {
         const { match, hits } = await findAnswers(backendOf(app), query, {
           locale,
           audience: 'public',
+          segments,
           limit: 10,
         });
         results = hits;
@@ -180,7 +197,7 @@ export default async function helpCentre(app: FastifyInstance) {
           abstained: unsure,
         });
       }
-      return sendPage(reply, searchPage(s, locale, { query, results, unsure }));
+      return sendPage(reply, searchPage(s, locale, { query, results, unsure }), 200, segments.length > 0);
     },
   );
 
@@ -216,11 +233,15 @@ export default async function helpCentre(app: FastifyInstance) {
       const found = await kb.findPublicArticleBySlug(app.db, locale, slug);
       if (found.redirectTo)
         return reply.redirect(`${kb.articlePath(found.redirectTo)}${markdown ? '.md' : ''}`, 301);
-      const article = found.article;
+      // Segment content only for a signed-in customer whose plan grants it; others get the same 404.
+      const personal = found.article
+        ? undefined
+        : await kb.findSegmentArticleBySlug(app.db, locale, slug, await viewerSegments(req));
+      const article = found.article ?? personal;
       if (!article) return notFound(req, reply);
       if (markdown) {
         return reply
-          .header('cache-control', 'no-cache')
+          .header('cache-control', personal ? 'private, no-store' : 'no-cache')
           .type('text/markdown; charset=utf-8')
           .send(articleMarkdown(s, article));
       }
@@ -262,6 +283,8 @@ export default async function helpCentre(app: FastifyInstance) {
           related: related.filter((r) => r.id !== article.id).slice(0, 5),
           feedbackSent: req.query.feedback === 'sent',
         }),
+        200,
+        Boolean(personal),
       );
     },
   );

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, buildStaff, createTestApp, signIn, type TestApp } from '../../../test/helpers.ts';
+import {
+  ADMIN,
+  buildPublishedArticle,
+  buildStaff,
+  createTestApp,
+  signIn,
+  type TestApp,
+} from '../../../test/helpers.ts';
 import { mailText, startSmtp } from '../../../test/receivers.ts';
 import { hostSignature } from '../../../test/widget-helpers.ts';
 import { auditLog, customerSignInTokens, outbox } from '../../db/schema.ts';
@@ -234,7 +241,7 @@ describe('one customer across surfaces', () => {
     const claims = {
       id: 'crm-42',
       email: 'widget.user@example.fr',
-      segments: ['fibre-pro', 'mobile'],
+      segments: ['plan=fibre-pro', 'product=mobile'],
       issuedAt: Math.floor(Date.now() / 1000),
     };
     const identified = await t.app.inject({
@@ -245,11 +252,17 @@ describe('one customer across surfaces', () => {
     expect(identified.statusCode, identified.body).toBe(200);
     const v = await signInAs('widget.user@example.fr');
     const data = JSON.parse((await v.send('GET', '/fr/account/data.json')).body);
-    expect(data.account).toMatchObject({ externalId: 'crm-42', segments: ['fibre-pro', 'mobile'] });
+    expect(data.account).toMatchObject({
+      externalId: 'crm-42',
+      segments: ['plan=fibre-pro', 'product=mobile'],
+    });
     // The host is the source of truth for segments; the external id finds the same account.
-    const again = await resolveWidgetIdentity(t.app.db, { externalId: 'crm-42', segments: ['mobile'] });
+    const again = await resolveWidgetIdentity(t.app.db, {
+      externalId: 'crm-42',
+      segments: ['product=mobile'],
+    });
     expect(again.email).toBe('widget.user@example.fr');
-    expect(again.segments).toEqual(['mobile']);
+    expect(again.segments).toEqual(['product=mobile']);
     const forged = await t.app.inject({
       method: 'POST',
       url: '/api/v1/widget/identify?site=shop',
@@ -289,7 +302,7 @@ describe('one customer across surfaces', () => {
       method: 'PATCH',
       url: `/api/v1/customers/${one.id}`,
       headers: agent.headers,
-      payload: { segments: ['fibre-pro'] },
+      payload: { segments: ['plan=fibre-pro'] },
     });
     expect(patched.statusCode).toBe(200);
     const bad = await t.app.inject({
@@ -413,5 +426,79 @@ describe('IDOR matrix: customer A never reads or acts on B', () => {
     // A staff-only id cannot be used: references only, and a forged one is a 404 too.
     expect((await bob.send('GET', '/fr/account/requests/not-a-reference')).statusCode).toBe(404);
     expect((await bob.send('GET', `/fr/account/requests/${refA}`)).statusCode).toBe(404);
+  });
+});
+
+describe('help-centre personalisation', () => {
+  it('shows segment content, in search and a "Recommandé pour vous" block, only to a signed-in customer whose plan grants it', async () => {
+    const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
+    const category = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/categories',
+      headers: admin.headers,
+      payload: { translations: { fr: { title: 'Offres', slug: 'offres' } } },
+    });
+    expect(category.statusCode, category.body).toBe(201);
+    await buildPublishedArticle(t.app, admin, {
+      locale: 'fr',
+      slug: 'ligne-pro-prioritaire',
+      title: 'Activer la ligne prioritaire Pro',
+      shortAnswer: 'La ligne prioritaire des clients Pro répond en moins de 5 minutes.',
+      body: 'Appelez le numéro prioritaire indiqué dans votre espace.',
+      formulations: ['ligne prioritaire pro'],
+      categoryId: category.json().id,
+      visibility: 'segment',
+      segments: ['plan=pro'],
+    });
+    await t.app.searchIndex.settled();
+    const url = '/fr/articles/ligne-pro-prioritaire';
+
+    const anonymous = new Visitor();
+    expect((await anonymous.send('GET', url)).statusCode).toBe(404);
+    expect((await anonymous.send('GET', '/fr/search?q=ligne%20prioritaire%20pro')).body).not.toContain(
+      'Activer la ligne prioritaire Pro',
+    );
+
+    const basic = await signInAs('basic.plan@example.fr');
+    expect((await basic.send('GET', url)).statusCode).toBe(404);
+    expect((await basic.send('GET', '/fr')).body).not.toContain('Recommandé pour vous');
+
+    const pro = await signInAs('pro.plan@example.fr');
+    const agent = await buildStaff(t.app, 'agent');
+    const found = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/customers?q=pro.plan',
+      headers: agent.headers,
+    });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/customers/${found.json().items[0].id}`,
+      headers: agent.headers,
+      payload: { segments: ['plan=pro'] },
+    });
+    const page = await pro.send('GET', url);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Activer la ligne prioritaire Pro');
+    expect(page.headers['cache-control']).toBe('private, no-store');
+    const home = await pro.send('GET', '/fr');
+    expect(home.body).toContain('Recommandé pour vous');
+    expect(home.body).toContain(url);
+    expect(home.headers['cache-control']).toBe('private, no-store');
+    const search = await pro.send('GET', '/fr/search?q=ligne%20prioritaire%20pro');
+    expect(search.body).toContain('Activer la ligne prioritaire Pro');
+    // A staff cookie beside it does not lend the customer's plan to anyone else, nor the reverse.
+    expect((await anonymous.send('GET', url)).statusCode).toBe(404);
+  });
+
+  it('keeps the help-centre journey (relais_jid) across sign-in', async () => {
+    const v = new Visitor();
+    await v.send('GET', '/fr/search?q=facture');
+    const journey = v.cookies.get('relais_jid');
+    expect(journey).toBeDefined();
+    await v.send('POST', '/fr/account/sign-in', { email: 'journey@example.fr' });
+    const link = await lastLinkTo('journey@example.fr');
+    await v.send('POST', link.pathname, { token: link.searchParams.get('token')! });
+    expect(v.cookies.get('relais_customer')).toBeDefined();
+    expect(v.cookies.get('relais_jid')).toBe(journey);
   });
 });

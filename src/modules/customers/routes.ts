@@ -1,6 +1,7 @@
 /** Staff API of customer accounts: directory, profile, segments, merge (console: Customers). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Segment } from '../kb/schemas.ts';
 import {
   type CustomerRow,
   customerProfile,
@@ -46,12 +47,6 @@ const TicketHeadline = z.object({
 });
 
 const Params = z.strictObject({ id: z.uuid() });
-const Segment = z
-  .string()
-  .trim()
-  .min(1)
-  .max(60)
-  .regex(/^[\w.-]+$/, 'letters, digits, ".", "_" or "-"');
 
 const customerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

@@ -20,9 +20,9 @@ export type { CustomerRow } from './repository.ts';
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-/** Segments as stored: trimmed, lower-case, unique, sorted. */
+/** Segments as stored: trimmed, unique, sorted (compared with articles' segments as they are written). */
 export const normaliseSegments = (segments: string[]) =>
-  [...new Set(segments.map((s) => s.trim().toLowerCase()).filter(Boolean))].sort();
+  [...new Set(segments.map((s) => s.trim()).filter(Boolean))].sort();
 
 export async function findCustomer(db: DbOrTx, id: string) {
   const row = await repo.findCustomer(db, id);
