@@ -17,9 +17,14 @@ let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 beforeAll(async () => {
   smtp = await startSmtp();
-  t = await createTestApp({ RELAIS_SMTP_URL: smtp.url }, { outboxWorker: false });
+  t = await createTestApp({ RELAIS_SMTP_URL: smtp.url, LOG_LEVEL: 'info' }, { outboxWorker: false });
 });
 afterAll(async () => {
+  // Outside the demo, sign-in links are never logged.
+  // Request logs mask query values (`token=…`); a real token must appear nowhere.
+  const leak = t.logs.lines.find((l) => /token=[\w-]{20,}/.test(l));
+  expect(leak).toBeUndefined();
+  expect(t.logs.text).not.toMatch(/claire\.martin|idor@example|leaving@example/);
   await t?.close();
   await smtp?.close();
 });
