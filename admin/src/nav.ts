@@ -17,6 +17,8 @@ export const NAV_GROUPS: Array<{ label?: MessageKey; items: NavEntry[] }> = [
     items: [
       { to: '/inbox', label: 'nav.inbox', needs: 'tickets:read' },
       { to: '/chats', label: 'nav.chats', needs: 'tickets:read' },
+      // Customer accounts and the portal (issue 18)
+      { to: '/customers', label: 'nav.customers', needs: 'tickets:read' },
     ],
   },
   {
