@@ -16,7 +16,7 @@ import {
 } from '../modules/customers/service.ts';
 import {
   type CustomerSession,
-  useSignInLink as consumeLink,
+  consumeSignInLink,
   requestSignInLink,
   signOutCustomer,
 } from '../modules/customers/sign-in.ts';
@@ -28,7 +28,7 @@ import {
   replyToAccountTicket,
 } from '../modules/escalation/accounts.ts';
 import { CSRF_FIELD, clearCustomerCookie, setCustomerCookie } from '../server/auth.ts';
-import { AppError, UnauthorizedError } from '../server/errors.ts';
+import { AppError, NotFoundError, UnauthorizedError } from '../server/errors.ts';
 import { type AccountCopy, accountCopy } from './account-copy.ts';
 import { html, type SafeHtml } from './html.ts';
 import { formatDate } from './i18n.ts';
@@ -212,7 +212,7 @@ ${error ? html`<p class="error" id="email-error">${error}</p>` : ''}
       const t = accountCopy(l.locale);
       const raw = (req.body ?? {}) as Record<string, unknown>;
       const session: CustomerSession | undefined =
-        typeof raw.token === 'string' ? await consumeLink(app.db, raw.token) : undefined;
+        typeof raw.token === 'string' ? await consumeSignInLink(app.db, raw.token) : undefined;
       if (!session) {
         return send(
           reply,
@@ -260,7 +260,7 @@ ${tickets.length ? html`<div class="table-scroll"><table class="requests"><thead
 
   const customerId = (req: FastifyRequest) => (req.actor.kind === 'customer' ? req.actor.id : '');
   const referenceOf = (req: FastifyRequest<RequestParams>) => {
-    if (!REFERENCE.test(req.params.reference)) throw new AppError('not_found', 404, 'Ticket not found.');
+    if (!REFERENCE.test(req.params.reference)) throw new NotFoundError('Ticket');
     return req.params.reference;
   };
 

@@ -40,7 +40,6 @@ export function Customers() {
     <section>
       <PageTitle title={t('customers.title')}>{t('customers.title')}</PageTitle>
       <form
-        role="search"
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
           setSearch(q.trim());

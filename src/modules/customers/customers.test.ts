@@ -11,7 +11,7 @@ import { mailText, startSmtp } from '../../../test/receivers.ts';
 import { hostSignature } from '../../../test/widget-helpers.ts';
 import { auditLog, customerSignInTokens, outbox } from '../../db/schema.ts';
 import { resolveWidgetIdentity } from './service.ts';
-import { requestSignInLink, SIGN_IN_LINK_TTL_MS, useSignInLink } from './sign-in.ts';
+import { consumeSignInLink, requestSignInLink, SIGN_IN_LINK_TTL_MS } from './sign-in.ts';
 
 let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -154,7 +154,7 @@ describe('magic-link sign-in', () => {
       new Date(Date.now() - SIGN_IN_LINK_TTL_MS - 1000),
     );
     const oldToken = new URL(old.link!).searchParams.get('token')!;
-    expect(await useSignInLink(t.app.db, oldToken)).toBeUndefined();
+    expect(await consumeSignInLink(t.app.db, oldToken)).toBeUndefined();
   });
 
   it('queues at most three links per address per 15 minutes, with the same answer', async () => {

@@ -66,7 +66,7 @@ async function openSession(tx: DbOrTx, customer: repo.CustomerRow, now: Date): P
 }
 
 /** Uses a link (once, within 15 minutes): the address is now verified; opens a session. */
-export async function useSignInLink(
+export async function consumeSignInLink(
   db: Db,
   token: string,
   now = new Date(),
@@ -80,11 +80,6 @@ export async function useSignInLink(
   });
 }
 
-/** Opens a session for a customer already resolved (OIDC sign-in). */
-export function openCustomerSession(db: DbOrTx, customer: repo.CustomerRow, now = new Date()) {
-  return openSession(db, customer, now);
-}
-
 /** The actor behind a `relais_customer` cookie, or undefined. */
 export async function actorFromCustomerSession(db: DbOrTx, token: string): Promise<Actor | undefined> {
   const session = await repo.findLiveSession(db, sha256(token));
@@ -94,9 +89,4 @@ export async function actorFromCustomerSession(db: DbOrTx, token: string): Promi
 
 export async function signOutCustomer(db: DbOrTx, actor: Actor) {
   if (actor.kind === 'customer') await repo.deleteSession(db, actor.sessionId);
-}
-
-/** Who is signed in, for pages: the row behind a customer actor. */
-export async function signedInCustomer(db: DbOrTx, actor: Actor) {
-  return actor.kind === 'customer' ? repo.findCustomer(db, actor.id) : undefined;
 }
