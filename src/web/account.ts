@@ -27,6 +27,9 @@ import {
   rateAccountTicket,
   replyToAccountTicket,
 } from '../modules/escalation/accounts.ts';
+import { requestJourneyId } from '../modules/journey/cookie.ts';
+import { recentlyViewedArticleIds } from '../modules/journey/service.ts';
+import { findArticlesForDisplay } from '../modules/kb/service.ts';
 import { CSRF_FIELD, clearCustomerCookie, setCustomerCookie } from '../server/auth.ts';
 import { AppError, NotFoundError, UnauthorizedError } from '../server/errors.ts';
 import { type AccountCopy, accountCopy } from './account-copy.ts';
@@ -238,6 +241,16 @@ ${error ? html`<p class="error" id="email-error">${error}</p>` : ''}
     const t = accountCopy(l.locale);
     const me = await findCustomer(app.db, req.actor.kind === 'customer' ? req.actor.id : '');
     const tickets = await listAccountTickets(app.db, me.id);
+    // Recently viewed: this browser's help-centre journey (relais_jid), public articles only.
+    const journeyId = requestJourneyId(req);
+    const viewed = journeyId
+      ? await findArticlesForDisplay(
+          app.db,
+          await recentlyViewedArticleIds(app.db, journeyId),
+          undefined,
+          'public',
+        )
+      : [];
     const rows = tickets.map(
       (tk) =>
         html`<tr><th scope="row"><a href="/${l.locale}/account/requests/${tk.reference}">${tk.reference}</a></th><td>${tk.subject}</td><td>${t.status[tk.status] ?? tk.status}</td><td><time datetime="${tk.updatedAt.toISOString()}">${formatDate(tk.updatedAt, l.locale)}</time></td></tr>`,
@@ -253,7 +266,8 @@ ${error ? html`<p class="error" id="email-error">${error}</p>` : ''}
 ${accountNav(l.locale, t, req, 'requests')}
 <section aria-labelledby="requests-title"><h2 id="requests-title">${t.requests}</h2>
 ${tickets.length ? html`<div class="table-scroll"><table class="requests"><thead><tr><th scope="col">${t.reference}</th><th scope="col">${t.subject}</th><th scope="col">${t.statusLabel}</th><th scope="col">${t.updated}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t.noRequests}</p>`}
-<p><a class="button" href="/${l.locale}/contact">${t.newRequest}</a></p></section>`,
+<p><a class="button" href="/${l.locale}/contact">${t.newRequest}</a></p></section>
+${viewed.length ? html`<section aria-labelledby="viewed-title"><h2 id="viewed-title">${t.recentlyViewed}</h2><ul>${viewed.map((a) => html`<li><a href="${a.url}">${a.title}</a></li>`)}</ul></section>` : ''}`,
       ),
     );
   });

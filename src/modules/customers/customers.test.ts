@@ -495,9 +495,19 @@ describe('help-centre personalisation', () => {
     expect((await anonymous.send('GET', url)).statusCode).toBe(404);
   });
 
-  it('keeps the help-centre journey (relais_jid) across sign-in', async () => {
+  it('keeps the help-centre journey (relais_jid) across sign-in, and lists the articles viewed', async () => {
+    const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
+    await buildPublishedArticle(t.app, admin, {
+      locale: 'fr',
+      slug: 'payer-facture-carte',
+      title: 'Payer ma facture par carte',
+      shortAnswer: 'Depuis votre espace, rubrique Factures.',
+      body: 'Choisissez la facture puis « Payer ».',
+      formulations: ['payer facture carte'],
+    });
     const v = new Visitor();
     await v.send('GET', '/fr/search?q=facture');
+    expect((await v.send('GET', '/fr/articles/payer-facture-carte')).statusCode).toBe(200);
     const journey = v.cookies.get('relais_jid');
     expect(journey).toBeDefined();
     await v.send('POST', '/fr/account/sign-in', { email: 'journey@example.fr' });
@@ -505,5 +515,8 @@ describe('help-centre personalisation', () => {
     await v.send('POST', link.pathname, { token: link.searchParams.get('token')! });
     expect(v.cookies.get('relais_customer')).toBeDefined();
     expect(v.cookies.get('relais_jid')).toBe(journey);
+    const home = await v.send('GET', '/fr/account');
+    expect(home.body).toContain('Consultés récemment');
+    expect(home.body).toContain('href="/fr/articles/payer-facture-carte"');
   });
 });
