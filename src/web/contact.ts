@@ -259,6 +259,8 @@ export default async function contactPages(app: FastifyInstance) {
       }
       const result = await escalate(app.db, parsed.data as EscalationRequest, {
         publicUrl: app.config.publicUrl,
+        // A signed-in customer's request joins their account, whatever address they typed.
+        customerAccountId: req.actor.kind === 'customer' ? req.actor.id : undefined,
       });
       const t = T[locale];
       const link = new URL(result.customerUrl);

@@ -123,6 +123,15 @@ describe('magic-link sign-in', () => {
     const after = await claire.send('GET', `/fr/account/requests/${reference}`);
     expect(after.body).toContain('Voici ma facture corrigée');
     expect(after.body).toContain('En cours');
+
+    // Signed in, a new request joins her account even from another address.
+    const other = await claire.send('POST', '/fr/contact', {
+      subject: 'Depuis mon adresse pro',
+      description: 'Une demande envoyée avec une autre adresse.',
+      email: 'c.martin@entreprise.example',
+    });
+    const second = /id="reference">(R-[A-Z2-9]{8})</.exec(other.body)![1]!;
+    expect((await claire.send('GET', '/fr/account')).body).toContain(second);
   });
 
   it('answers the same for any address, and a link works once within 15 minutes', async () => {

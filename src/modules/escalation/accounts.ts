@@ -48,7 +48,7 @@ export async function replyToAccountTicket(db: Db, accountId: string, reference:
   return replyAsCustomer(db, await accountTicket(db, accountId, reference), body);
 }
 
-/** The customer closes their request: no more replies; an agent's later reply does not reopen it. */
+/** The customer closes their request: it takes no more customer replies. */
 export async function closeAccountTicket(db: Db, accountId: string, reference: string) {
   const ticket = await accountTicket(db, accountId, reference);
   if (ticket.status === 'closed') return;
