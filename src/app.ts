@@ -19,6 +19,10 @@ import { openAICompatibleProvider } from './modules/bot/llm.ts';
 import botRoutes from './modules/bot/routes.ts';
 import chatPlugin from './modules/chat/plugin.ts';
 import chatRoutes from './modules/chat/routes.ts';
+// Customer accounts and the portal (issue 18)
+import { customerDeliveries } from './modules/customers/deliveries.ts';
+import customerRoutes from './modules/customers/routes.ts';
+import { actorFromCustomerSession } from './modules/customers/sign-in.ts';
 import { ticketDeliveries } from './modules/escalation/deliveries.ts';
 import escalationRoutes from './modules/escalation/routes.ts';
 import journeyJobs from './modules/journey/plugin.ts';
@@ -47,6 +51,7 @@ import { loggerOptions } from './server/logging.ts';
 import openapi from './server/openapi.ts';
 import sharedRateLimit from './server/shared-rate-limit.ts';
 import textEdge from './server/text-edge.ts';
+import accountPages from './web/account.ts';
 import contactPages from './web/contact.ts';
 import helpCentre from './web/routes.ts';
 
@@ -119,6 +124,7 @@ export async function buildApp({
   await app.register(auth, {
     actorFromApiKey: (key) => actorFromApiKey(app.db, key),
     actorFromSession: (token) => actorFromSession(app.db, token),
+    actorFromCustomerSession: (token) => actorFromCustomerSession(app.db, token),
   });
   await app.register(health);
   await app.register(openapi);
@@ -171,11 +177,15 @@ export async function buildApp({
   // Status page (issue 19): staff API, Statuspage-shaped JSON, maintenance job.
   await app.register(statusRoutes);
   await app.register(statusJobs, statusClock ? { clock: statusClock } : {});
+  // Customer accounts and the portal (issue 18)
+  await app.register(customerRoutes);
+  await app.register(accountPages);
   // The outbox delivers what these modules enqueue, with their renderers (it imports no module).
   registerOutbox(app, outboxWorker, [
     ticketDeliveries(config.publicUrl),
     digestDeliveries,
     statusDeliveries(config.publicUrl),
+    customerDeliveries,
   ]);
 
   return app;

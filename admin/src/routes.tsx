@@ -8,6 +8,7 @@ import { Branding } from './pages/Branding.tsx';
 import { Categories } from './pages/Categories.tsx';
 import { ChatRoom, Chats, ChatsArea } from './pages/Chats.tsx';
 import { ContentList } from './pages/ContentList.tsx';
+import { CustomerProfile, Customers } from './pages/Customers.tsx';
 import { FlowEditor, FlowList } from './pages/Flows.tsx';
 import { Inbox, InboxArea } from './pages/Inbox.tsx';
 import { AcceptInvite, Setup } from './pages/Onboarding.tsx';
@@ -139,6 +140,15 @@ export const routes: RouteObject[] = [
             <Status />
           </RequirePermission>
         ),
+      },
+      // Customer accounts and the portal (issue 18)
+      {
+        path: 'customers',
+        element: <RequirePermission needs="tickets:read" />,
+        children: [
+          { index: true, element: <Customers /> },
+          { path: ':id', element: <CustomerProfile /> },
+        ],
       },
       { path: '*', element: <NotFound /> },
     ],

@@ -11,6 +11,8 @@ export * from './schema/api-keys.ts';
 export * from './schema/audit.ts';
 export * from './schema/bot.ts';
 export * from './schema/chat.ts';
+// Customer accounts and the portal (issue 18)
+export * from './schema/customers.ts';
 export * from './schema/escalation.ts';
 export * from './schema/events.ts';
 export * from './schema/journey.ts';

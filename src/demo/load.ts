@@ -11,6 +11,7 @@ import {
 import { listLocales, putBranding } from '../modules/settings/service.ts';
 import { listStaff } from '../modules/staff/service.ts';
 import type { Actor } from '../server/access.ts';
+import { loadDemoCustomer } from './customers.ts';
 import { DEMO_BRANDING, DEMO_WORK_IN_PROGRESS } from './extras.ts';
 import { loadDemoFlows } from './flows.ts';
 import { loadDemoStatus } from './status.ts';
@@ -133,5 +134,7 @@ export async function loadDemoContent(
   });
   // Status page (issue 19): Nuvia components and a 90-day history.
   await loadDemoStatus(db, actor, options.publicUrl);
+  // Customer accounts and the portal (issue 18)
+  await loadDemoCustomer(db, actor, options.publicUrl);
   return { loaded: true, articles: result.articles };
 }

@@ -17,9 +17,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
  * - 'account': a signed-in staff member's own session (their account: sign-out, 2FA, sessions),
  *   also while it is limited to setting up two-factor authentication; never an API key;
  * - 'staff': any signed-in staff member or API key;
+ * - 'customer': a signed-in customer (portal session, `relais_customer` cookie), never staff;
  * - a permission: an actor holding it.
  */
-export type Access = 'public' | 'account' | 'staff' | Permission;
+export type Access = 'public' | 'account' | 'staff' | 'customer' | Permission;
 
 export type Actor =
   | { kind: 'anonymous' }
@@ -33,21 +34,29 @@ export type Actor =
       /** Two-factor authentication is required and not set up yet: only 'account' routes. */
       enrolmentOnly?: boolean;
     }
-  | { kind: 'api_key'; id: string; permissions: ReadonlySet<Permission> };
+  | { kind: 'api_key'; id: string; permissions: ReadonlySet<Permission> }
+  /** A customer signed in to the portal: holds no permission, reaches only 'customer' and public routes. */
+  | { kind: 'customer'; id: string; sessionId: string; csrfToken: string };
+
+export type StaffActor = Extract<Actor, { kind: 'user' | 'api_key' }>;
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 
 export function can(actor: Actor, permission: Permission): boolean {
-  return actor.kind !== 'anonymous' && actor.permissions.has(permission);
+  return isStaff(actor) && actor.permissions.has(permission);
 }
 
-export function isStaff(actor: Actor): actor is Exclude<Actor, { kind: 'anonymous' }> {
-  return actor.kind !== 'anonymous';
+export function isStaff(actor: Actor): actor is StaffActor {
+  return actor.kind === 'user' || actor.kind === 'api_key';
 }
 
 /** Throws 401/403 unless `actor` satisfies `access`. The only gate in front of every route. */
 export function checkAccess(actor: Actor, access: Access): void {
   if (access === 'public') return;
+  if (access === 'customer') {
+    if (actor.kind !== 'customer') throw new UnauthorizedError();
+    return;
+  }
   if (!isStaff(actor)) throw new UnauthorizedError();
   if (access === 'account') {
     if (actor.kind !== 'user') throw new ForbiddenError('This is for signed-in staff members.');
@@ -80,6 +89,7 @@ export function authorize<S, R extends Rules<S>>(
 
 /** Stable actor reference for the audit log: ids, never names or e-mails. */
 export function actorRef(actor: Actor): { actorType: 'user' | 'api_key' | 'system'; actorId: string | null } {
-  if (actor.kind === 'anonymous') return { actorType: 'system', actorId: null };
+  // The audit log records staff writes; a customer's own actions are not staff actions.
+  if (actor.kind === 'anonymous' || actor.kind === 'customer') return { actorType: 'system', actorId: null };
   return { actorType: actor.kind, actorId: actor.id };
 }

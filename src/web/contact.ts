@@ -341,7 +341,12 @@ export default async function contactPages(app: FastifyInstance) {
           );
         }
       }
-      const result = await escalateOrFieldError(app, parsed.data as EscalationRequest);
+      // A signed-in customer's request joins their account, whatever address they typed.
+      const result = await escalateOrFieldError(
+        app,
+        parsed.data as EscalationRequest,
+        req.actor.kind === 'customer' ? req.actor.id : undefined,
+      );
       if ('errors' in result) {
         reply.status(400);
         return page(
@@ -542,9 +547,10 @@ function callbackConfirmation(t: Copy, v: FormValues, offer: Offer) {
 async function escalateOrFieldError(
   app: FastifyInstance,
   request: EscalationRequest,
+  customerAccountId: string | undefined,
 ): Promise<Awaited<ReturnType<typeof escalate>> | { errors: Record<string, string> }> {
   try {
-    return await escalate(app.db, request, { publicUrl: app.config.publicUrl });
+    return await escalate(app.db, request, { publicUrl: app.config.publicUrl, customerAccountId });
   } catch (err) {
     if (!(err instanceof AppError) || !err.field?.startsWith('callback.')) throw err;
     const t = T[request.context.locale === 'en' ? 'en' : 'fr'];

@@ -44,6 +44,9 @@ const STRINGS = {
     ],
     browseTopics: 'Parcourir les thèmes du centre d’aide',
     askAdvisor: 'Poser la question à un conseiller',
+    // Customer accounts and the portal (issue 18)
+    recommended: 'Recommandé pour vous',
+    account: 'Mon compte',
   },
   en: {
     skip: 'Skip to content',
@@ -89,6 +92,9 @@ const STRINGS = {
     ],
     browseTopics: 'Browse the help centre’s topics',
     askAdvisor: 'Ask an advisor',
+    // Customer accounts and the portal (issue 18)
+    recommended: 'Recommended for you',
+    account: 'My account',
   },
 };
 

@@ -82,6 +82,7 @@ ${(meta.jsonLd ?? []).map((d) => jsonLd(d))}
 <div class="bar">
 <a class="brand" href="/${meta.locale}">${branding.logoUrl ? html`<img src="${branding.logoUrl}" alt="" width="32" height="32">` : ''}<span>${branding.name}</span></a>
 ${languageSwitcher(site, meta)}
+<a class="account-link" href="/${meta.locale}/account">${s.account}</a>
 </div>
 <form class="search" role="search" action="/${meta.locale}/search" method="get">
 <label for="q">${s.searchLabel}</label>

@@ -57,6 +57,8 @@ const articleLinks = (list: ArticleSummary[]) =>
 export interface HomeData {
   categories: Array<{ category: CategoryWithTranslations; count: number }>;
   top: ArticleSummary[];
+  /** Segment articles the signed-in customer's plan grants (issue 18). */
+  recommended?: ArticleSummary[];
 }
 
 export function homePage(site: Site, locale: string, data: HomeData): string {
@@ -72,6 +74,7 @@ export function homePage(site: Site, locale: string, data: HomeData): string {
     jsonLd: data.top.length ? [faqPage(site, data.top)] : [],
   };
   const main = html`<h1>${s.helpCentre} ${site.branding.name}</h1>
+${data.recommended?.length ? html`<section aria-labelledby="recommended-title" id="recommended"><h2 id="recommended-title">${s.recommended}</h2>${articleLinks(data.recommended)}</section>` : ''}
 <section aria-labelledby="categories-title">
 <h2 id="categories-title">${s.categories}</h2>
 <ul class="cards">${data.categories.map(({ category, count }) => {

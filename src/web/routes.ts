@@ -1,21 +1,17 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findCustomer } from '../modules/customers/service.ts';
 import { recordEvent, requestIds, searchEvent } from '../modules/events/service.ts';
 import { ensureJourney } from '../modules/journey/cookie.ts';
 import { recordJourneyStep } from '../modules/journey/service.ts';
 import { EMBED_HOSTS } from '../modules/kb/markdown.ts';
 import * as kb from '../modules/kb/service.ts';
 import { type AnswerHit, backendOf, findAnswers } from '../modules/search/service.ts';
-import { settingsGeneration } from '../modules/settings/changes.ts';
-import * as settings from '../modules/settings/service.ts';
-// Status page (issue 19)
-import { activeIncidentBanners } from '../modules/status/service.ts';
 import { AppError } from '../server/errors.ts';
 import { negotiateLocale } from './i18n.ts';
-import type { Site } from './layout.ts';
 import { articlePage, categoryPage, errorPage, homePage, searchPage } from './pages.ts';
 import { articleMarkdown, llmsTxt, robots, sitemap } from './seo.ts';
+import { siteLoader } from './site.ts';
 import { statusPages } from './status.ts';
 
 /** Strict CSP for every help-centre page: no inline script or style, embeds from video hosts only. */
@@ -47,38 +43,17 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const feedbackRateLimit = { max: 20, timeWindow: '1 minute' };
 
 type Params = { locale: string; slug?: string };
-const SETTINGS_TTL_MS = 5_000;
 
 /** The public help centre: server-rendered pages, SEO files, Markdown views. Published public content only. */
 export default async function helpCentre(app: FastifyInstance) {
-  const { publicUrl } = app.config;
+  const site = siteLoader(app);
 
-  // Branding and locales change a few times a year: a few seconds of staleness saves two queries per page.
-  // A write on this node (PUT /api/v1/settings/…) bumps the generation and drops the copy at once.
-  let cached: { site: Site; at: number; generation: number } | undefined;
-  async function site(): Promise<Site> {
-    const generation = settingsGeneration();
-    if (cached && cached.generation === generation && Date.now() - cached.at < SETTINGS_TTL_MS) {
-      return withBanners(cached.site);
-    }
-    const [branding, locales] = await Promise.all([
-      settings.getBranding(app.db),
-      settings.listLocales(app.db),
-    ]);
-    const themeVersion = createHash('sha256').update(JSON.stringify(branding)).digest('hex').slice(0, 10);
-    cached = { site: { branding, locales, publicUrl, themeVersion }, at: Date.now(), generation };
-    return withBanners(cached.site);
-  }
-  // Status page (issue 19): the incident banner is read per request, so it shows as soon as it is posted.
-  async function withBanners(s: Site): Promise<Site> {
-    return { ...s, banners: await activeIncidentBanners(app.db, s.locales) };
-  }
-
-  function sendPage(reply: FastifyReply, body: string, status = 200) {
+  /** `personal`: the page shows what a signed-in customer's plan grants — never stored by a shared cache. */
+  function sendPage(reply: FastifyReply, body: string, status = 200, personal = false) {
     return reply
       .status(status)
       .header('content-security-policy', HELP_CENTRE_CSP)
-      .header('cache-control', 'no-cache')
+      .header('cache-control', personal ? 'private, no-store' : 'no-cache')
       .type('text/html; charset=utf-8')
       .send(body);
   }
@@ -117,6 +92,12 @@ export default async function helpCentre(app: FastifyInstance) {
   });
 
   const page = { config: { access: 'public' as const }, schema: { hide: true } };
+
+  /** The signed-in customer's segments (their plan), from their account — never from the request. */
+  async function viewerSegments(req: FastifyRequest): Promise<string[]> {
+    if (req.actor.kind !== 'customer') return [];
+    return (await findCustomer(app.db, req.actor.id).catch(() => undefined))?.segments ?? [];
+  }
 
   app.get('/', page, async (req, reply) => {
     const s = await site();
@@ -182,11 +163,18 @@ export default async function helpCentre(app: FastifyInstance) {
       kb.listArticleSummaries(app.db, { audience: 'public', locale, limit: 10_000 }),
     ]);
     const top = [...articles].sort((a, b) => b.views - a.views || a.position - b.position).slice(0, 8);
+    const segments = await viewerSegments(req);
+    const recommended = await kb.listSegmentArticles(app.db, locale, segments);
     const withCounts = categories
       .filter((c) => c.translations[locale])
       .map((category) => ({ category, count: articles.filter((a) => a.categoryId === category.id).length }))
       .filter((c) => c.count > 0);
-    return sendPage(reply, homePage(s, locale, { categories: withCounts, top }));
+    return sendPage(
+      reply,
+      homePage(s, locale, { categories: withCounts, top, recommended }),
+      200,
+      segments.length > 0,
+    );
   });
 
   app.get(
@@ -199,10 +187,12 @@ export default async function helpCentre(app: FastifyInstance) {
       const query = (typeof req.query.q === 'string' ? req.query.q : '').trim().slice(0, 200);
       let results: AnswerHit[] = [];
       let unsure = false;
+      const segments = query ? await viewerSegments(req) : [];
       if (query) {
         const { match, hits } = await findAnswers(backendOf(app), query, {
           locale,
           audience: 'public',
+          segments,
           limit: 10,
         });
         results = hits;
@@ -221,7 +211,7 @@ export default async function helpCentre(app: FastifyInstance) {
           abstained: unsure,
         });
       }
-      return sendPage(reply, searchPage(s, locale, { query, results, unsure }));
+      return sendPage(reply, searchPage(s, locale, { query, results, unsure }), 200, segments.length > 0);
     },
   );
 
@@ -257,11 +247,15 @@ export default async function helpCentre(app: FastifyInstance) {
       const found = await kb.findPublicArticleBySlug(app.db, locale, slug);
       if (found.redirectTo)
         return reply.redirect(`${kb.articlePath(found.redirectTo)}${markdown ? '.md' : ''}`, 301);
-      const article = found.article;
+      // Segment content only for a signed-in customer whose plan grants it; others get the same 404.
+      const personal = found.article
+        ? undefined
+        : await kb.findSegmentArticleBySlug(app.db, locale, slug, await viewerSegments(req));
+      const article = found.article ?? personal;
       if (!article) return notFound(req, reply);
       if (markdown) {
         return reply
-          .header('cache-control', 'no-cache')
+          .header('cache-control', personal ? 'private, no-store' : 'no-cache')
           .type('text/markdown; charset=utf-8')
           .send(articleMarkdown(s, article));
       }
@@ -303,6 +297,8 @@ export default async function helpCentre(app: FastifyInstance) {
           related: related.filter((r) => r.id !== article.id).slice(0, 5),
           feedbackSent: req.query.feedback === 'sent',
         }),
+        200,
+        Boolean(personal),
       );
     },
   );

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.ts';
+import { customers } from './customers.ts';
 import { users } from './staff.ts';
 
 export const TICKET_STATUSES = ['new', 'open', 'pending_customer', 'solved', 'closed'] as const;
@@ -32,6 +33,8 @@ export const tickets = pgTable(
     subject: text('subject').notNull(),
     locale: text('locale').notNull(),
     customerId: text('customer_id'),
+    /** The customer account (src/modules/customers) this ticket belongs to, set by the escalation service. */
+    customerAccountId: uuid('customer_account_id').references(() => customers.id, { onDelete: 'set null' }),
     customerEmail: text('customer_email'),
     customerName: text('customer_name'),
     customerPhone: text('customer_phone'),
@@ -55,6 +58,7 @@ export const tickets = pgTable(
     index('tickets_status_updated_idx').on(t.status, t.updatedAt),
     index('tickets_assignee_idx').on(t.assigneeId),
     index('tickets_callback_due_idx').on(t.callbackStatus, t.callbackDueAt),
+    index('tickets_customer_account_idx').on(t.customerAccountId),
   ],
 );
 

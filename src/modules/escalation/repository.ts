@@ -138,3 +138,56 @@ export const listCallbacks = (db: DbOrTx, statuses: NonNullable<TicketRow['callb
     .where(inArray(tickets.callbackStatus, statuses))
     .orderBy(asc(tickets.callbackDueAt), asc(tickets.createdAt))
     .limit(200);
+// Customer accounts (src/modules/customers): which tickets belong to whom.
+
+/** Tickets left with this address and no account yet join the account (the address is verified). */
+export async function attachTicketsByEmail(db: DbOrTx, email: string, accountId: string) {
+  const rows = await db
+    .update(tickets)
+    .set({ customerAccountId: accountId })
+    .where(and(eq(tickets.customerEmail, email), isNull(tickets.customerAccountId)))
+    .returning({ id: tickets.id });
+  return rows.length;
+}
+
+export async function moveAccountTickets(db: DbOrTx, fromId: string, toId: string) {
+  await db.update(tickets).set({ customerAccountId: toId }).where(eq(tickets.customerAccountId, fromId));
+}
+
+export const listAccountTickets = (db: DbOrTx, accountId: string) =>
+  db.select().from(tickets).where(eq(tickets.customerAccountId, accountId)).orderBy(desc(tickets.updatedAt));
+
+export async function findAccountTicket(db: DbOrTx, accountId: string, reference: string) {
+  const [row] = await db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.customerAccountId, accountId), eq(tickets.reference, reference)))
+    .limit(1);
+  return row;
+}
+
+/** Erasure: the account's tickets keep their thread for the company, without who wrote it. */
+export async function anonymiseAccountTickets(db: DbOrTx, accountId: string, placeholder: string) {
+  const ids = (
+    await db
+      .update(tickets)
+      .set({
+        customerAccountId: null,
+        customerId: null,
+        customerEmail: null,
+        customerName: null,
+        customerPhone: null,
+        updatedAt: new Date(),
+      })
+      .where(eq(tickets.customerAccountId, accountId))
+      .returning({ id: tickets.id })
+  ).map((r) => r.id);
+  if (ids.length) {
+    await db
+      .update(ticketMessages)
+      .set({ body: placeholder })
+      .where(and(inArray(ticketMessages.ticketId, ids), eq(ticketMessages.author, 'customer')));
+    await db.delete(ticketAccessTokens).where(inArray(ticketAccessTokens.ticketId, ids));
+  }
+  return ids.length;
+}

@@ -25,6 +25,8 @@ export interface EscalateOptions {
   now?: Date;
   /** The widget site the customer chats from, kept on the chat (its CORS applies to the chat's routes). */
   siteKey?: string | undefined;
+  /** The signed-in customer account (portal, verified widget identity): set by the server, never by the body. */
+  customerAccountId?: string | undefined;
 }
 
 /** The live side of a `live` ticket, opened in the escalation's transaction. */
@@ -163,6 +165,7 @@ export async function escalate(
       subject: request.subject,
       locale: context.locale,
       customerId: customer?.id ?? null,
+      customerAccountId: opts.customerAccountId ?? null,
       customerEmail: customer?.email?.toLowerCase() ?? null,
       customerName: customer?.name ?? null,
       customerPhone: request.callback?.phone ?? customer?.phone ?? null,
@@ -253,7 +256,11 @@ export async function ticketForToken(db: DbOrTx, token: string) {
 
 /** What the customer sees: public messages only, never internal notes, tags, assignee or context. */
 export async function customerView(db: DbOrTx, token: string) {
-  const ticket = await ticketForToken(db, token);
+  return presentCustomerView(db, await ticketForToken(db, token));
+}
+
+/** A ticket's customer view (secure link or portal): public messages only. */
+export async function presentCustomerView(db: DbOrTx, ticket: repo.TicketRow) {
   const messages = await repo.listMessages(db, ticket.id, 'public');
   return {
     reference: ticket.reference,
@@ -267,7 +274,11 @@ export async function customerView(db: DbOrTx, token: string) {
 
 /** A customer's reply through the secure link reopens the ticket; a closed ticket takes no more replies. */
 export async function customerReply(db: Db, token: string, body: string) {
-  const ticket = await ticketForToken(db, token);
+  return replyAsCustomer(db, await ticketForToken(db, token), body);
+}
+
+/** The customer's reply (secure link or portal), once the caller has established whose ticket it is. */
+export async function replyAsCustomer(db: Db, ticket: repo.TicketRow, body: string) {
   if (ticket.status === 'closed') {
     throw new ConflictError('This request is closed: please start a new one from the help centre.');
   }

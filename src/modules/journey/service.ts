@@ -154,3 +154,14 @@ function shapeJourney(steps: repo.JourneyStepRow[]): JourneyContext {
 export async function purgeExpiredJourneys(db: Db, now = new Date()): Promise<number> {
   return repo.purgeBefore(db, new Date(now.getTime() - JOURNEY_RETENTION_MS));
 }
+
+/** Articles opened in this journey, most recent first, each once (the customer portal's "recently viewed"). */
+export async function recentlyViewedArticleIds(db: DbOrTx, journeyId: string, limit = 5): Promise<string[]> {
+  const steps = await repo.listSteps(db, journeyId, null, 200);
+  const ids: string[] = [];
+  for (const step of steps.reverse()) {
+    const id = step.kind === 'article' ? step.data.articleId : undefined;
+    if (typeof id === 'string' && !ids.includes(id)) ids.push(id);
+  }
+  return ids.slice(0, limit);
+}

@@ -11,6 +11,33 @@ export async function findPublicArticleBySlug(db: DbOrTx, locale: string, slug: 
   return moved ? { redirectTo: moved } : {};
 }
 
+/**
+ * A published `segment` article by slug, only for a reader whose (verified) segments include one of
+ * its segments — the signed-in customer's plan in the help centre. Undefined otherwise, like a 404.
+ */
+export async function findSegmentArticleBySlug(db: DbOrTx, locale: string, slug: string, segments: string[]) {
+  if (!segments.length) return undefined;
+  const a = await repo.findArticleBySlug(db, locale, slug, 'internal');
+  const held = new Set(segments);
+  return a?.status === 'published' && a.visibility === 'segment' && a.segments.some((s) => held.has(s))
+    ? a
+    : undefined;
+}
+
+/** Published segment articles these segments grant, most viewed first ("Recommandé pour vous"). */
+export function listSegmentArticles(db: DbOrTx, locale: string, segments: string[], limit = 6) {
+  if (!segments.length) return Promise.resolve([]);
+  return repo.listArticleSummaries(db, {
+    audience: 'internal',
+    status: 'published',
+    visibility: 'segment',
+    segmentsAny: segments,
+    locale,
+    orderBy: 'popular',
+    limit,
+  });
+}
+
 /** Adds page views counted in memory since the last flush (see web/routes.ts). */
 export const addViews = (db: DbOrTx, counts: Map<string, number>) => repo.addViews(db, counts);
 

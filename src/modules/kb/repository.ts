@@ -1,5 +1,6 @@
 import {
   and,
+  arrayOverlaps,
   asc,
   count,
   desc,
@@ -273,6 +274,8 @@ export interface ArticleQuery {
   reviewDue?: boolean | undefined;
   q?: string | undefined;
   ids?: string[] | undefined;
+  /** Articles whose segments include one of these (customer personalisation). */
+  segmentsAny?: string[] | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
   orderBy?: 'position' | 'updated' | 'popular' | undefined;
@@ -291,6 +294,11 @@ function whereOf(q: ArticleQuery): SQL | undefined {
     q.ownerId ? eq(articles.ownerId, q.ownerId) : undefined,
     q.reviewDue ? sql`${articles.reviewBy} <= current_date` : undefined,
     q.ids ? (q.ids.length ? inArray(articles.id, q.ids) : sql`false`) : undefined,
+    q.segmentsAny
+      ? q.segmentsAny.length
+        ? arrayOverlaps(articles.segments, q.segmentsAny)
+        : sql`false`
+      : undefined,
     like
       ? or(
           ilike(articles.title, like),

@@ -45,8 +45,10 @@ export {
   type DisplayArticle,
   findArticlesForDisplay,
   findPublicArticleBySlug,
+  findSegmentArticleBySlug,
   isKnowledgeBaseEmpty,
   listIndexableArticles,
+  listSegmentArticles,
 } from './published.ts';
 export type {
   ArticleQuery,

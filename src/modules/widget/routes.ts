@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ForbiddenError } from '../../server/errors.ts';
 import widgetChatRoutes from '../chat/widget-routes.ts';
+import { resolveWidgetIdentity } from '../customers/service.ts';
 import { journeyIdOf, recordJourneyStep } from '../journey/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import widgetAssets from './assets.ts';
@@ -124,7 +125,14 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const site = await widget.findSite(app.db, req.query.site);
       const { signature, ...claims } = req.body;
-      return widget.identify(site, claims, signature);
+      const identified = widget.identify(site, claims, signature);
+      // The verified identity is also a customer account (issue 18): the same person as in the portal.
+      await resolveWidgetIdentity(app.db, {
+        externalId: claims.id,
+        email: claims.email,
+        segments: claims.segments,
+      }).catch((err: { code?: string }) => req.log.warn({ code: err.code }, 'customer account not linked'));
+      return identified;
     },
   );
 
