@@ -127,6 +127,10 @@ const FRENCH: Array<[english: string, french: string]> = [
   ],
   ['Start the set-up first.', 'Commencez d’abord la configuration.'],
   ['Set up two-factor authentication first.', 'Configurez d’abord la double authentification.'],
+  // Customer accounts
+  ['Customer not found.', 'Client introuvable.'],
+  ['A customer cannot be merged into itself.', 'Un client ne peut pas être fusionné avec lui-même.'],
+  ['Only a solved or closed request can be rated.', 'Seule une demande résolue ou close peut être notée.'],
   // Callbacks
   ['Choose one of the proposed time slots.', 'Choisissez l’un des créneaux proposés.'],
   ['Callback request not found.', 'Demande de rappel introuvable.'],
