@@ -39,7 +39,7 @@ describe('console shell', { timeout: 120_000 }, () => {
     await signInToConsole(page, base, ADMIN.email, ADMIN.password);
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     const groups = {
-      Support: ['Tickets', 'Chats'],
+      Support: ['Tickets', 'Chats', 'Customers', 'Service status'],
       Content: ['Articles', 'Categories', 'Search tuning', 'Guided flows'],
       Insights: ['Analytics'],
       Settings: ['Team', 'API keys', 'Audit log', 'Branding & locales', 'Widget'],

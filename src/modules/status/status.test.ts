@@ -151,6 +151,13 @@ describe('an incident created through the API', () => {
     expect(fr.body).toContain('Coupure internet fibre à Lyon');
     const en = await t.app.inject({ method: 'GET', url: '/en' });
     expect(en.body).not.toContain('incident-banner');
+    // The customer portal's pages share the help centre's shell, banner included.
+    const portal = await t.app.inject({ method: 'GET', url: '/fr/account/sign-in' });
+    expect(portal.statusCode).toBe(200);
+    expect(portal.body).toContain('class="incident-banner impact-major_outage"');
+    expect((await t.app.inject({ method: 'GET', url: '/en/account/sign-in' })).body).not.toContain(
+      'incident-banner',
+    );
 
     const site = await api('POST', '/api/v1/widget/sites', {
       key: 'shop',
@@ -492,6 +499,8 @@ describe('history', () => {
     const id = await component({ fr: 'Barres test', en: 'Bars test' });
     const day = 86_400_000;
     const now = Date.now();
+    // Noon UTC ten days ago, so the one-minute incident never straddles midnight whatever the hour.
+    const tenDaysAgoNoon = Math.floor(now / day) * day + day / 2 - 10 * day;
     const past = await createIncident(
       t.app.db,
       null,
@@ -501,7 +510,7 @@ describe('history', () => {
         bodies: {},
         components: [{ componentId: id, impact: 'partial_outage' }],
       },
-      new Date(now - 10 * day),
+      new Date(tenDaysAgoNoon),
     );
     await addUpdate(
       t.app.db,
@@ -510,7 +519,7 @@ describe('history', () => {
       { status: 'resolved', bodies: { en: 'Fixed.' } },
       {
         publicUrl: 'http://relais.test',
-        now: new Date(now - 10 * day + 60_000),
+        now: new Date(tenDaysAgoNoon + 60_000),
       },
     );
     const tooOld = await createIncident(
