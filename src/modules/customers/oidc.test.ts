@@ -3,69 +3,35 @@
  * redirects are followed by hand, the provider's login and consent forms are submitted as a browser
  * would, and Relais is reached through app.inject.
  */
-import type { Server } from 'node:http';
 import { eq } from 'drizzle-orm';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, buildStaff, createTestApp, freePort, signIn, type TestApp } from '../../../test/helpers.ts';
+import {
+  OIDC_CLIENT_SECRET as CLIENT_SECRET,
+  oidcSettings,
+  startOidcProvider,
+} from '../../../test/oidc-provider.ts';
 import { auditLog, settings } from '../../db/schema.ts';
 
 const PUBLIC_URL = 'http://relais.test';
-const CLIENT_SECRET = 'a-client-secret-only-the-provider-knows-4b1f';
-const ACCOUNTS: Record<string, { email: string; email_verified: boolean; name: string }> = {
-  'sso-user': { email: 'Lea.Sso@Example.com', email_verified: true, name: 'Léa Sso' },
-  'unverified-user': { email: 'not.verified@example.com', email_verified: false, name: 'Not Verified' },
-};
 
 let t: TestApp;
-let provider: Server;
+let provider: Awaited<ReturnType<typeof startOidcProvider>>;
 let issuer: string;
 let admin: Awaited<ReturnType<typeof signIn>>;
 
 beforeAll(async () => {
-  const port = await freePort();
-  issuer = `http://127.0.0.1:${port}`;
-  const oidc = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'relais',
-        client_secret: CLIENT_SECRET,
-        redirect_uris: [`${PUBLIC_URL}/account/sso/callback`],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_post',
-      },
-    ],
-    async findAccount(_ctx, id) {
-      const account = ACCOUNTS[id];
-      if (!account) return undefined;
-      return { accountId: id, claims: () => ({ sub: id, ...account }) };
-    },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    // The e-mail in the ID token itself, as most company providers send it.
-    conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: true } },
-    pkce: { required: () => true },
-    cookies: { keys: ['oidc-test-cookie-key'] },
-  });
-  provider = oidc.listen(port, '127.0.0.1');
+  provider = await startOidcProvider(`${PUBLIC_URL}/account/sso/callback`);
+  issuer = provider.issuer;
   t = await createTestApp({ RELAIS_PUBLIC_URL: PUBLIC_URL });
   admin = await signIn(t.app, ADMIN.email, ADMIN.password);
 });
 afterAll(async () => {
   await t?.close();
-  await new Promise((r) => provider?.close(r));
+  await provider?.close();
 });
 
-const ssoSettings = (over: Record<string, unknown> = {}) => ({
-  enabled: true,
-  issuer,
-  clientId: 'relais',
-  clientSecret: CLIENT_SECRET,
-  label: { fr: 'Mon compte Acme', en: 'my Acme account' },
-  scopes: ['profile'],
-  ...over,
-});
+const ssoSettings = (over: Record<string, unknown> = {}) => oidcSettings(issuer, over);
 
 async function configure(over: Record<string, unknown> = {}) {
   const res = await t.app.inject({
