@@ -285,6 +285,23 @@ describe('customer sign-in with the company’s provider', () => {
     expect(thief.relais.has('relais_customer')).toBe(false);
   });
 
+  it('refuses a check cookie Relais did not seal', async () => {
+    const browser = new Browser();
+    const back = await browser.throughProvider('sso-user');
+    const forged = {
+      state: back.searchParams.get('state'),
+      nonce: 'n',
+      verifier: 'v',
+      locale: 'fr',
+      exp: Date.now() + 60_000,
+    };
+    browser.relais.set('relais_oidc', encodeURIComponent(JSON.stringify(forged)));
+    const res = await browser.back(back);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('a expiré');
+    expect(browser.relais.has('relais_customer')).toBe(false);
+  });
+
   it('refuses an e-mail the provider has not verified, with a clear page', async () => {
     const browser = new Browser();
     const res = await browser.back(await browser.throughProvider('unverified-user', 'en'));

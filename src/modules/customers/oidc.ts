@@ -9,7 +9,7 @@
  */
 import * as client from 'openid-client';
 import { z } from 'zod';
-import { openSecret, sealSecret } from '../../crypto/secret-box.ts';
+import { isSealed, openSecret, sealSecret } from '../../crypto/secret-box.ts';
 import { safeEqual } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { OutboundRefusedError, outboundFetch, refineOutboundUrl } from '../../net/outbound.ts';
@@ -224,7 +224,8 @@ export function pendingLocale(sealed: string | undefined): string | undefined {
 }
 
 function readPending(sealed: string | undefined): Pending | undefined {
-  if (!sealed) return undefined;
+  // Only a value Relais sealed: openSecret would read an unsealed value as it is.
+  if (!sealed || !isSealed(sealed)) return undefined;
   try {
     const p = JSON.parse(openSecret(sealed)) as Pending;
     return typeof p.state === 'string' && typeof p.nonce === 'string' && typeof p.verifier === 'string'
