@@ -5,7 +5,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchChromium, newPage } from './browser.ts';
+import { ensureAdminBuilt } from '../admin/build.ts';
+import { expectAccessible, launchChromium, newPage, signInToConsole } from './browser.ts';
 import { ADMIN, createTestApp, freePort, signIn, type TestApp } from './helpers.ts';
 import { oidcSettings, startOidcProvider } from './oidc-provider.ts';
 
@@ -15,6 +16,7 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
+  await ensureAdminBuilt();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   provider = await startOidcProvider(`${base}/account/sso/callback`);
@@ -104,3 +106,29 @@ describe.each([
     await context.close();
   }, 120_000);
 });
+
+it('admins configure single sign-on in the console: the secret is never shown, a bad issuer is named', async () => {
+  const { context, page, problems } = await newPage(browser);
+  await signInToConsole(page, base, ADMIN.email, ADMIN.password);
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page
+    .getByRole('heading', { level: 2, name: 'Customer sign-in with your identity provider (OIDC)' })
+    .waitFor();
+  await page.getByText('A secret is stored').waitFor();
+  await expect(page.getByLabel('Client secret').inputValue()).resolves.toBe('');
+  await expect(page.getByLabel('Issuer URL').inputValue()).resolves.toBe(provider.issuer);
+  await expectAccessible(page);
+
+  await page.getByLabel('Issuer URL').fill('http://169.254.169.254/');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText(/URL refused/).waitFor();
+  await page.getByLabel('Issuer URL').fill(provider.issuer);
+  await page.getByLabel('Button label in English (“Sign in with …”)').fill('my Acme login');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Customer sign-in saved.').waitFor();
+  const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
+  const saved = await t.app.inject({ url: '/api/v1/customer-auth/oidc', headers: admin.headers });
+  expect(saved.json()).toMatchObject({ enabled: true, hasSecret: true, label: { en: 'my Acme login' } });
+  expect(problems).toEqual([]);
+  await context.close();
+}, 120_000);
