@@ -842,6 +842,25 @@ const fr = {
   'customers.mergeButton': 'Fusionner dans ce client',
   'customers.mergeNotFound': 'Aucun autre client avec cet e-mail ou cet identifiant.',
   'customers.merged': 'Doublon fusionné.',
+  // Customer single sign-on (OIDC)
+  'sso.title': 'Connexion des clients avec votre fournisseur d’identité (OIDC)',
+  'sso.intro':
+    'Vos clients se connectent à leur espace avec le compte de votre entreprise (Keycloak, Entra ID, Google Workspace…). Seule une adresse e-mail vérifiée par le fournisseur est acceptée.',
+  'sso.redirectUri': 'URI de redirection à déclarer chez le fournisseur\u00a0:',
+  'sso.enabled': 'Proposer la connexion avec ce fournisseur',
+  'sso.issuer': 'URL de l’émetteur (issuer)',
+  'sso.issuerHint': 'Par ex. https://login.exemple.fr/realms/clients',
+  'sso.clientId': 'Identifiant client',
+  'sso.clientSecret': 'Secret client',
+  'sso.secretKept':
+    'Un secret est enregistré (chiffré, jamais réaffiché)\u00a0: laissez vide pour le garder.',
+  'sso.secretNone': 'Aucun secret enregistré.',
+  'sso.labelFr': 'Libellé du bouton en français («\u00a0Se connecter avec …\u00a0»)',
+  'sso.labelEn': 'Libellé du bouton en anglais (“Sign in with …”)',
+  'sso.scopes': 'Portées (scopes)',
+  'sso.scopesHint': 'Séparées par des espaces\u00a0; openid et email sont toujours demandées.',
+  'sso.save': 'Enregistrer',
+  'sso.saved': 'Connexion des clients enregistrée.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1678,6 +1697,24 @@ const en: Record<MessageKey, string> = {
   'customers.mergeButton': 'Merge into this customer',
   'customers.mergeNotFound': 'No other customer has this e-mail or id.',
   'customers.merged': 'Duplicate merged.',
+  // Customer single sign-on (OIDC)
+  'sso.title': 'Customer sign-in with your identity provider (OIDC)',
+  'sso.intro':
+    'Your customers sign in to their account with your company account (Keycloak, Entra ID, Google Workspace…). Only an e-mail address the provider has verified is accepted.',
+  'sso.redirectUri': 'Redirect URI to register at the provider:',
+  'sso.enabled': 'Offer sign-in with this provider',
+  'sso.issuer': 'Issuer URL',
+  'sso.issuerHint': 'E.g. https://login.example.com/realms/customers',
+  'sso.clientId': 'Client id',
+  'sso.clientSecret': 'Client secret',
+  'sso.secretKept': 'A secret is stored (encrypted, never shown again): leave empty to keep it.',
+  'sso.secretNone': 'No secret stored.',
+  'sso.labelFr': 'Button label in French (« Se connecter avec … »)',
+  'sso.labelEn': 'Button label in English (“Sign in with …”)',
+  'sso.scopes': 'Scopes',
+  'sso.scopesHint': 'Separated by spaces; openid and email are always asked for.',
+  'sso.save': 'Save',
+  'sso.saved': 'Customer sign-in saved.',
 };
 
 export const LANGUAGES = { fr: 'Français', en: 'English' } as const;

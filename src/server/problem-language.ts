@@ -131,6 +131,13 @@ const FRENCH: Array<[english: string, french: string]> = [
   ['Customer not found.', 'Client introuvable.'],
   ['A customer cannot be merged into itself.', 'Un client ne peut pas être fusionné avec lui-même.'],
   ['Only a solved or closed request can be rated.', 'Seule une demande résolue ou close peut être notée.'],
+  // Customer single sign-on (OIDC)
+  [
+    'Single sign-on needs the issuer URL.',
+    'L’authentification unique nécessite l’URL de l’émetteur (issuer).',
+  ],
+  ['Single sign-on needs the client id.', 'L’authentification unique nécessite l’identifiant client.'],
+  ['Single sign-on needs the client secret.', 'L’authentification unique nécessite le secret client.'],
   // Callbacks
   ['Choose one of the proposed time slots.', 'Choisissez l’un des créneaux proposés.'],
   ['Callback request not found.', 'Demande de rappel introuvable.'],

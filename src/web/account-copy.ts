@@ -73,6 +73,21 @@ export const ACCOUNT_COPY = {
     replyEmpty: 'Écrivez votre réponse avant d’envoyer.',
     notFoundTitle: 'Demande introuvable',
     notFound: 'Cette demande n’existe pas dans votre espace.',
+    // Single sign-on (OIDC)
+    ssoButton: (label: string) => `Se connecter avec ${label}`,
+    ssoOr: 'ou',
+    ssoErrorTitle: 'La connexion n’a pas abouti',
+    ssoError: {
+      disabled: 'La connexion avec un compte d’entreprise n’est pas proposée.',
+      unavailable: `Le service de connexion ne répond pas pour l’instant. Réessayez dans quelques minutes, ou recevez un lien par e-mail.`,
+      denied: 'La connexion a été refusée ou annulée sur la page du fournisseur d’identité.',
+      expired: `La demande de connexion a expiré (10${NB}minutes) ou a été ouverte dans un autre navigateur. Recommencez.`,
+      state:
+        'Cette réponse ne correspond pas à votre demande de connexion : elle a été refusée par sécurité. Recommencez.',
+      unverified: `Votre fournisseur d’identité n’a pas confirmé votre adresse e-mail${NB}: nous ne pouvons pas ouvrir votre espace avec ce compte. Recevez plutôt un lien par e-mail.`,
+      failed: 'Le fournisseur d’identité n’a pas confirmé votre connexion. Recommencez.',
+    } as Record<string, string>,
+    ssoRetry: 'Retour à la connexion',
   },
   en: {
     account: 'My account',
@@ -147,6 +162,23 @@ export const ACCOUNT_COPY = {
     replyEmpty: 'Write your reply before sending.',
     notFoundTitle: 'Request not found',
     notFound: 'This request does not exist in your account.',
+    // Single sign-on (OIDC)
+    ssoButton: (label: string) => `Sign in with ${label}`,
+    ssoOr: 'or',
+    ssoErrorTitle: 'Sign-in did not complete',
+    ssoError: {
+      disabled: 'Signing in with a company account is not offered.',
+      unavailable:
+        'The sign-in service is not answering right now. Try again in a few minutes, or get a link by e-mail.',
+      denied: 'Sign-in was refused or cancelled on the identity provider’s page.',
+      expired: 'The sign-in request expired (10 minutes) or was opened in another browser. Start again.',
+      state:
+        'This answer does not match your sign-in request: it was refused for your security. Start again.',
+      unverified:
+        'Your identity provider did not confirm your e-mail address: we cannot open your account with it. Get a link by e-mail instead.',
+      failed: 'The identity provider did not confirm your sign-in. Start again.',
+    } as Record<string, string>,
+    ssoRetry: 'Back to sign-in',
   },
 };
 

@@ -8,6 +8,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
+  finishOidcSignIn,
+  OIDC_CALLBACK_PATH,
+  OidcSignInError,
+  pendingLocale,
+  readOidcSettings,
+  startOidcSignIn,
+} from '../modules/customers/oidc.ts';
+import {
   CONSENT_KEYS,
   deleteCustomerAccount,
   exportCustomerData,
@@ -126,14 +134,25 @@ ${link('data', `/${locale}/account/data`, t.myData)}
   const customer = { config: { access: 'customer' as const }, schema: { hide: true } };
 
   // Sign-in: ask for a link.
-  function signInPage(s: Site, locale: string, email = '', error?: string) {
+  // The single sign-on button's label when admins enabled it (customers/oidc.ts).
+  async function ssoLabel(locale: string) {
+    const sso = await readOidcSettings(app.db);
+    return sso.enabled ? (locale.startsWith('fr') ? sso.label.fr : sso.label.en) : undefined;
+  }
+
+  function signInPage(s: Site, locale: string, sso: string | undefined, email = '', error?: string) {
     const t = accountCopy(locale);
     return render(
       s,
       locale,
       `/${locale}/account/sign-in`,
       t.signInTitle,
-      html`<h1>${t.signInTitle}</h1><p>${t.signInIntro}</p>
+      html`<h1>${t.signInTitle}</h1>${
+        sso
+          ? html`<p><a class="button" href="/${locale}/account/sso">${t.ssoButton(sso)}</a></p>
+<p>${t.ssoOr}</p>`
+          : ''
+      }<p>${t.signInIntro}</p>
 <form method="post" action="/${locale}/account/sign-in" class="account-form" novalidate>
 <label for="email">${t.email}</label>
 <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${email}"${error ? html` aria-invalid="true" aria-describedby="email-error"` : ''}>
@@ -146,7 +165,7 @@ ${error ? html`<p class="error" id="email-error">${error}</p>` : ''}
   app.get<LocaleParams>('/:locale/account/sign-in', pub, async (req, reply) => {
     const l = await localeOf(req);
     if (!l) return reply.callNotFound();
-    return send(reply, signInPage(l.s, l.locale));
+    return send(reply, signInPage(l.s, l.locale, await ssoLabel(l.locale)));
   });
 
   app.post<LocaleParams>(
@@ -160,7 +179,7 @@ ${error ? html`<p class="error" id="email-error">${error}</p>` : ''}
       const raw = (req.body ?? {}) as Record<string, unknown>;
       const email = typeof raw.email === 'string' ? raw.email.trim() : '';
       if (!EmailField.safeParse(email).success) {
-        return send(reply, signInPage(l.s, l.locale, email, t.emailInvalid), 400);
+        return send(reply, signInPage(l.s, l.locale, await ssoLabel(l.locale), email, t.emailInvalid), 400);
       }
       const { link } = await requestSignInLink(
         app.db,
@@ -231,6 +250,68 @@ ${error ? html`<p class="error" id="email-error">${error}</p>` : ''}
       }
       setCustomerCookie(reply, session.token, session.expiresAt);
       return reply.redirect(`/${l.locale}/account`, 303);
+    },
+  );
+
+  // Single sign-on (OIDC, customers/oidc.ts): start at the provider, come back on one redirect URI.
+  const OIDC_COOKIE = 'relais_oidc';
+  function ssoErrorPage(reply: FastifyReply, s: Site, locale: string, error: OidcSignInError) {
+    const t = accountCopy(locale);
+    return send(
+      reply,
+      render(
+        s,
+        locale,
+        `/${locale}/account/sign-in`,
+        t.ssoErrorTitle,
+        html`<h1>${t.ssoErrorTitle}</h1><p role="alert">${t.ssoError[error.reason] ?? t.ssoError.failed}</p><p><a class="button" href="/${locale}/account/sign-in">${t.ssoRetry}</a></p>`,
+      ),
+      error.reason === 'unavailable' ? 502 : 400,
+    );
+  }
+
+  app.get<LocaleParams>(
+    '/:locale/account/sso',
+    { ...pub, config: { access: 'public', rateLimit: { max: 30, timeWindow: '15 minutes' } } },
+    async (req, reply) => {
+      const l = await localeOf(req);
+      if (!l) return reply.callNotFound();
+      try {
+        const { url, pending } = await startOidcSignIn(app.db, app.config.publicUrl, l.locale);
+        reply.setCookie(OIDC_COOKIE, pending, {
+          path: OIDC_CALLBACK_PATH,
+          httpOnly: true,
+          // Lax: the provider's redirect back is a top-level GET from its site.
+          sameSite: 'lax',
+          secure: app.config.publicUrl.startsWith('https:'),
+          maxAge: 600,
+        });
+        return reply.header('cache-control', 'no-store').redirect(url, 303);
+      } catch (err) {
+        if (err instanceof OidcSignInError) return ssoErrorPage(reply, l.s, l.locale, err);
+        throw err;
+      }
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string | undefined> }>(
+    OIDC_CALLBACK_PATH,
+    { ...pub, config: { access: 'public', rateLimit: { max: 30, timeWindow: '15 minutes' } } },
+    async (req, reply) => {
+      const sealed = req.cookies[OIDC_COOKIE];
+      const s = await site();
+      const started = pendingLocale(sealed);
+      const locale = started && s.locales.includes(started) ? started : (s.locales[0] ?? 'fr');
+      // Single use: whatever happens next, this sign-in attempt is over.
+      reply.clearCookie(OIDC_COOKIE, { path: OIDC_CALLBACK_PATH });
+      try {
+        const session = await finishOidcSignIn(app.db, app.config.publicUrl, req.query ?? {}, sealed);
+        setCustomerCookie(reply, session.token, session.expiresAt);
+        return reply.redirect(`/${locale}/account`, 303);
+      } catch (err) {
+        if (err instanceof OidcSignInError) return ssoErrorPage(reply, s, locale, err);
+        throw err;
+      }
     },
   );
 

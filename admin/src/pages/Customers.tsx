@@ -4,8 +4,10 @@ import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { get, patch, post } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
+import { useCan } from '../session.tsx';
 import { DataTable } from '../table.tsx';
 import { Alert, PageTitle, QueryError, TextField, useFormErrors, useNotify } from '../ui.tsx';
+import { CustomerSso } from './CustomerSso.tsx';
 
 /** A customer account as the staff API returns it (GET /api/v1/customers). */
 interface Customer {
@@ -27,6 +29,7 @@ interface Profile extends Customer {
 /** The customer directory: search on the server (e-mail, name, external id), sort and page here. */
 export function Customers() {
   const { t, formatDate } = useI18n();
+  const can = useCan();
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const list = useQuery({
@@ -97,6 +100,7 @@ export function Customers() {
           ]}
         />
       )}
+      {can('settings:manage') && <CustomerSso />}
     </section>
   );
 }

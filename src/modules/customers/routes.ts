@@ -3,6 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Segment } from '../kb/schemas.ts';
 import {
+  OidcSettingsBody,
+  OidcSettingsView,
+  presentOidcSettings,
+  readOidcSettings,
+  writeOidcSettings,
+} from './oidc.ts';
+import {
   type CustomerRow,
   customerProfile,
   listCustomers,
@@ -119,6 +126,35 @@ const customerRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => present(await mergeCustomers(app.db, req.actor, req.params.id, req.body.sourceId)),
+  );
+
+  // Customer single sign-on (OIDC): the client secret is write-only.
+  app.get(
+    '/api/v1/customer-auth/oidc',
+    {
+      config: { access: 'settings:manage' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Customer single sign-on settings (the client secret is never returned: `hasSecret`).',
+        response: { 200: OidcSettingsView },
+      },
+    },
+    async () => presentOidcSettings(await readOidcSettings(app.db), app.config.publicUrl),
+  );
+
+  app.put(
+    '/api/v1/customer-auth/oidc',
+    {
+      config: { access: 'settings:manage' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Configure customer single sign-on with the company’s OpenID Connect provider (audited).',
+        body: OidcSettingsBody,
+        response: { 200: OidcSettingsView },
+      },
+    },
+    async (req) =>
+      presentOidcSettings(await writeOidcSettings(app.db, req.actor, req.body), app.config.publicUrl),
   );
 };
 

@@ -75,9 +75,23 @@ export async function consumeSignInLink(
   return db.transaction(async (tx) => {
     const link = await repo.consumeSignInToken(tx, sha256(token), now);
     if (!link) return undefined;
-    const customer = await resolveVerifiedEmail(tx, link.email, { locale: link.locale }, now);
-    return openSession(tx, customer, now);
+    return openVerifiedSession(tx, link.email, { locale: link.locale }, now);
   });
+}
+
+/**
+ * Someone has just proved they read `email` (a magic link used, an identity provider's
+ * `email_verified`): the customer is resolved by the verified-e-mail rules and a session opens.
+ * The one way every customer sign-in ends.
+ */
+export async function openVerifiedSession(
+  tx: DbOrTx,
+  email: string,
+  hints: { name?: string | undefined; locale?: string | undefined },
+  now = new Date(),
+): Promise<CustomerSession> {
+  const customer = await resolveVerifiedEmail(tx, email, hints, now);
+  return openSession(tx, customer, now);
 }
 
 /** The actor behind a `relais_customer` cookie, or undefined. */
