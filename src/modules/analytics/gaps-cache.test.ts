@@ -74,6 +74,21 @@ describe('GapsCache', () => {
     expect(await cache.read(F)).toMatchObject({ items: [{ label: 'after' }], refreshing: false });
   });
 
+  it('is stale once the search index it was computed from has moved on', async () => {
+    let version = 1;
+    const c = controlled();
+    const cache = new GapsCache(c.compute, () => {}, { firstWaitMs: 0, sourceVersion: () => version });
+    void cache.read(F);
+    c.finish('before');
+    await cache.refresh(F);
+    expect(await cache.read(F)).toMatchObject({ items: [{ label: 'before' }], refreshing: false });
+    version = 2; // the index applied a content change
+    expect(await cache.read(F)).toMatchObject({ items: [{ label: 'before' }], refreshing: true });
+    c.finish('after');
+    await cache.refresh(F);
+    expect(await cache.read(F)).toMatchObject({ items: [{ label: 'after' }], refreshing: false });
+  });
+
   it('keeps serving the last items when a refresh fails, and reports the error', async () => {
     const errors: unknown[] = [];
     let fail = false;

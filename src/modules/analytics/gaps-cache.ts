@@ -18,6 +18,12 @@ export interface GapsCacheOptions {
   /** Filter combinations kept (least recently computed dropped first). */
   maxEntries?: number;
   now?: () => number;
+  /**
+   * What the items were computed from (the search index's generation): when it moves on, the items
+   * are stale. Content changes reach the index asynchronously, so this, not the change notification,
+   * says when a fresh computation will see them.
+   */
+  sourceVersion?: () => number;
 }
 
 /**
@@ -27,13 +33,17 @@ export interface GapsCacheOptions {
  * a one-click fix so the next read refreshes it.
  */
 export class GapsCache {
-  readonly #entries = new Map<string, { items: Gap[]; computedAt: number; stale: boolean }>();
+  readonly #entries = new Map<
+    string,
+    { items: Gap[]; computedAt: number; stale: boolean; sourceVersion: number }
+  >();
   #generation = 0;
   readonly #running = new Map<string, Promise<void>>();
   readonly #ttlMs: number;
   readonly #firstWaitMs: number;
   readonly #maxEntries: number;
   readonly #now: () => number;
+  readonly #sourceVersion: () => number;
 
   constructor(
     private readonly compute: (f: Filters) => Promise<Gap[]>,
@@ -44,12 +54,15 @@ export class GapsCache {
     this.#firstWaitMs = options.firstWaitMs ?? 1_000;
     this.#maxEntries = options.maxEntries ?? 64;
     this.#now = options.now ?? Date.now;
+    this.#sourceVersion = options.sourceVersion ?? (() => 0);
   }
 
   async read(f: Filters): Promise<GapsSnapshot> {
     const key = keyOf(f);
     let entry = this.#entries.get(key);
-    if (!entry || entry.stale || this.#now() - entry.computedAt >= this.#ttlMs) {
+    const outdated = (e: NonNullable<typeof entry>) =>
+      e.stale || e.sourceVersion !== this.#sourceVersion() || this.#now() - e.computedAt >= this.#ttlMs;
+    if (!entry || outdated(entry)) {
       const running = this.refresh(f);
       if (!entry) {
         await Promise.race([running, new Promise((resolve) => setTimeout(resolve, this.#firstWaitMs))]);
@@ -70,11 +83,17 @@ export class GapsCache {
     if (running) return running;
     const started = this.#now();
     const generation = this.#generation;
+    const sourceVersion = this.#sourceVersion();
     const job = this.compute(f)
       .then((items) => {
         this.#entries.delete(key);
         // Content changed while it ran: served, but refreshed at the next read.
-        this.#entries.set(key, { items, computedAt: started, stale: generation !== this.#generation });
+        this.#entries.set(key, {
+          items,
+          computedAt: started,
+          stale: generation !== this.#generation,
+          sourceVersion,
+        });
         if (this.#entries.size > this.#maxEntries) {
           this.#entries.delete(this.#entries.keys().next().value as string);
         }

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../server/errors.ts';
 import { recordEvent } from '../events/service.ts';
-import { CONTENT_CHANNEL } from '../search/changes.ts';
 import { backendOf } from '../search/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import { addGapFormulations, draftArticleFromGap, listContentGaps, listStaleContent } from './content.ts';
@@ -62,18 +61,12 @@ function checkBrowserEvent(
 
 const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
   // Content gaps never run on the request path: served from memory, refreshed in the background, and
-  // marked stale whenever content changes on any node (a one-click fix included).
+  // stale as soon as this node's search index has applied a content change (from any node).
   const gaps = new GapsCache(
     (f) => listContentGaps(app.db, backendOf(app), f),
     (err) => app.log.warn({ err }, 'analytics: content gaps computation failed'),
+    { sourceVersion: () => app.searchIndex.generation },
   );
-  let unlisten: (() => Promise<void>) | undefined;
-  app.addHook('onReady', async () => {
-    unlisten = await app.database.listen(CONTENT_CHANNEL, () => gaps.invalidate());
-  });
-  app.addHook('onClose', async () => {
-    await unlisten?.().catch(() => {});
-  });
 
   // ── collection (public) ──
 

@@ -103,8 +103,16 @@ export class SearchIndex {
     return this.queue;
   }
 
+  /** Bumped each time a change has been applied: what was computed from an older index is stale. */
+  get generation(): number {
+    return this.#generation;
+  }
+  #generation = 0;
+
   private enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.queue.then(task);
+    const run = this.queue.then(task).then(() => {
+      this.#generation++;
+    });
     this.queue = run.catch((err: Error) => {
       this.log.error({ err }, 'search index update failed');
     });
