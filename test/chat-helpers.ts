@@ -1,5 +1,7 @@
 /** Live chat test helpers: a WebSocket peer that records frames, business hours open all week. */
+import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
+import { ADMIN, signIn } from './helpers.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: frames are asserted field by field in tests
 export type Frame = { type: string; [k: string]: any };
@@ -116,4 +118,16 @@ export async function* sseFrames(res: Response): AsyncGenerator<Frame> {
       i = buffer.indexOf('\n\n');
     }
   }
+}
+
+/** Opens business hours all week on this app (as the admin), so slots exist whatever the hour of the run. */
+export async function openAllWeekOn(app: FastifyInstance) {
+  const admin = await signIn(app, ADMIN.email, ADMIN.password);
+  const put = await app.inject({
+    method: 'PUT',
+    url: '/api/v1/escalation/settings',
+    headers: admin.headers,
+    payload: openAllWeek(),
+  });
+  if (put.statusCode !== 200) throw new Error(`escalation settings refused: ${put.body}`);
 }

@@ -5,10 +5,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Frame, openAllWeek, Peer } from './chat-helpers.ts';
-import { ADMIN, freePort, tempDir } from './helpers.ts';
+import { ADMIN, createPgDatabase, freePort, tempDir } from './helpers.ts';
 
 const server = process.env.DATABASE_URL ?? process.env.PG_TEST_URL;
 const root = new URL('..', import.meta.url).pathname;
@@ -18,20 +17,9 @@ afterAll(async () => {
 });
 
 async function scratchDatabase(serverUrl: string) {
-  const name = `relais_chat_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const { url, drop } = await createPgDatabase(serverUrl);
+  cleanups.push(drop);
+  return url;
 }
 
 async function node(databaseUrl: string, secretKey: string) {

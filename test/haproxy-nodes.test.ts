@@ -8,9 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN, freePort, tempDir } from './helpers.ts';
+import { ADMIN, createPgDatabase, freePort, tempDir } from './helpers.ts';
 
 const HAPROXY = '/usr/sbin/haproxy';
 const server = process.env.DATABASE_URL ?? process.env.PG_TEST_URL;
@@ -21,20 +20,9 @@ afterAll(async () => {
 });
 
 async function scratchDatabase(serverUrl: string) {
-  const name = `relais_lb_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const { url, drop } = await createPgDatabase(serverUrl);
+  cleanups.push(drop);
+  return url;
 }
 
 async function until(what: string, check: () => Promise<boolean>, ms = 150_000, child?: ChildProcess) {

@@ -21,6 +21,11 @@ export const ADMIN = { email: 'admin@relais.test', password: 'correct horse batt
 export async function scratchDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
   const server = process.env.DATABASE_URL;
   if (!server) return { url: 'memory://', drop: async () => {} };
+  return createPgDatabase(server);
+}
+
+/** A fresh, empty database on this PostgreSQL server, and how to drop it (multi-process tests). */
+export async function createPgDatabase(server: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `relais_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();

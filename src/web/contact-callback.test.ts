@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAllWeek } from '../../test/chat-helpers.ts';
+import { openAllWeekOn } from '../../test/chat-helpers.ts';
 import { ADMIN, buildStaff, createTestApp, signIn, type TestApp } from '../../test/helpers.ts';
 import { DEFAULT_ESCALATION_SETTINGS } from '../modules/escalation/settings.ts';
 
@@ -8,14 +8,7 @@ let agent: Awaited<ReturnType<typeof buildStaff>>;
 beforeAll(async () => {
   t = await createTestApp({}, { outboxWorker: false });
   agent = await buildStaff(t.app, 'agent');
-  const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
-  const put = await t.app.inject({
-    method: 'PUT',
-    url: '/api/v1/escalation/settings',
-    headers: admin.headers,
-    payload: openAllWeek(),
-  });
-  expect(put.statusCode).toBe(200);
+  await openAllWeekOn(t.app);
 });
 afterAll(async () => t?.close());
 

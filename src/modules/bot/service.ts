@@ -15,7 +15,7 @@ import { journeyIdOf } from '../journey/service.ts';
 import type { SearchSource } from '../search/plugin.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { findAnswers } from '../search/service.ts';
-import { assistantOf, getBranding } from '../settings/service.ts';
+import { assistantOf } from '../settings/service.ts';
 import { incidentFirst } from '../status/service.ts';
 import {
   type BotReply,

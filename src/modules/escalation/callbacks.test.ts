@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAllWeek } from '../../../test/chat-helpers.ts';
+import { openAllWeekOn } from '../../../test/chat-helpers.ts';
 import { buildEscalation } from '../../../test/escalation-builders.ts';
-import { ADMIN, buildStaff, createTestApp, signIn, type TestApp } from '../../../test/helpers.ts';
+import { buildStaff, createTestApp, type TestApp } from '../../../test/helpers.ts';
 import { auditLog, events } from '../../db/schema.ts';
 import { callbackSlots, normalizePhone } from './callbacks.ts';
 import { DEFAULT_ESCALATION_SETTINGS } from './settings.ts';
@@ -11,15 +11,7 @@ let agent: Awaited<ReturnType<typeof buildStaff>>;
 beforeAll(async () => {
   t = await createTestApp({}, { outboxWorker: false });
   agent = await buildStaff(t.app, 'agent');
-  const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
-  // Open around the clock: slots exist whatever the hour the test runs at.
-  const put = await t.app.inject({
-    method: 'PUT',
-    url: '/api/v1/escalation/settings',
-    headers: admin.headers,
-    payload: openAllWeek(),
-  });
-  expect(put.statusCode).toBe(200);
+  await openAllWeekOn(t.app);
 });
 afterAll(async () => t?.close());
 
