@@ -8,6 +8,7 @@ describe('configuration', () => {
       port: 3000,
       databaseUrl: undefined,
       demo: true,
+      demoHistory: true,
       logLevel: 'info',
       admin: undefined,
     });
@@ -24,6 +25,7 @@ describe('configuration', () => {
       RELAIS_ADMIN_EMAIL: 'Boss@Example.com',
       RELAIS_ADMIN_PASSWORD: 'a long password',
       RELAIS_DEMO: 'off',
+      RELAIS_DEMO_HISTORY: 'off',
       LOG_LEVEL: 'warn',
     });
     expect(c).toMatchObject({
@@ -34,6 +36,7 @@ describe('configuration', () => {
       secretKey: Buffer.alloc(32, 0xab),
       admin: { email: 'boss@example.com', password: 'a long password' },
       demo: false,
+      demoHistory: false,
       logLevel: 'warn',
     });
   });

@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   RELAIS_ADMIN_EMAIL: z.email().optional(),
   RELAIS_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   RELAIS_DEMO: flag.default(true),
+  RELAIS_DEMO_HISTORY: flag.default(true),
   RELAIS_TRUST_PROXY: flag.default(false),
   RELAIS_SESSION_TTL_HOURS: z.coerce
     .number()
@@ -73,6 +74,8 @@ export interface Config {
   publicUrl: string;
   admin: { email: string; password: string } | undefined;
   demo: boolean;
+  /** With the demo: ninety days of generated analytics (removable from the console). */
+  demoHistory: boolean;
   trustProxy: boolean;
   sessionTtlMs: number;
   bodyLimit: number;
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { email: e.RELAIS_ADMIN_EMAIL.toLowerCase(), password: e.RELAIS_ADMIN_PASSWORD }
         : undefined,
     demo: e.RELAIS_DEMO,
+    demoHistory: e.RELAIS_DEMO_HISTORY,
     trustProxy: e.RELAIS_TRUST_PROXY,
     sessionTtlMs: e.RELAIS_SESSION_TTL_HOURS * 3_600_000,
     bodyLimit: e.RELAIS_BODY_LIMIT_BYTES,

@@ -32,7 +32,9 @@ export async function startRelais(
     await database.migrate();
     const { setupToken } = await ensureFirstAdmin(database.db, config.admin);
     // Only a knowledge base that is still empty gets the demo: restarts and real content are left alone.
-    if (config.demo) await loadDemoContent(database.db, { publicUrl: config.publicUrl });
+    if (config.demo) {
+      await loadDemoContent(database.db, { publicUrl: config.publicUrl, history: config.demoHistory });
+    }
     const app = await buildApp({ config, database, ...options });
     await app.ready();
     if (config.databaseUrl?.startsWith('postgres') && !config.secretKey) {

@@ -49,6 +49,8 @@ export const TEST_OUTBOUND_ALLOWLIST = '127.0.0.0/8,::1,localhost';
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     RELAIS_DEMO: 'off',
+    // The demo's generated analytics history costs seconds per app: only its own test loads it.
+    RELAIS_DEMO_HISTORY: 'off',
     LOG_LEVEL: 'silent',
     RELAIS_ADMIN_EMAIL: ADMIN.email,
     RELAIS_ADMIN_PASSWORD: ADMIN.password,

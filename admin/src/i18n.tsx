@@ -153,6 +153,15 @@ const fr = {
   'analytics.drafted': 'Brouillon créé.',
   'analytics.none': 'Aucune donnée sur la période.',
   'analytics.kpis': 'Indicateurs',
+  // demo analytics history (issue 16)
+  'analytics.demoTitle': 'Données de démonstration',
+  'analytics.demoText':
+    '{n, plural, one {# événement généré} other {# événements générés}} sur 90 jours remplissent ces graphiques pour la démonstration. Supprimez-les avant de mesurer votre propre activité\u00a0: ce que vos visiteurs ont fait reste.',
+  'analytics.demoRemove': 'Supprimer les données de démonstration',
+  'analytics.demoConfirm':
+    'Supprimer les 90 jours de données de démonstration\u00a0? Les événements de vos visiteurs sont conservés.',
+  'analytics.demoRemoved':
+    '{n, plural, one {# événement de démonstration supprimé} other {# événements de démonstration supprimés}}.',
   'kpi.selfServiceSessions': 'Sessions en selfcare',
   'kpi.resolutionRate': 'Taux de résolution selfcare',
   'kpi.deflectionRate': 'Taux de déflexion',
@@ -1015,6 +1024,13 @@ const en: Record<MessageKey, string> = {
   'analytics.drafted': 'Draft created.',
   'analytics.none': 'No data for this period.',
   'analytics.kpis': 'Indicators',
+  // demo analytics history (issue 16)
+  'analytics.demoTitle': 'Demo data',
+  'analytics.demoText':
+    '{n, plural, one {# generated event} other {# generated events}} over 90 days fill these charts for the demo. Remove them before measuring your own activity: what your visitors did stays.',
+  'analytics.demoRemove': 'Remove the demo data',
+  'analytics.demoConfirm': 'Remove the 90 days of demo data? Your visitors’ events are kept.',
+  'analytics.demoRemoved': '{n, plural, one {# demo event removed} other {# demo events removed}}.',
   'kpi.selfServiceSessions': 'Self-service sessions',
   'kpi.resolutionRate': 'Self-service resolution rate',
   'kpi.deflectionRate': 'Deflection rate',

@@ -155,25 +155,31 @@ function changePlan(locale: 'fr' | 'en', articleId: string | undefined): FlowDef
 export async function loadDemoFlows(
   db: Db,
   options: { publicUrl: string; articleId: (key: string, locale: 'fr' | 'en') => string | undefined },
-): Promise<{ created: string[] }> {
+): Promise<{ created: string[]; flowIds: string[] }> {
   await saveConnection(db, SYSTEM, 'nuvia-demo', {
     baseUrl: `${options.publicUrl}/demo/api`,
     timeoutMs: 3000,
   });
   const created: string[] = [];
+  const flowIds: string[] = [];
   for (const locale of ['fr', 'en'] as const) {
     const pairs: Array<[FlowDefinitionInput, string]> = [
       [internetDown(locale, options.articleId('restart-reset-box', locale)), 'no-internet-red-light'],
       [changePlan(locale, options.articleId('change-plan', locale)), 'change-plan'],
     ];
     for (const [def, answerKey] of pairs) {
-      if (await findFlowByKey(db, def.key)) continue;
+      const existing = await findFlowByKey(db, def.key);
+      if (existing) {
+        flowIds.push(existing.id);
+        continue;
+      }
       const flow = await createFlow(db, SYSTEM, def);
+      flowIds.push(flow.id);
       await publishFlow(db, SYSTEM, flow.id);
       const articleId = options.articleId(answerKey, locale);
       if (articleId) await linkArticle(db, SYSTEM, articleId, flow.id);
       created.push(def.key);
     }
   }
-  return { created };
+  return { created, flowIds };
 }

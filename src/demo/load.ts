@@ -14,6 +14,7 @@ import type { Actor } from '../server/access.ts';
 import { loadDemoCustomer } from './customers.ts';
 import { DEMO_BRANDING, DEMO_WORK_IN_PROGRESS } from './extras.ts';
 import { loadDemoFlows } from './flows.ts';
+import { loadDemoHistory } from './history.ts';
 import { loadDemoStatus } from './status.ts';
 
 const contentDir = fileURLToPath(new URL('./content', import.meta.url));
@@ -118,7 +119,7 @@ export function demoBundle(locales: string[], ownerId: string | null): ImportBun
  */
 export async function loadDemoContent(
   db: Db,
-  options: { publicUrl: string },
+  options: { publicUrl: string; history?: boolean },
 ): Promise<{ loaded: boolean; articles?: number }> {
   if (!(await isKnowledgeBaseEmpty(db))) return { loaded: false };
   const admin = (await listStaff(db)).find((u) => u.role === 'admin' && u.active);
@@ -128,13 +129,13 @@ export async function loadDemoContent(
   await putBranding(db, DEMO_BRANDING);
   const result = await importContent(db, actor, demoBundle(await listLocales(db), admin?.id ?? null));
   const ids = await articleIdsByKey(db);
-  await loadDemoFlows(db, {
-    publicUrl: options.publicUrl,
-    articleId: (key, locale) => ids.get(`${key}.${locale}`),
-  });
+  const articleId = (key: string, locale: 'fr' | 'en') => ids.get(`${key}.${locale}`);
+  const { flowIds } = await loadDemoFlows(db, { publicUrl: options.publicUrl, articleId });
   // Status page (issue 19): Nuvia components and a 90-day history.
   await loadDemoStatus(db, actor, options.publicUrl);
   // Customer accounts and the portal (issue 18)
   await loadDemoCustomer(db, actor, options.publicUrl);
+  // Ninety days of analytics, removable in one click from the console (issue 16).
+  if (options.history ?? true) await loadDemoHistory(db, { articleId, flowIds });
   return { loaded: true, articles: result.articles };
 }

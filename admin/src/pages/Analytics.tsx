@@ -1,9 +1,9 @@
-import { Button, Loader, Table, Text } from '@mantine/core';
+import { Button, Loader, Alert as MantineAlert, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { get, post } from '../api.ts';
+import { del, get, post } from '../api.ts';
 import { type MessageKey, useI18n } from '../i18n.tsx';
 import { useCan } from '../session.tsx';
 import { Alert, PageTitle, QueryError, SelectField, TextField } from '../ui.tsx';
@@ -113,6 +113,19 @@ export function Analytics() {
       }),
     onSuccess: () => setNotice(t('analytics.drafted')),
   });
+  // A demo install's charts hold ninety generated days: said plainly, removable in one click.
+  const demoHistory = useQuery({
+    queryKey: ['analytics', 'demo-history'],
+    queryFn: () =>
+      get<{ history: { events: number; from: string; to: string } | null }>('/analytics/demo-history'),
+  });
+  const removeDemo = useMutation({
+    mutationFn: () => del<{ deleted: number }>('/analytics/demo-history'),
+    onSuccess: (r) => {
+      setNotice(t('analytics.demoRemoved', { n: r.deleted }));
+      void client.invalidateQueries({ queryKey: ['analytics'] });
+    },
+  });
   const format = useKpiFormat(dashboard.data?.currency ?? 'EUR');
   const set = (k: keyof typeof filters) => (e: { target: { value: string } }) =>
     setFilters((f) => ({ ...f, [k]: e.target.value }));
@@ -171,6 +184,24 @@ export function Analytics() {
           onChange={set('segment')}
         />
       </form>
+      {demoHistory.data?.history && (
+        <MantineAlert color="grape" title={t('analytics.demoTitle')} className="demo-history">
+          <p>{t('analytics.demoText', { n: demoHistory.data.history.events })}</p>
+          {can('settings:manage') && (
+            <Button
+              variant="default"
+              size="compact-sm"
+              loading={removeDemo.isPending}
+              onClick={() => {
+                if (window.confirm(t('analytics.demoConfirm'))) removeDemo.mutate();
+              }}
+            >
+              {t('analytics.demoRemove')}
+            </Button>
+          )}
+          {removeDemo.error && <QueryError error={removeDemo.error} />}
+        </MantineAlert>
+      )}
       {notice && <Alert kind="success">{notice}</Alert>}
       {dashboard.error && <QueryError error={dashboard.error} />}
       {dashboard.isPending && <p>{t('common.loading')}</p>}

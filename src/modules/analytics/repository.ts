@@ -464,3 +464,23 @@ export async function ownedArticles(db: DbOrTx): Promise<OwnedArticle[]> {
   );
   return r.map((x) => ({ id: x.id, ownerId: x.owner_id, locale: x.locale }));
 }
+
+/**
+ * Deletes the events of every session whose id starts with `prefix` and empties the rollups, so the
+ * next `refreshRollups` folds the remaining events again from zero. Takes the rollup lock for the
+ * rest of the caller's transaction, so no refresh runs meanwhile.
+ */
+export async function deleteSessionsAndResetRollups(tx: DbOrTx, prefix: string): Promise<number> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${ROLLUP_LOCK})`);
+  const [deleted] = await rows<{ n: number }>(
+    tx,
+    sql`WITH d AS (DELETE FROM events WHERE starts_with(session_id, ${prefix}) RETURNING 1)
+        SELECT count(*)::int AS n FROM d`,
+  );
+  await tx.execute(sql`DELETE FROM analytics_daily`);
+  await tx.execute(sql`DELETE FROM analytics_sessions`);
+  await tx.execute(
+    sql`UPDATE analytics_state SET last_event_id = 0, updated_at = now() WHERE name = ${ROLLUP}`,
+  );
+  return deleted?.n ?? 0;
+}

@@ -6,6 +6,7 @@ import { backendOf } from '../search/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import { addGapFormulations, draftArticleFromGap, listContentGaps, listStaleContent } from './content.ts';
 import { exportCsv, REPORTS, type Report } from './csv.ts';
+import { DemoHistorySchema, readDemoHistory, removeDemoHistory } from './demo-history.ts';
 import { buildWeeklyDigest, sendWeeklyDigest } from './digest.ts';
 import { GapsCache } from './gaps-cache.ts';
 import { resolveIds } from './ids.ts';
@@ -452,6 +453,38 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => ({ deleted: await purgeExpiredEvents(app.db) }),
+  );
+
+  // ── demo history (issue 16): ninety generated days on a demo install, removable in one click ──
+
+  app.get(
+    '/api/v1/analytics/demo-history',
+    {
+      config: READ,
+      schema: {
+        tags: TAGS,
+        summary: "Whether the charts hold the demo install's generated history (null when not).",
+        response: { 200: z.object({ history: DemoHistorySchema }) },
+      },
+    },
+    async () => ({ history: await readDemoHistory(app.db) }),
+  );
+
+  app.delete(
+    '/api/v1/analytics/demo-history',
+    {
+      config: { access: 'settings:manage' },
+      schema: {
+        tags: TAGS,
+        summary: 'Remove the generated demo history; what real visitors did stays.',
+        response: { 200: z.object({ deleted: z.number() }) },
+      },
+    },
+    async (req) => {
+      const deleted = await removeDemoHistory(app.db, req.actor);
+      gaps.invalidate();
+      return { deleted };
+    },
   );
 };
 
