@@ -33,7 +33,37 @@ describe('demo flows', () => {
     await post(url('choices'), { choice: 'option:red' }, h);
     await post(url('choices'), { choice: 'option:no' }, h);
     const tested = await post(url('messages'), { text: '0123456789' }, h);
-    expect(tested.messages[0].text).toBe('Test result: ligne synchronisée / line in sync.');
-    expect(tested.messages.at(-1).text).toBe('Great, enjoy your connection!');
+    expect(tested.messages[0].text).toBe('Test result: line in sync.');
+    // A line in sync does not mean the customer is online again: asked, and offered a human on "no".
+    expect(tested.messages.at(-1).text).toBe('Your line is fine. Is internet working now?');
+    const still = await post(url('choices'), { choice: 'option:no' }, h);
+    expect(still.status).toBe('escalated');
+    expect(still.escalationId).toBeTruthy();
+    expect(still.messages[0].text).toContain('Your line is in sync but internet still does not work');
+  });
+});
+
+describe('every demo flow', () => {
+  it('offers a human wherever a customer can end up unhelped: each end is reached only after a "yes"', async () => {
+    const { getFlow } = await import('../modules/bot/flow-service.ts');
+    const { flowIds } = await loadDemoFlows(t.app.db, { publicUrl: base, articleId: () => undefined });
+    expect(flowIds.length).toBe(4);
+    for (const id of flowIds) {
+      const { version } = await getFlow(t.app.db, id);
+      const nodes = version.definition.nodes as Record<
+        string,
+        { type: string; next?: string; choices?: Array<{ value: string; next: string }> }
+      >;
+      const ends = Object.keys(nodes).filter((k) => nodes[k]!.type === 'end');
+      expect(Object.values(nodes).some((n) => n.type === 'escalate')).toBe(true);
+      for (const end of ends) {
+        // Whatever leads to an end is a question whose choice into it is the customer's "yes".
+        for (const node of Object.values(nodes)) {
+          if (node.next === end)
+            throw new Error(`${version.definition.key}: a step falls into "${end}" unasked`);
+          for (const c of node.choices ?? []) if (c.next === end) expect(c.value).toBe('yes');
+        }
+      }
+    }
   });
 });

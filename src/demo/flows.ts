@@ -67,7 +67,7 @@ function internetDown(locale: 'fr' | 'en', articleId: string | undefined): FlowD
         connection: 'nuvia-demo',
         method: 'POST',
         path: '/line-test',
-        body: { line: '{{answers.line}}' },
+        body: { line: '{{answers.line}}', locale },
         timeoutMs: 3000,
         successText: fr ? 'Résultat du test : {{response.label}}.' : 'Test result: {{response.label}}.',
         next: 'result',
@@ -82,8 +82,29 @@ function internetDown(locale: 'fr' | 'en', articleId: string | undefined): FlowD
         otherwise: 'article',
       },
       article: articleId
-        ? { type: 'article', articleId, next: 'done' }
-        : { type: 'message', text: fr ? 'Votre ligne est en bon état.' : 'Your line is fine.', next: 'done' },
+        ? { type: 'article', articleId, next: 'check' }
+        : {
+            type: 'message',
+            text: fr ? 'Votre ligne est en bon état.' : 'Your line is fine.',
+            next: 'check',
+          },
+      // The line is in sync but the customer may still be offline: never a dead end without a human.
+      check: {
+        type: 'question',
+        text: fr
+          ? 'Votre ligne est en bon état. Internet fonctionne-t-il maintenant ?'
+          : 'Your line is fine. Is internet working now?',
+        choices: [
+          { value: 'yes', label: fr ? 'Oui, ça marche' : 'Yes, it works', next: 'done' },
+          { value: 'no', label: fr ? 'Non, toujours pas' : 'No, still not', next: 'advisor' },
+        ],
+      },
+      advisor: {
+        type: 'escalate',
+        text: fr
+          ? 'Votre ligne est synchronisée mais internet ne fonctionne toujours pas : je transmets votre dossier et le résultat du test à un conseiller.'
+          : 'Your line is in sync but internet still does not work: I am passing your case and the test result to an advisor.',
+      },
       human: {
         type: 'escalate',
         text: fr
@@ -137,12 +158,30 @@ function changePlan(locale: 'fr' | 'en', articleId: string | undefined): FlowDef
         next: 'article',
       },
       article: articleId
-        ? { type: 'article', articleId, next: 'done' }
+        ? { type: 'article', articleId, next: 'answered' }
         : {
             type: 'message',
             text: fr ? 'Tout est expliqué dans l’aide en ligne.' : 'The help centre explains it all.',
-            next: 'done',
+            next: 'answered',
           },
+      answered: {
+        type: 'question',
+        text: fr ? 'Cela répond-il à votre question ?' : 'Does this answer your question?',
+        choices: [
+          { value: 'yes', label: fr ? 'Oui, merci' : 'Yes, thanks', next: 'done' },
+          {
+            value: 'no',
+            label: fr ? 'Non, je veux un conseiller' : 'No, I want an advisor',
+            next: 'advisor',
+          },
+        ],
+      },
+      advisor: {
+        type: 'escalate',
+        text: fr
+          ? 'Je transmets votre demande à un conseiller, avec les choix que vous venez de faire.'
+          : 'I am passing your request to an advisor, with the choices you have just made.',
+      },
       done: { type: 'end', text: fr ? 'Bonne journée !' : 'Have a nice day!' },
     },
   };
