@@ -284,6 +284,58 @@ describe('widget on a hostile third-party page', () => {
     await page.close();
   });
 
+  it('on a phone: full screen, one scroll area, "was this helpful?" then the effort score, recorded', async () => {
+    const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
+    const surveys = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/analytics/settings',
+      headers: admin.headers,
+      payload: { surveys: { csat: true, ces: true, sampleRate: 1 } },
+    });
+    expect(surveys.statusCode).toBe(200);
+    const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
+    await page.goto(`${shop}/`);
+    await page.getByRole('button', { name: "Besoin d'aide ?" }).click();
+    const dialog = page.getByRole('dialog', { name: 'Aide' });
+    await dialog.waitFor();
+    await expect.poll(() => activeInWidget(page)).toBe('INPUT');
+    expect(await dialog.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 812 });
+
+    await page.keyboard.type('telecharger ma facture');
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('heading', { name: /^Réponse/ }).waitFor();
+    await dialog.getByRole('button', { name: "Lire l'article" }).click();
+    await dialog.getByRole('heading', { name: titles['download-invoice'] }).waitFor();
+    // Only the panel's body scrolls: no scroll area nested inside another.
+    const scrollers = await page.evaluate(() =>
+      Array.from(document.querySelector('relais-widget')!.shadowRoot!.querySelectorAll('*'))
+        .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowY))
+        .map((e) => e.className),
+    );
+    expect(scrollers).toEqual(['b']);
+
+    const asked = dialog.getByRole('group', { name: 'Cette réponse vous a-t-elle aidé\u00a0?' }).last();
+    await asked.getByRole('button', { name: 'Oui' }).click();
+    await dialog.getByText('Merci pour votre retour\u00a0!').waitFor();
+    const effort = dialog.getByRole('group', { name: /Était-ce facile/ });
+    await effort.getByRole('button', { name: '6 / 7' }).click();
+    await dialog.getByText('Merci, c’est noté.').waitFor();
+    await expectAccessible(page, 'relais-widget');
+
+    const recorded = async (type: string) =>
+      (
+        await t.app.db
+          .select()
+          .from(events)
+          .where(and(eq(events.channel, 'widget'), eq(events.type, type)))
+      ).map((e) => e.data);
+    await expect.poll(() => recorded('feedback.given')).toContainEqual({ helpful: true });
+    await expect
+      .poll(() => recorded('survey.answered'))
+      .toContainEqual({ kind: 'ces', score: 6, context: 'article' });
+    await page.close();
+  });
+
   it('has no serious or critical axe violations inside the widget', async () => {
     const page = await open('/billing');
     await page.getByRole('button', { name: "Besoin d'aide ?" }).click();

@@ -199,6 +199,7 @@ export function mount(ctx: AppContext): WidgetApp {
               el('h3', { id: 'rl-at', text: `${t('answer')} : ${answer.title}` }),
               el('p', { text: answer.shortAnswer }),
               read,
+              helpful(answer.id, 'search'),
             ),
           );
         }
@@ -255,6 +256,7 @@ export function mount(ctx: AppContext): WidgetApp {
       el('p', { class: 'sa1', text: a.shortAnswer }),
       content,
       el('a', { href: a.url, target: '_blank', rel: 'noopener', text: t('openInHelpCentre') }),
+      helpful(a.id, 'article'),
       contact(),
     );
     back.onclick = () => {
@@ -267,6 +269,64 @@ export function mount(ctx: AppContext): WidgetApp {
   function swap(next: HTMLElement) {
     view.replaceWith(next);
     view = next;
+  }
+
+  // ── "was this helpful?", then (for a share of visitors) how easy it was: the effort score ──
+  let asked = 0;
+  function helpful(articleId: string, context: 'article' | 'search') {
+    const id = `rl-hq${++asked}`;
+    const yes = el('button', { type: 'button', class: 'q', text: t('helpfulYes') });
+    const no = el('button', { type: 'button', class: 'q', text: t('helpfulNo') });
+    const box = el(
+      'div',
+      { class: 'fb', role: 'group', 'aria-labelledby': id },
+      el('p', { id, class: 'hq', text: t('helpfulQuestion') }),
+      el('div', { class: 'qr' }, yes, no),
+    );
+    const vote = (isHelpful: boolean) => {
+      const said = el('p', { role: 'status', text: t(isHelpful ? 'helpfulThanks' : 'helpfulSorry') });
+      box.replaceChildren(said);
+      void ctx.api(
+        `articles/${encodeURIComponent(articleId)}/feedback`,
+        { method: 'POST', body: JSON.stringify({ helpful: isHelpful }) },
+        visitor,
+      );
+      const surveys = config.surveys;
+      if (isHelpful && surveys?.ces && Math.random() < surveys.sampleRate) box.append(effort(context));
+      said.focus();
+    };
+    yes.onclick = () => vote(true);
+    no.onclick = () => vote(false);
+    return box;
+  }
+  function effort(context: 'article' | 'search') {
+    const id = `rl-ces${asked}`;
+    const scale = el('div', { class: 'sc' });
+    const box = el(
+      'div',
+      { class: 'ces', role: 'group', 'aria-labelledby': id },
+      el('p', { id, class: 'hq', text: t('effortQuestion') }),
+      scale,
+      el('p', { class: 'se' }, el('span', { text: t('effortHard') }), el('span', { text: t('effortEasy') })),
+    );
+    for (let score = 1; score <= 7; score++) {
+      const b = el('button', {
+        type: 'button',
+        class: 'q',
+        text: String(score),
+        'aria-label': `${score} / 7`,
+      });
+      b.onclick = () => {
+        box.replaceChildren(el('p', { role: 'status', text: t('effortThanks') }));
+        void ctx.api(
+          'surveys',
+          { method: 'POST', body: JSON.stringify({ kind: 'ces', score, context, locale: lang }) },
+          visitor,
+        );
+      };
+      scale.append(b);
+    }
+    return box;
   }
 
   // ── dialog behaviour: focus trap, Escape, arrows through results ──

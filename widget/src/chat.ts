@@ -106,7 +106,8 @@ export function chat({ ctx, t, swap, home, searches, articles }: ChatDeps) {
       if (m.from === 'customer') said.push(m.text);
       log.append(p);
     }
-    log.scrollTop = log.scrollHeight;
+    // The panel's body is the one scroll area: bring the newest message into view.
+    log.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
   }
   function offer(qr: QuickReply[]) {
     replies.replaceChildren(

@@ -117,7 +117,8 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
     p.append(text);
     p.dataset.id = String(m.id);
     log.append(p);
-    log.scrollTop = log.scrollHeight;
+    // The panel's body is the one scroll area: bring the newest message into view.
+    log.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
     if (m.author === 'agent' && !document.hidden)
       send({ type: 'read', messageId: m.id }, '/read', { messageId: m.id });
   }

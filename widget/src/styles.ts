@@ -6,7 +6,7 @@ export const PANEL_CSS = `.p{position:fixed;right:20px;bottom:20px;width:min(380
 .h{display:flex;align-items:center;justify-content:space-between;padding:12px 14px 12px 18px;background:var(--rl-brand,#0b3d91);color:#fff}
 .h h2{margin:0;font-size:17px;font-weight:700}
 .ic{width:36px;height:36px;border:0;border-radius:8px;background:transparent;color:#fff;font:24px/1 system-ui;cursor:pointer}
-.b{padding:14px 18px 18px;overflow:auto}
+.b{padding:14px 18px 18px;overflow:auto;flex:1 1 auto;min-height:0;overscroll-behavior:contain}
 .sb{margin:0;padding:8px 18px;background:#fff4ce;color:#5c4400;font-size:14px}
 .g{margin:0 0 12px}
 .f label{display:block;font-weight:600;margin-bottom:4px}
@@ -33,7 +33,7 @@ button:focus-visible,a:focus-visible,input:focus-visible,h3:focus-visible{outlin
 .h .ic:focus-visible{outline-color:#ffbf47}
 .btn{font:inherit;font-weight:600;padding:8px 14px;border:0;border-radius:8px;background:var(--rl-brand,#0b3d91);color:#fff;cursor:pointer}
 .cb{margin:10px 0 4px}
-.log{max-height:280px;overflow:auto;display:flex;flex-direction:column;gap:6px;margin:6px 0}
+.log{display:flex;flex-direction:column;gap:6px;margin:6px 0}
 .m{margin:0;padding:8px 12px;border-radius:12px;max-width:88%;white-space:pre-line}
 .bot{background:#f1f5f9;align-self:flex-start}.bot a{color:var(--rl-brand,#0b3d91)}
 .me{background:var(--rl-brand,#0b3d91);color:#fff;align-self:flex-end}
@@ -47,4 +47,9 @@ button:focus-visible,a:focus-visible,input:focus-visible,h3:focus-visible{outlin
 textarea:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
 .sy{align-self:center;font-size:13px;color:#4b5563;background:none;padding:2px}
 .rd{align-self:flex-end;font-size:12px;color:#4b5563;margin-top:-4px}
+.cf{position:sticky;bottom:0;background:#fff;padding-top:6px}
+.fb,.ces{margin:12px 0 4px;padding-top:8px;border-top:1px solid #e5e7eb}.hq{margin:0 0 4px;font-weight:600}
+.sc{display:flex;gap:4px}.sc .q{flex:1;min-width:0;padding:6px 0;text-align:center}
+.se{display:flex;justify-content:space-between;margin:2px 0 0;font-size:12px;color:#4b5563}
+@media (max-width:480px){.p{right:0;bottom:0;width:100vw;height:100vh;height:100dvh;max-height:none;border-radius:0}}
 [hidden]{display:none!important}`;

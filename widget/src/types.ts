@@ -50,6 +50,8 @@ export interface WidgetConfig {
     avatarUrl: string | null;
   };
   rules: ClientRule[];
+  /** Micro-surveys the panel may ask after self-service, and the share of visitors asked. */
+  surveys?: { csat: boolean; ces: boolean; sampleRate: number };
 }
 
 /** What the loader hands to the lazily loaded app. */

@@ -17,6 +17,7 @@ import {
   flowReports,
   lastDays,
   purgeExpiredEvents,
+  recordSurveyAnswer,
   refreshRollups,
   topArticles,
   topEscalatingPages,
@@ -133,23 +134,13 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const b = req.body;
       const settings = await readAnalyticsSettings(app.db);
-      if (!settings.surveys[b.kind]) throw new ValidationError(`The ${b.kind} survey is turned off.`, 'kind');
-      if (b.kind === 'csat' && b.score > 5) throw new ValidationError('CSAT scores go from 1 to 5.', 'score');
       const ids = resolveIds(req, reply, settings, b);
-      await recordEvent(app.db, {
-        type: 'survey.answered',
-        channel: b.channel,
-        visitorId: ids.visitorId,
-        sessionId: ids.sessionId,
-        locale: b.locale,
-        data: {
-          kind: b.kind,
-          score: b.score,
-          ...(b.context ? { context: b.context } : {}),
-          ...(b.page ? { page: stripQuery(b.page) } : {}),
-          ...(b.segment ? { segment: b.segment } : {}),
-        },
-      });
+      await recordSurveyAnswer(
+        app.db,
+        b,
+        { channel: b.channel, locale: b.locale, visitorId: ids.visitorId, sessionId: ids.sessionId },
+        settings,
+      );
       return reply.status(202).send({ sessionId: ids.sessionId, visitorId: ids.visitorId });
     },
   );

@@ -1,12 +1,15 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { ValidationError } from '../../server/errors.ts';
 import { describeFlows } from '../bot/flow-service.ts';
+import { type Channel, recordEvent } from '../events/service.ts';
 import { KPI_EVENT_TYPES, KPIS, type Totals, type Unit } from './kpis.ts';
 import * as repo from './repository.ts';
 import { type AnalyticsSettings, readAnalyticsSettings } from './settings.ts';
-import { ESCALATION_TYPES } from './taxonomy.ts';
+import { ESCALATION_TYPES, stripQuery } from './taxonomy.ts';
 
 export type { Filters } from './repository.ts';
 export { refreshRollups } from './repository.ts';
+export { readAnalyticsSettings } from './settings.ts';
 
 const DAY = 86_400_000;
 const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -259,4 +262,39 @@ export async function flowReports(db: DbOrTx, f: repo.Filters): Promise<FlowRepo
 export async function purgeExpiredEvents(db: Db, now = new Date()): Promise<number> {
   const { retentionDays } = await readAnalyticsSettings(db);
   return repo.purgeBefore(db, new Date(now.getTime() - retentionDays * DAY));
+}
+
+export interface SurveyAnswer {
+  kind: 'csat' | 'ces';
+  score: number;
+  context?: 'article' | 'bot' | 'flow' | 'search' | 'contact' | undefined;
+  page?: string | undefined;
+  segment?: string | undefined;
+}
+
+/**
+ * Records a CSAT (1–5) or Customer Effort Score (1–7) answer, whichever surface asked it (the public
+ * survey endpoint, the widget). A survey turned off in the settings, or a CSAT above 5, is refused.
+ */
+export async function recordSurveyAnswer(
+  db: DbOrTx,
+  answer: SurveyAnswer,
+  who: { channel: Channel; locale?: string | undefined; visitorId: string | null; sessionId: string | null },
+  settings?: AnalyticsSettings,
+): Promise<void> {
+  const { surveys } = settings ?? (await readAnalyticsSettings(db));
+  if (!surveys[answer.kind]) throw new ValidationError(`The ${answer.kind} survey is turned off.`, 'kind');
+  if (answer.kind === 'csat' && answer.score > 5)
+    throw new ValidationError('CSAT scores go from 1 to 5.', 'score');
+  await recordEvent(db, {
+    type: 'survey.answered',
+    ...who,
+    data: {
+      kind: answer.kind,
+      score: answer.score,
+      ...(answer.context ? { context: answer.context } : {}),
+      ...(answer.page ? { page: stripQuery(answer.page) } : {}),
+      ...(answer.segment ? { segment: answer.segment } : {}),
+    },
+  });
 }

@@ -2,9 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ForbiddenError } from '../../server/errors.ts';
+import { recordSurveyAnswer } from '../analytics/service.ts';
 import widgetChatRoutes from '../chat/widget-routes.ts';
 import { resolveWidgetIdentity } from '../customers/service.ts';
 import { journeyIdOf, recordJourneyStep } from '../journey/service.ts';
+import * as kb from '../kb/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import widgetAssets from './assets.ts';
 import widgetBotRoutes from './bot-proxy.ts';
@@ -290,6 +292,73 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const site = await widget.findSite(app.db, req.query.site);
       await widget.recordWidgetEvent(app.db, site.key, req.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  // ── "was this helpful?" and the effort survey, asked in the panel (issue 16) ──
+
+  app.post(
+    '/api/v1/widget/articles/:id/feedback',
+    {
+      config: { access: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'A "was this helpful?" vote (and optional comment) on an article read in the widget.',
+        params: z.strictObject({ id: z.uuid() }),
+        querystring: SiteQuery,
+        body: z.strictObject({ helpful: z.boolean(), comment: z.string().trim().max(1000).optional() }),
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      const site = await widget.findSite(app.db, req.query.site);
+      const session = widget.sessionOf(site, req.query.token);
+      // 404 unless this visitor may read it (public, or held by the verified identity).
+      const article = await widget.readArticle(app.db, session, req.params.id, app.config.publicUrl);
+      const { helpful, comment } = req.body;
+      await kb.recordFeedback(app.db, req.actor, article.id, helpful, comment, {
+        channel: 'widget',
+        visitorId: req.query.visitor ?? null,
+        sessionId: null,
+      });
+      await recordJourneyStep(app.db, journeyIdOf('widget', req.query.visitor), 'widget', {
+        kind: 'vote',
+        articleId: article.id,
+        title: article.title,
+        helpful,
+        ...(comment ? { comment } : {}),
+      });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/widget/surveys',
+    {
+      config: { access: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'A CSAT (1–5) or Customer Effort Score (1–7) answer given in the widget.',
+        querystring: SiteQuery,
+        body: z.strictObject({
+          kind: z.enum(['csat', 'ces']),
+          score: z.number().int().min(1).max(7),
+          context: z.enum(['article', 'bot', 'flow', 'search', 'contact']).optional(),
+          locale: Locale.optional(),
+        }),
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      await widget.findSite(app.db, req.query.site);
+      const { locale, ...answer } = req.body;
+      await recordSurveyAnswer(app.db, answer, {
+        channel: 'widget',
+        locale,
+        visitorId: req.query.visitor ?? null,
+        sessionId: null,
+      });
       return reply.code(204).send(null);
     },
   );

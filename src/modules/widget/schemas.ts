@@ -114,6 +114,9 @@ export const WidgetConfig = z.object({
     .describe(
       "The company's assistant: the help centre's name, main colour, logo, assistant name and avatar (branding).",
     ),
+  surveys: z
+    .object({ csat: z.boolean(), ces: z.boolean(), sampleRate: z.number() })
+    .describe('Micro-surveys the panel may ask after self-service, and the share of visitors asked.'),
   rules: z.array(
     z.object({
       id: z.string(),

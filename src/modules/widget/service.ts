@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import type { MatchOptions, MatchResult } from '../../engine/types.ts';
 import type { Actor } from '../../server/access.ts';
 import { ConflictError, NotFoundError, UnauthorizedError } from '../../server/errors.ts';
+import { readAnalyticsSettings } from '../analytics/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { recordEvent } from '../events/service.ts';
 import { renderMarkdown } from '../kb/markdown.ts';
@@ -197,6 +198,7 @@ export async function buildConfig(db: DbOrTx, site: repo.SiteRow, locale: string
     helpCentreUrl: `${publicUrl}/${locale}`,
     contactUrl: site.contactUrl ?? `${publicUrl}/${locale}/contact`,
     rules: resolved,
+    surveys: (await readAnalyticsSettings(db)).surveys,
   };
 }
 

@@ -61,6 +61,16 @@ export const STRING_KEYS = [
   // Status page (issue 19)
   'incident',
   'incidentFollow',
+  // "Was this helpful?" and the effort score (issue 16)
+  'helpfulQuestion',
+  'helpfulYes',
+  'helpfulNo',
+  'helpfulThanks',
+  'helpfulSorry',
+  'effortQuestion',
+  'effortHard',
+  'effortEasy',
+  'effortThanks',
 ] as const;
 export type StringKey = (typeof STRING_KEYS)[number];
 export type WidgetStrings = Record<StringKey, string>;
@@ -126,6 +136,17 @@ export const DEFAULT_STRINGS: Record<'fr' | 'en', WidgetStrings> = {
     // Status page (issue 19)
     incident: 'Incident en cours :',
     incidentFollow: 'Suivre son évolution',
+    // "Was this helpful?" and the effort score (issue 16)
+    helpfulQuestion: 'Cette réponse vous a-t-elle aidé\u00a0?',
+    helpfulYes: 'Oui',
+    helpfulNo: 'Non',
+    helpfulThanks: 'Merci pour votre retour\u00a0!',
+    helpfulSorry:
+      'Merci, nous allons l’améliorer. Un conseiller peut vous aider\u00a0: écrivez-nous ci-dessous.',
+    effortQuestion: 'Était-ce facile de trouver votre réponse\u00a0?',
+    effortHard: '1 = très difficile',
+    effortEasy: '7 = très facile',
+    effortThanks: 'Merci, c’est noté.',
   },
   en: {
     launcher: 'Need help?',
@@ -187,6 +208,16 @@ export const DEFAULT_STRINGS: Record<'fr' | 'en', WidgetStrings> = {
     // Status page (issue 19)
     incident: 'Ongoing incident:',
     incidentFollow: 'Follow updates',
+    // "Was this helpful?" and the effort score (issue 16)
+    helpfulQuestion: 'Was this answer helpful?',
+    helpfulYes: 'Yes',
+    helpfulNo: 'No',
+    helpfulThanks: 'Thanks for your feedback!',
+    helpfulSorry: 'Thanks, we will improve it. An advisor can help: write to us below.',
+    effortQuestion: 'How easy was it to find your answer?',
+    effortHard: '1 = very difficult',
+    effortEasy: '7 = very easy',
+    effortThanks: 'Thanks, noted.',
   },
 };
 

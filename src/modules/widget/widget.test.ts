@@ -219,6 +219,37 @@ describe('events', () => {
   });
 });
 
+describe('"was this helpful?" and the effort score', () => {
+  it('records a vote on an article the visitor may read, and a CES answer within the settings', async () => {
+    const article = ids['download-invoice:fr']!;
+    const vote = (id: string, payload: object) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/widget/articles/${id}/feedback?site=shop&visitor=v-feedback-1`,
+        payload,
+      });
+    expect((await vote(article, { helpful: false, comment: 'Le lien ne marche pas' })).statusCode).toBe(204);
+    const given = await t.app.db.select().from(events).where(eq(events.type, 'feedback.given'));
+    expect(given.at(-1)).toMatchObject({ channel: 'widget', visitorId: 'v-feedback-1', subjectId: article });
+    // The comment stays with the article's feedback; analytics gets the vote only.
+    expect(given.at(-1)!.data).toEqual({ helpful: false });
+    expect((await vote(article, { helpful: 'yes' })).statusCode).toBe(400);
+    const pro = ids['pro-user-management:fr'] ?? Object.entries(ids).find(([k]) => k.startsWith('pro-'))?.[1];
+    expect(pro).toBeDefined();
+    // An article reserved to a segment is unknown to an anonymous visitor.
+    expect((await vote(pro!, { helpful: true })).statusCode).toBe(404);
+
+    const answer = (payload: object) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/widget/surveys?site=shop&visitor=v-feedback-1', payload });
+    expect((await answer({ kind: 'ces', score: 7, context: 'article', locale: 'fr' })).statusCode).toBe(204);
+    const csat = await answer({ kind: 'csat', score: 6 });
+    expect(csat.statusCode).toBe(400);
+    expect(csat.json().field).toBe('score');
+    const surveys = await t.app.db.select().from(events).where(eq(events.type, 'survey.answered'));
+    expect(surveys.map((e) => e.data)).toContainEqual({ kind: 'ces', score: 7, context: 'article' });
+  });
+});
+
 describe('demo host page', () => {
   it('embeds the widget with one tag under a strict CSP', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/demo/host/checkout' });
