@@ -1735,7 +1735,7 @@ const en: Record<MessageKey, string> = {
 
 export const LANGUAGES = { fr: 'Français', en: 'English' } as const;
 export type Lang = keyof typeof LANGUAGES;
-const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { fr, en };
+export const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { fr, en };
 const STORAGE_KEY = 'relais.admin.lang';
 
 function initialLang(): Lang {
