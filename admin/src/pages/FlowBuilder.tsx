@@ -148,10 +148,16 @@ function Builder({ doc, onChange, issues, readOnly }: BuilderProps) {
     const by = new Map<string, string[]>();
     for (const i of issues) {
       const id = stepOfIssue(i.field);
-      if (id) by.set(id, [...(by.get(id) ?? []), i.message]);
+      const step = id ? doc.nodes[id] : undefined;
+      if (!id) continue;
+      // An exit not connected yet: say so in words rather than the schema's "invalid string".
+      const field = i.field.replace(/^(definition\.)?nodes\.[^.]+\./, '');
+      const open = step && exitsOf(step).find((e) => e.field === field && !e.to);
+      const message = open ? t('flowBuilder.openExit', { exit: exitLabel(open, t) }) : i.message;
+      by.set(id, [...new Set([...(by.get(id) ?? []), message])]);
     }
     return by;
-  }, [issues]);
+  }, [issues, doc, t]);
 
   const nodes = useMemo<Node<StepData>[]>(
     () =>

@@ -15,7 +15,7 @@ import {
 import { asFlowDoc, type FlowDoc } from '../flow-graph.ts';
 import { type Translate, useI18n } from '../i18n.tsx';
 import { useCan } from '../session.tsx';
-import { Alert, PageTitle, ProblemDetails, QueryError, TextArea } from '../ui.tsx';
+import { Alert, PageTitle, ProblemDetails, QueryError, TextArea, useNotify } from '../ui.tsx';
 import { FlowBuilder } from './FlowBuilder.tsx';
 
 const FLOWS = ['flows'] as const;
@@ -119,6 +119,7 @@ function FlowForm({ flow }: { flow: FlowDetail | undefined }) {
   const can = useCan();
   const qc = useQueryClient();
   const navigate = useNavigate();
+  const notify = useNotify();
   const [definition, setDefinition] = useState<Record<string, unknown>>(
     () => flow?.definition ?? newFlow(t, lang),
   );
@@ -171,7 +172,11 @@ function FlowForm({ flow }: { flow: FlowDetail | undefined }) {
     onSuccess: (saved) => {
       void qc.invalidateQueries({ queryKey: FLOWS });
       qc.removeQueries({ queryKey: ['flow', saved.id] });
-      if (!flow) navigate(`/flows/${saved.id}`, { replace: true });
+      if (!flow) {
+        // The page changes to the new flow's: the outcome goes in a notification that survives it.
+        notify.success(t('flows.saved', { version: saved.latestVersion }));
+        navigate(`/flows/${saved.id}`, { replace: true });
+      }
     },
   });
   const publish = useMutation({
