@@ -318,7 +318,7 @@ function RuleFields({
   const err = (field: string) => errors[field];
   const name = str(rule.name) || t('rules.ruleN', { n });
   return (
-    <Fieldset legend={name}>
+    <Fieldset legend={t('rules.ruleN', { n })}>
       <Group grow gap="sm" align="start">
         <TextField
           label={t('rules.name')}
