@@ -315,6 +315,16 @@ describe('console: branding, flows, widget rules', { timeout: 180_000 }, () => {
       .waitFor();
     await graph.locator('.react-flow__node[data-id="end-1"]').getByText('Fin', { exact: true }).waitFor();
     await expectAccessible(page);
+    // The keyboard: a focused step is selected with Enter (the panel edits it) and removed with Delete.
+    await graph.locator('.react-flow__node[data-id="end-1"]').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 2, name: /^Fin «\s*end-1\s*»$/ }).waitFor();
+    await page.getByLabel('Texte').fill('Au revoir\u00a0!');
+    await graph.locator('.react-flow__node[data-id="end-1"]').getByText('Au revoir\u00a0!').waitFor();
+    await graph.locator('.react-flow__node[data-id="end-1"]').focus();
+    await page.keyboard.press('Delete');
+    await graph.locator('.react-flow__node[data-id="end-1"]').waitFor({ state: 'detached' });
+    await page.getByRole('heading', { level: 2, name: 'Réglages du parcours' }).waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -13,6 +13,7 @@ import {
   type StepKind,
   updateStep,
 } from '../flow-graph.ts';
+import { numberOrEmpty, type Row, str, withOptional } from '../form-values.ts';
 import { type MessageKey, type Translate, useI18n } from '../i18n.tsx';
 import { ArticlePicker, ConnectionPicker } from '../pickers.tsx';
 import { SelectField, TextArea, TextField } from '../ui.tsx';
@@ -40,16 +41,7 @@ export function exitLabel(exit: Exit, t: Translate): string {
 }
 
 const STEP_ID = /^[A-Za-z][\w-]{0,63}$/;
-type Row = Record<string, unknown>;
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 const rows = (v: unknown) => (Array.isArray(v) ? (v as Row[]) : []);
-/** Optional fields are left out when empty (the schema refuses an empty text). */
-function withOptional(obj: Row, field: string, value: unknown): Row {
-  const { [field]: _old, ...rest } = obj;
-  return value === '' || value === undefined ? rest : { ...rest, [field]: value };
-}
-const numberOrEmpty = (text: string) =>
-  text.trim() === '' || Number.isNaN(Number(text)) ? '' : Number(text);
 
 interface StepPanelProps {
   doc: FlowDoc;

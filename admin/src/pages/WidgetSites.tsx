@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, get, patch, put, type WidgetSite } from '../api.ts';
+import { numberOrEmpty, type Row, str, withOptional } from '../form-values.ts';
 import { type Translate, useI18n } from '../i18n.tsx';
 import { ArticlesPicker } from '../pickers.tsx';
 import {
@@ -160,18 +161,8 @@ function SiteForm({ site }: { site: WidgetSite }) {
   );
 }
 
-type Row = Record<string, unknown>;
 const RULE_ID = /^[a-z0-9_-]{1,40}$/;
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
-/** Optional fields are left out when empty (the schema refuses an empty text or list). */
-function withOptional(obj: Row, field: string, value: unknown): Row {
-  const { [field]: _old, ...rest } = obj;
-  const empty = value === '' || value === undefined || (Array.isArray(value) && value.length === 0);
-  return empty ? rest : { ...rest, [field]: value };
-}
-const numberOrEmpty = (text: string) =>
-  text.trim() === '' || Number.isNaN(Number(text)) ? '' : Number(text);
 
 function newRule(rules: Row[], t: Translate): Row {
   let n = rules.length + 1;
