@@ -7,7 +7,6 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { type Article, get } from './api.ts';
 import { useI18n } from './i18n.tsx';
-import { useCan } from './session.tsx';
 
 export interface ArticleOption {
   value: string;
@@ -104,18 +103,15 @@ export function ArticlesPicker({
   );
 }
 
-/** A flow action's connection: the configured names when this role may list them, free text otherwise. */
+/** A flow action's connection, chosen among the configured names (free text stays possible). */
 export function ConnectionPicker({
   value,
   onChange,
   ...props
 }: PickerProps & { value: string; onChange: (name: string) => void }) {
-  const can = useCan();
-  const mayList = can('settings:manage');
   const connections = useQuery({
-    queryKey: ['flow-connections'],
-    queryFn: () => get<{ items: Array<{ name: string }> }>('/flow-connections'),
-    enabled: mayList,
+    queryKey: ['flow-connection-names'],
+    queryFn: () => get<{ items: string[] }>('/flow-connections/names'),
   });
   return (
     <Autocomplete
@@ -123,7 +119,7 @@ export function ConnectionPicker({
       description={props.hint}
       error={props.error}
       disabled={props.disabled}
-      data={(connections.data?.items ?? []).map((c) => c.name)}
+      data={connections.data?.items ?? []}
       value={value}
       onChange={onChange}
       mb="sm"
