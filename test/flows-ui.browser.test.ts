@@ -325,6 +325,13 @@ describe('console: branding, flows, widget rules', { timeout: 180_000 }, () => {
     await page.keyboard.press('Delete');
     await graph.locator('.react-flow__node[data-id="end-1"]').waitFor({ state: 'detached' });
     await page.getByRole('heading', { level: 2, name: 'Réglages du parcours' }).waitFor();
+    // An HTTP action picks its connection among the configured ones.
+    await page.getByLabel('Type de la nouvelle étape').selectOption('action');
+    await page.getByRole('button', { name: 'Ajouter l’étape' }).click();
+    await page.getByRole('combobox', { name: 'Connexion' }).click();
+    await page.getByRole('option', { name: 'nuvia-demo' }).click();
+    await graph.locator('.react-flow__node[data-id="action-1"]').getByText('POST nuvia-demo/').waitFor();
+    await expectAccessible(page);
     expect(problems).toEqual([]);
     await context.close();
   });
