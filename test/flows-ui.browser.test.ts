@@ -89,6 +89,8 @@ describe('console: branding, flows, widget rules', { timeout: 180_000 }, () => {
     await expect(page.getByRole('button', { name: 'Publish the latest version' }).count()).resolves.toBe(1);
 
     // Preview with a scripted answer: the transcript shows the branch taken.
+    // The preview, in the side panel beside the canvas.
+    await page.getByRole('tab', { name: 'Try the flow' }).click();
     await page.getByLabel('Customer answers').fill('mobile');
     await page.getByRole('button', { name: 'Run the preview' }).click();
     const transcript = page.getByRole('list').filter({ hasText: 'Bot:' });

@@ -6,7 +6,7 @@
  */
 import '@xyflow/react/dist/style.css';
 import './flows.css';
-import { Badge, Button, Group, NativeSelect, Text } from '@mantine/core';
+import { Badge, Button, Group, NativeSelect, Tabs, Text } from '@mantine/core';
 import {
   Background,
   type Connection,
@@ -23,7 +23,7 @@ import {
   ReactFlowProvider,
   useReactFlow,
 } from '@xyflow/react';
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import {
   addStep,
   blankStep,
@@ -123,6 +123,8 @@ export interface BuilderProps {
   onChange: (doc: FlowDoc) => void;
   issues: Issue[];
   readOnly: boolean;
+  /** The preview, in a tab of the side panel: tried beside the canvas. */
+  preview?: ReactNode;
 }
 
 export function FlowBuilder(props: BuilderProps) {
@@ -133,12 +135,13 @@ export function FlowBuilder(props: BuilderProps) {
   );
 }
 
-function Builder({ doc, onChange, issues, readOnly }: BuilderProps) {
+function Builder({ doc, onChange, issues, readOnly, preview }: BuilderProps) {
   const { t } = useI18n();
   const { titleOf } = useArticleOptions();
   const [selected, setSelected] = useState<string | null>(null);
   const [moved, setMoved] = useState<Record<string, { x: number; y: number }>>({});
   const [kind, setKind] = useState<StepKind>('message');
+  const [side, setSide] = useState<string | null>('edit');
   const flow = useReactFlow();
 
   // A step that no longer exists (deleted, renamed) is no longer selected.
@@ -232,8 +235,10 @@ function Builder({ doc, onChange, issues, readOnly }: BuilderProps) {
         const p = c.position;
         setMoved((m) => ({ ...m, [c.id]: p }));
       } else if (c.type === 'select') {
-        if (c.selected) setSelected(c.id);
-        else setSelected((s) => (s === c.id ? null : s));
+        if (c.selected) {
+          setSelected(c.id);
+          setSide('edit');
+        } else setSelected((s) => (s === c.id ? null : s));
       } else if (c.type === 'remove' && !readOnly) {
         next = removeStep(next, c.id);
       }
@@ -317,54 +322,63 @@ function Builder({ doc, onChange, issues, readOnly }: BuilderProps) {
         )}
       </div>
       <aside className="flow-panel" aria-label={t('flowBuilder.panel')}>
-        <NativeSelect
-          label={t('flowBuilder.selectStep')}
-          value={current ?? ''}
-          onChange={(e) => setSelected(e.target.value || null)}
-          data={[
-            { value: '', label: t('flowBuilder.flowSettings') },
-            ...ids.map((id) => ({
-              value: id,
-              label: `${id} — ${t(KIND_LABEL[doc.nodes[id]!.type])}${issuesByStep.has(id) ? ' ⚠' : ''}`,
-            })),
-          ]}
-          mb="sm"
-        />
-        {current ? (
-          <StepPanel
-            key={current}
-            doc={doc}
-            id={current}
-            onChange={onChange}
-            onRenamed={setSelected}
-            onDelete={() => {
-              onChange(removeStep(doc, current));
-              setSelected(null);
-            }}
-            issues={issuesByStep.get(current) ?? []}
-            readOnly={readOnly}
-          />
-        ) : (
-          <FlowSettingsPanel doc={doc} onChange={onChange} readOnly={readOnly} />
-        )}
-        {issuesByStep.size > 0 && (
-          <Group gap={4} mt="sm">
-            {[...issuesByStep.keys()]
-              .filter((id) => doc.nodes[id])
-              .map((id) => (
-                <Badge
-                  key={id}
-                  color="red"
-                  variant="light"
-                  component="button"
-                  type="button"
-                  onClick={() => setSelected(id)}
-                >
-                  {t('flowBuilder.goToIssue', { id })}
-                </Badge>
-              ))}
-          </Group>
-        )}
+        <Tabs value={side} onChange={setSide} keepMounted={false}>
+          <Tabs.List mb="sm">
+            <Tabs.Tab value="edit">{t('flowBuilder.editTab')}</Tabs.Tab>
+            {preview && <Tabs.Tab value="try">{t('flows.preview')}</Tabs.Tab>}
+          </Tabs.List>
+          <Tabs.Panel value="edit">
+            <NativeSelect
+              label={t('flowBuilder.selectStep')}
+              value={current ?? ''}
+              onChange={(e) => setSelected(e.target.value || null)}
+              data={[
+                { value: '', label: t('flowBuilder.flowSettings') },
+                ...ids.map((id) => ({
+                  value: id,
+                  label: `${id} — ${t(KIND_LABEL[doc.nodes[id]!.type])}${issuesByStep.has(id) ? ' ⚠' : ''}`,
+                })),
+              ]}
+              mb="sm"
+            />
+            {current ? (
+              <StepPanel
+                key={current}
+                doc={doc}
+                id={current}
+                onChange={onChange}
+                onRenamed={setSelected}
+                onDelete={() => {
+                  onChange(removeStep(doc, current));
+                  setSelected(null);
+                }}
+                issues={issuesByStep.get(current) ?? []}
+                readOnly={readOnly}
+              />
+            ) : (
+              <FlowSettingsPanel doc={doc} onChange={onChange} readOnly={readOnly} />
+            )}
+            {issuesByStep.size > 0 && (
+              <Group gap={4} mt="sm">
+                {[...issuesByStep.keys()]
+                  .filter((id) => doc.nodes[id])
+                  .map((id) => (
+                    <Badge
+                      key={id}
+                      color="red"
+                      variant="light"
+                      component="button"
+                      type="button"
+                      onClick={() => setSelected(id)}
+                    >
+                      {t('flowBuilder.goToIssue', { id })}
+                    </Badge>
+                  ))}
+              </Group>
+            )}
+          </Tabs.Panel>
+          {preview && <Tabs.Panel value="try">{preview}</Tabs.Panel>}
+        </Tabs>
       </aside>
     </div>
   );

@@ -299,9 +299,13 @@ function FlowForm({ flow }: { flow: FlowDetail | undefined }) {
               onChange={fromBuilder}
               issues={check.data?.issues ?? []}
               readOnly={!writable}
+              preview={<FlowPreviewPanel parsed={{ ok: true, value: definition }} embedded />}
             />
           ) : (
-            <Alert kind="info">{t('flows.graphUnavailable')}</Alert>
+            <>
+              <Alert kind="info">{t('flows.graphUnavailable')}</Alert>
+              <FlowPreviewPanel parsed={{ ok: true, value: definition }} />
+            </>
           )}
         </Tabs.Panel>
         <Tabs.Panel value="json" pt="sm">
@@ -316,16 +320,16 @@ function FlowForm({ flow }: { flow: FlowDetail | undefined }) {
             hint={t('flows.definitionHint')}
             error={jsonError ?? undefined}
           />
+          <FlowPreviewPanel
+            parsed={jsonError ? { ok: false, error: jsonError } : { ok: true, value: definition }}
+          />
         </Tabs.Panel>
       </Tabs>
-      <FlowPreviewPanel
-        parsed={jsonError ? { ok: false, error: jsonError } : { ok: true, value: definition }}
-      />
     </section>
   );
 }
 
-function FlowPreviewPanel({ parsed }: { parsed: Parsed }) {
+function FlowPreviewPanel({ parsed, embedded = false }: { parsed: Parsed; embedded?: boolean }) {
   const { t } = useI18n();
   const [answers, setAnswers] = useState('');
   const [failActions, setFailActions] = useState(false);
@@ -350,7 +354,7 @@ function FlowPreviewPanel({ parsed }: { parsed: Parsed }) {
   };
   const r = run.data;
   return (
-    <section className="panel" aria-labelledby="preview-title">
+    <section className={embedded ? undefined : 'panel'} aria-labelledby="preview-title">
       <h2 id="preview-title">{t('flows.preview')}</h2>
       <form onSubmit={submit}>
         <TextArea
