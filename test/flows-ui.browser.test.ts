@@ -327,10 +327,20 @@ describe('console: branding, flows, widget rules', { timeout: 180_000 }, () => {
     await page.keyboard.press('Delete');
     await graph.locator('.react-flow__node[data-id="end-1"]').waitFor({ state: 'detached' });
     await page.getByRole('heading', { level: 2, name: 'Réglages du parcours' }).waitFor();
+    // A linked step too: the link goes with it, and the exit that led to it is now open.
+    await graph.locator('.react-flow__node[data-id="done"]').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 2, name: /^Fin «\s*done\s*»$/ }).waitFor();
+    await page.keyboard.press('Delete');
+    await graph
+      .locator('.react-flow__node[data-id="hello"]')
+      .getByText('La sortie «\u00a0suite\u00a0» ne mène encore à aucune étape.')
+      .waitFor();
+    expect(await graph.locator('.react-flow__node[data-id="done"]').count()).toBe(0);
     // An HTTP action picks its connection among the configured ones.
     await page.getByLabel('Type de la nouvelle étape').selectOption('action');
     await page.getByRole('button', { name: 'Ajouter l’étape' }).click();
-    await page.getByRole('combobox', { name: 'Connexion' }).click();
+    await page.getByRole('combobox', { name: 'Connexion' }).fill('nuvia');
     await page.getByRole('option', { name: 'nuvia-demo' }).click();
     await graph.locator('.react-flow__node[data-id="action-1"]').getByText('POST nuvia-demo/').waitFor();
     await expectAccessible(page);

@@ -23,7 +23,7 @@ import {
   ReactFlowProvider,
   useReactFlow,
 } from '@xyflow/react';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import {
   addStep,
   blankStep,
@@ -228,8 +228,18 @@ function Builder({ doc, onChange, issues, readOnly, preview }: BuilderProps) {
     return () => clearTimeout(timer);
   }, [count, flow]);
 
+  // Deleting a step makes React Flow report its removal and its edges' in two calls before any
+  // re-render: each edit starts from the latest document, not this render's.
+  const latest = useRef(doc);
+  latest.current = doc;
+  const apply = (next: FlowDoc) => {
+    if (next === latest.current) return;
+    latest.current = next;
+    onChange(next);
+  };
+
   const onNodesChange = (changes: NodeChange<Node<StepData>>[]) => {
-    let next = doc;
+    let next = latest.current;
     for (const c of changes) {
       if (c.type === 'position' && c.position) {
         const p = c.position;
@@ -243,21 +253,21 @@ function Builder({ doc, onChange, issues, readOnly, preview }: BuilderProps) {
         next = removeStep(next, c.id);
       }
     }
-    if (next !== doc) onChange(next);
+    apply(next);
   };
   const onEdgesChange = (changes: EdgeChange[]) => {
     if (readOnly) return;
-    let next = doc;
+    let next = latest.current;
     for (const c of changes) {
       if (c.type !== 'remove') continue;
       const [from, field] = c.id.split(/:(.*)/s);
-      if (from && field) next = connect(next, from, field, '');
+      if (from && field && next.nodes[from]) next = connect(next, from, field, '');
     }
-    if (next !== doc) onChange(next);
+    apply(next);
   };
   const onConnect = (c: Connection) => {
     if (readOnly || !c.sourceHandle || c.source === c.target) return;
-    onChange(connect(doc, c.source, c.sourceHandle, c.target));
+    apply(connect(latest.current, c.source, c.sourceHandle, c.target));
   };
 
   const add = () => {
