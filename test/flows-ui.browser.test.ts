@@ -203,7 +203,7 @@ describe('console: branding, flows, widget rules', { timeout: 180_000 }, () => {
     await node('question-1').click();
     await page.getByLabel('Kind of the new step').selectOption('article');
     await page.getByRole('button', { name: 'Add the step after question-1' }).click();
-    await node('article-1').waitFor();
+    await node('article-1').getByText('Choose the article offered.').waitFor();
     await graph.locator('.react-flow__edge-text', { hasText: 'Yes, it works' }).waitFor();
     await panel.getByLabel('Article offered').click();
     await panel.getByLabel('Article offered').fill('restart or reset');
@@ -340,6 +340,10 @@ describe('console: branding, flows, widget rules', { timeout: 180_000 }, () => {
     // An HTTP action picks its connection among the configured ones.
     await page.getByLabel('Type de la nouvelle étape').selectOption('action');
     await page.getByRole('button', { name: 'Ajouter l’étape' }).click();
+    await graph
+      .locator('.react-flow__node[data-id="action-1"]')
+      .getByText('Choisissez une connexion (minuscules, chiffres et tirets).')
+      .waitFor();
     await page.getByRole('combobox', { name: 'Connexion' }).fill('nuvia');
     await page.getByRole('option', { name: 'nuvia-demo' }).click();
     await graph.locator('.react-flow__node[data-id="action-1"]').getByText('POST nuvia-demo/').waitFor();

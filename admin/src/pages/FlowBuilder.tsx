@@ -38,7 +38,7 @@ import {
   type StepKind,
   stepOfIssue,
 } from '../flow-graph.ts';
-import { type Translate, useI18n } from '../i18n.tsx';
+import { type MessageKey, type Translate, useI18n } from '../i18n.tsx';
 import { useArticleOptions } from '../pickers.tsx';
 import { exitLabel, FlowSettingsPanel, KIND_LABEL, StepPanel } from './FlowStepPanel.tsx';
 
@@ -79,6 +79,27 @@ function summaryOf(step: Step, t: Translate, titleOf: (id: string) => string | u
     default:
       return text;
   }
+}
+
+const FIELD_LABEL: Record<string, MessageKey> = {
+  text: 'flowBuilder.text',
+  label: 'flowBuilder.choiceLabel',
+  value: 'flowBuilder.choiceValue',
+  successText: 'flowBuilder.successText',
+  failureText: 'flowBuilder.failureText',
+  errorText: 'flowBuilder.errorText',
+  path: 'flowBuilder.path',
+};
+
+/** The schema's wording for the fields the panel edits, said as the panel says them. */
+function fieldIssue(field: string, message: string, t: Translate): string {
+  const last = field.split('.').at(-1) ?? '';
+  if (last === 'articleId') return t('flowBuilder.issue.article');
+  if (last === 'connection') return t('flowBuilder.issue.connection');
+  const label = FIELD_LABEL[last];
+  if (label && /^Too small: expected string/.test(message))
+    return t('flowBuilder.issue.empty', { field: t(label) });
+  return message;
 }
 
 /** One step on the canvas: its kind, id, what it says, its exits (drag from them) and its issues. */
@@ -156,7 +177,9 @@ function Builder({ doc, onChange, issues, readOnly, preview }: BuilderProps) {
       // An exit not connected yet: say so in words rather than the schema's "invalid string".
       const field = i.field.replace(/^(definition\.)?nodes\.[^.]+\./, '');
       const open = step && exitsOf(step).find((e) => e.field === field && !e.to);
-      const message = open ? t('flowBuilder.openExit', { exit: exitLabel(open, t) }) : i.message;
+      const message = open
+        ? t('flowBuilder.openExit', { exit: exitLabel(open, t) })
+        : fieldIssue(field, i.message, t);
       by.set(id, [...new Set([...(by.get(id) ?? []), message])]);
     }
     return by;
