@@ -324,6 +324,14 @@ describe('console: branding, flows, widget rules', { timeout: 180_000 }, () => {
       .waitFor();
     await graph.locator('.react-flow__node[data-id="end-1"]').getByText('Fin', { exact: true }).waitFor();
     await expectAccessible(page);
+    // An emptied text is named as the panel names it.
+    await page.getByLabel('Étape à modifier').selectOption('hello');
+    await page.getByLabel('Texte').fill('');
+    await graph
+      .locator('.react-flow__node[data-id="hello"]')
+      .getByText('Le champ «\u00a0Texte\u00a0» est vide.')
+      .waitFor();
+    await page.getByLabel('Texte').fill('Bonjour\u00a0!');
     // The keyboard: a focused step is selected with Enter (the panel edits it) and removed with Delete.
     await graph.locator('.react-flow__node[data-id="end-1"]').focus();
     await page.keyboard.press('Enter');

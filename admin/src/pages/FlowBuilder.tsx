@@ -97,7 +97,10 @@ function fieldIssue(field: string, message: string, t: Translate): string {
   if (last === 'articleId') return t('flowBuilder.issue.article');
   if (last === 'connection') return t('flowBuilder.issue.connection');
   const label = FIELD_LABEL[last];
-  if (label && /^Too small: expected string/.test(message))
+  if (
+    label &&
+    /^(Too small: expected string|Invalid input: expected string, received undefined)/.test(message)
+  )
     return t('flowBuilder.issue.empty', { field: t(label) });
   return message;
 }

@@ -86,7 +86,9 @@ export function StepPanel({ doc, id, onChange, onRenamed, onDelete, issues, read
       label={label}
       value={str(step[field])}
       readOnly={readOnly}
-      onChange={(e) => set(field, e.target.value)}
+      onChange={(e) =>
+        optional ? set(field, e.target.value) : replace({ ...step, [field]: e.target.value })
+      }
       hint={optional ? t('flowBuilder.optional') : undefined}
     />
   );
