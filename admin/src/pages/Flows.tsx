@@ -1,5 +1,6 @@
-import { Button, Table } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Table, Tabs } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
@@ -11,9 +12,11 @@ import {
   post,
   put,
 } from '../api.ts';
-import { useI18n } from '../i18n.tsx';
+import { asFlowDoc, type FlowDoc } from '../flow-graph.ts';
+import { type Translate, useI18n } from '../i18n.tsx';
 import { useCan } from '../session.tsx';
-import { Alert, PageTitle, ProblemDetails, QueryError, TextArea } from '../ui.tsx';
+import { Alert, PageTitle, ProblemDetails, QueryError, TextArea, useNotify } from '../ui.tsx';
+import { FlowBuilder } from './FlowBuilder.tsx';
 
 const FLOWS = ['flows'] as const;
 
@@ -69,18 +72,21 @@ export function FlowList() {
   );
 }
 
-const NEW_FLOW = {
-  key: 'new-flow',
-  title: 'New flow',
-  locale: 'fr',
-  start: 'hello',
-  nodes: {
-    hello: { type: 'message', text: 'Bonjour !', next: 'done' },
-    done: { type: 'end' },
-  },
-};
+/** A new flow: a greeting leading to an end, in the console's language. */
+function newFlow(t: Translate, lang: string): FlowDoc {
+  return {
+    key: 'new-flow',
+    title: t('flowBuilder.newFlowTitle'),
+    locale: lang,
+    start: 'hello',
+    nodes: {
+      hello: { type: 'message', text: t('flowBuilder.newFlowHello'), next: 'done' },
+      done: { type: 'end' },
+    },
+  };
+}
 
-/** The flow editor: JSON definition, validation naming the node, versions, publication, graph and preview. */
+/** The flow editor: the visual builder (JSON as an advanced view), validation on the steps, versions, publication and preview. */
 export function FlowEditor() {
   const { id } = useParams();
   const { t } = useI18n();
@@ -96,7 +102,7 @@ export function FlowEditor() {
 
 type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
 
-function parseDefinition(text: string, t: ReturnType<typeof useI18n>['t']): Parsed {
+function parseDefinition(text: string, t: Translate): Parsed {
   try {
     const value: unknown = JSON.parse(text);
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
@@ -109,36 +115,68 @@ function parseDefinition(text: string, t: ReturnType<typeof useI18n>['t']): Pars
 }
 
 function FlowForm({ flow }: { flow: FlowDetail | undefined }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const can = useCan();
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const [text, setText] = useState(() => JSON.stringify(flow?.definition ?? NEW_FLOW, null, 2));
+  const notify = useNotify();
+  const [definition, setDefinition] = useState<Record<string, unknown>>(
+    () => flow?.definition ?? newFlow(t, lang),
+  );
+  const [text, setText] = useState(() => JSON.stringify(definition, null, 2));
+  const [jsonError, setJsonError] = useState<string | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
-  const parsed = useMemo(() => parseDefinition(text, t), [text, t]);
+  const [tab, setTab] = useState<string | null>('builder');
   const writable = can('content:write');
+  const doc = useMemo(() => asFlowDoc(definition), [definition]);
+
+  const fromBuilder = (d: FlowDoc) => {
+    setDefinition(d);
+    setText(JSON.stringify(d, null, 2));
+    setJsonError(null);
+  };
+  const fromJson = (value: string) => {
+    setText(value);
+    const parsed = parseDefinition(value, t);
+    if (parsed.ok) {
+      setDefinition(parsed.value);
+      setJsonError(null);
+    } else setJsonError(parsed.error);
+  };
+
+  // The server's issues follow the edits (debounced), in the console's language, onto the steps at fault.
+  const [checked] = useDebouncedValue(definition, 400);
+  const check = useQuery({
+    queryKey: ['flow-validate', lang, checked],
+    queryFn: () => post<FlowIssues>('/flows/validate', { definition: checked }),
+    placeholderData: keepPreviousData,
+  });
 
   const withDefinition = <R,>(run: (definition: Record<string, unknown>) => R): R | undefined => {
     setLocalError(null);
-    if (!parsed.ok) {
-      setLocalError(parsed.error);
+    if (jsonError) {
+      setLocalError(jsonError);
       return undefined;
     }
-    return run(parsed.value);
+    return run(definition);
   };
 
   const validate = useMutation({
-    mutationFn: (definition: Record<string, unknown>) => post<FlowIssues>('/flows/validate', { definition }),
+    mutationFn: (d: Record<string, unknown>) => post<FlowIssues>('/flows/validate', { definition: d }),
   });
   const save = useMutation({
-    mutationFn: (definition: Record<string, unknown>) =>
+    mutationFn: (d: Record<string, unknown>) =>
       flow
-        ? put<FlowSummary>(`/flows/${flow.id}`, { definition })
-        : post<FlowSummary>('/flows', { definition }),
+        ? put<FlowSummary>(`/flows/${flow.id}`, { definition: d })
+        : post<FlowSummary>('/flows', { definition: d }),
     onSuccess: (saved) => {
       void qc.invalidateQueries({ queryKey: FLOWS });
       qc.removeQueries({ queryKey: ['flow', saved.id] });
-      if (!flow) navigate(`/flows/${saved.id}`, { replace: true });
+      if (!flow) {
+        // The page changes to the new flow's: the outcome goes in a notification that survives it.
+        notify.success(t('flows.saved', { version: saved.latestVersion }));
+        navigate(`/flows/${saved.id}`, { replace: true });
+      }
     },
   });
   const publish = useMutation({
@@ -165,17 +203,112 @@ function FlowForm({ flow }: { flow: FlowDetail | undefined }) {
       {!writable && <Alert kind="info">{t('flows.readOnly')}</Alert>}
       {flow && (
         <p>
-          {t('flows.latest')}: {latest} · {t('flows.published')}: {published ?? t('flows.unpublished')}
+          {t('flowBuilder.versions', {
+            latest: latest ?? '',
+            published: published ?? t('flows.unpublished'),
+          })}
         </p>
       )}
-      <div className="two-columns">
-        <form
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault();
-            clear();
-            withDefinition((d) => save.mutate(d));
-          }}
-        >
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          clear();
+          withDefinition((d) => save.mutate(d));
+        }}
+      >
+        <div className="buttons">
+          <Button
+            variant="default"
+            type="button"
+            onClick={() => {
+              clear();
+              withDefinition((d) => validate.mutate(d));
+            }}
+            disabled={validate.isPending}
+          >
+            {t('flows.validate')}
+          </Button>
+          {writable && (
+            <Button type="submit" disabled={save.isPending}>
+              {t('flows.save')}
+            </Button>
+          )}
+          {flow && can('content:publish') && (
+            <>
+              <Button
+                variant="default"
+                type="button"
+                onClick={() => publish.mutate('publish')}
+                disabled={publish.isPending}
+              >
+                {t('flows.publish')}
+              </Button>
+              {published !== null && (
+                <Button
+                  type="button"
+                  color="red"
+                  variant="light"
+                  onClick={() => publish.mutate('unpublish')}
+                  disabled={publish.isPending}
+                >
+                  {t('flows.unpublish')}
+                </Button>
+              )}
+            </>
+          )}
+        </div>
+        <div aria-live="polite" className="results">
+          {localError && <Alert>{localError}</Alert>}
+          {validate.data?.valid && <Alert kind="success">{t('flows.valid')}</Alert>}
+          {validate.data && !validate.data.valid && (
+            <Alert>
+              <p className="problem-detail">{t('flows.invalid', { count: validate.data.issues.length })}</p>
+              <ul className="issues">
+                {validate.data.issues.map((i) => (
+                  <li key={`${i.field}:${i.message}`}>
+                    <code>{i.field}</code> — {i.message}
+                  </li>
+                ))}
+              </ul>
+            </Alert>
+          )}
+          {validate.error && <ProblemDetails error={validate.error} />}
+          {save.error && <ProblemDetails error={save.error} />}
+          {save.data && (
+            <Alert kind="success">{t('flows.saved', { version: save.data.latestVersion })}</Alert>
+          )}
+          {publish.error && <ProblemDetails error={publish.error} />}
+          {publish.data && (
+            <Alert kind="success">
+              {publish.data.publishedVersion
+                ? t('flows.publishedNow', { version: publish.data.publishedVersion })
+                : t('flows.unpublishedNow')}
+            </Alert>
+          )}
+        </div>
+      </form>
+      <Tabs value={tab} onChange={setTab} keepMounted={false} mt="md">
+        <Tabs.List>
+          <Tabs.Tab value="builder">{t('flowBuilder.tab')}</Tabs.Tab>
+          <Tabs.Tab value="json">{t('flowBuilder.jsonTab')}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="builder" pt="sm">
+          {doc ? (
+            <FlowBuilder
+              doc={doc}
+              onChange={fromBuilder}
+              issues={check.data?.issues ?? []}
+              readOnly={!writable}
+              preview={<FlowPreviewPanel parsed={{ ok: true, value: definition }} embedded />}
+            />
+          ) : (
+            <>
+              <Alert kind="info">{t('flows.graphUnavailable')}</Alert>
+              <FlowPreviewPanel parsed={{ ok: true, value: definition }} />
+            </>
+          )}
+        </Tabs.Panel>
+        <Tabs.Panel value="json" pt="sm">
           <TextArea
             label={t('flows.definition')}
             name="definition"
@@ -183,158 +316,20 @@ function FlowForm({ flow }: { flow: FlowDetail | undefined }) {
             spellCheck={false}
             value={text}
             readOnly={!writable}
-            onChange={(e) => setText(e.target.value)}
+            onChange={(e) => fromJson(e.target.value)}
             hint={t('flows.definitionHint')}
-            error={localError ?? undefined}
+            error={jsonError ?? undefined}
           />
-          <div className="buttons">
-            <Button
-              variant="default"
-              type="button"
-              onClick={() => {
-                clear();
-                withDefinition((d) => validate.mutate(d));
-              }}
-              disabled={validate.isPending}
-            >
-              {t('flows.validate')}
-            </Button>
-            {writable && (
-              <Button type="submit" disabled={save.isPending}>
-                {t('flows.save')}
-              </Button>
-            )}
-            {flow && can('content:publish') && (
-              <>
-                <Button
-                  variant="default"
-                  type="button"
-                  onClick={() => publish.mutate('publish')}
-                  disabled={publish.isPending}
-                >
-                  {t('flows.publish')}
-                </Button>
-                {published !== null && (
-                  <Button
-                    type="button"
-                    color="red"
-                    variant="light"
-                    onClick={() => publish.mutate('unpublish')}
-                    disabled={publish.isPending}
-                  >
-                    {t('flows.unpublish')}
-                  </Button>
-                )}
-              </>
-            )}
-          </div>
-          <div aria-live="polite" className="results">
-            {validate.data?.valid && <Alert kind="success">{t('flows.valid')}</Alert>}
-            {validate.data && !validate.data.valid && (
-              <Alert>
-                <p className="problem-detail">{t('flows.invalid', { count: validate.data.issues.length })}</p>
-                <ul className="issues">
-                  {validate.data.issues.map((i) => (
-                    <li key={`${i.field}:${i.message}`}>
-                      <code>{i.field}</code> — {i.message}
-                    </li>
-                  ))}
-                </ul>
-              </Alert>
-            )}
-            {validate.error && <ProblemDetails error={validate.error} />}
-            {save.error && <ProblemDetails error={save.error} />}
-            {save.data && (
-              <Alert kind="success">{t('flows.saved', { version: save.data.latestVersion })}</Alert>
-            )}
-            {publish.error && <ProblemDetails error={publish.error} />}
-            {publish.data && (
-              <Alert kind="success">
-                {publish.data.publishedVersion
-                  ? t('flows.publishedNow', { version: publish.data.publishedVersion })
-                  : t('flows.unpublishedNow')}
-              </Alert>
-            )}
-          </div>
-        </form>
-        <FlowGraph parsed={parsed} />
-      </div>
-      <FlowPreviewPanel parsed={parsed} />
+          <FlowPreviewPanel
+            parsed={jsonError ? { ok: false, error: jsonError } : { ok: true, value: definition }}
+          />
+        </Tabs.Panel>
+      </Tabs>
     </section>
   );
 }
 
-interface Edge {
-  label: string;
-  to: string;
-}
-
-/** Where a node may go next, read from the JSON without trusting its shape. */
-function edgesOf(node: Record<string, unknown>): Edge[] {
-  const edges: Edge[] = [];
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const add = (label: string, to: unknown) => {
-    const target = str(to);
-    if (target) edges.push({ label, to: target });
-  };
-  add('next', node.next);
-  if (Array.isArray(node.choices)) {
-    for (const c of node.choices as Array<Record<string, unknown>>) {
-      add(`“${str(c?.label) ?? str(c?.value) ?? '?'}”`, c?.next);
-    }
-  }
-  if (node.input && typeof node.input === 'object')
-    add('input', (node.input as Record<string, unknown>).next);
-  if (Array.isArray(node.branches)) {
-    for (const [i, b] of (node.branches as Array<Record<string, unknown>>).entries()) {
-      add(`branch ${i + 1}`, b?.next);
-    }
-  }
-  add('otherwise', node.otherwise);
-  add('onFailure', node.onFailure);
-  return edges;
-}
-
-function FlowGraph({ parsed }: { parsed: Parsed }) {
-  const { t } = useI18n();
-  const nodes =
-    parsed.ok && parsed.value.nodes && typeof parsed.value.nodes === 'object'
-      ? Object.entries(parsed.value.nodes as Record<string, Record<string, unknown>>)
-      : null;
-  const start = parsed.ok ? parsed.value.start : undefined;
-  return (
-    <section aria-labelledby="graph-title">
-      <h2 id="graph-title">{t('flows.graph')}</h2>
-      {!nodes && <p>{t('flows.graphUnavailable')}</p>}
-      {nodes && (
-        <ul className="graph">
-          {nodes.map(([nodeId, node]) => {
-            const edges = node && typeof node === 'object' ? edgesOf(node) : [];
-            return (
-              <li key={nodeId} id={`node-${nodeId}`}>
-                <code>{nodeId}</code> <span className="badge">{String(node?.type ?? '?')}</span>
-                {nodeId === start && <span className="badge status-published">{t('flows.start')}</span>}
-                {edges.length === 0 ? (
-                  <span className="hint"> → {t('flows.noEdges')}</span>
-                ) : (
-                  <ul className="edges">
-                    {edges.map((e) => (
-                      <li key={`${e.label}-${e.to}`}>
-                        {e.label} → <code>{e.to}</code>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      )}
-    </section>
-  );
-}
-
-function FlowPreviewPanel({ parsed }: { parsed: Parsed }) {
+function FlowPreviewPanel({ parsed, embedded = false }: { parsed: Parsed; embedded?: boolean }) {
   const { t } = useI18n();
   const [answers, setAnswers] = useState('');
   const [failActions, setFailActions] = useState(false);
@@ -359,7 +354,7 @@ function FlowPreviewPanel({ parsed }: { parsed: Parsed }) {
   };
   const r = run.data;
   return (
-    <section className="panel" aria-labelledby="preview-title">
+    <section className={embedded ? undefined : 'panel'} aria-labelledby="preview-title">
       <h2 id="preview-title">{t('flows.preview')}</h2>
       <form onSubmit={submit}>
         <TextArea

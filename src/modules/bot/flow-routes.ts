@@ -243,6 +243,19 @@ const flowRoutes: FastifyPluginAsyncZod = async (app) => {
     async () => ({ items: (await repo.listConnections(app.db)).map(flows.presentConnection) }),
   );
 
+  app.get(
+    '/api/v1/flow-connections/names',
+    {
+      config: { access: 'content:read' },
+      schema: {
+        tags,
+        summary: "Connection names only, for the flow builder's picker (no URL, no header).",
+        response: { 200: z.object({ items: z.array(z.string()) }) },
+      },
+    },
+    async () => ({ items: (await repo.listConnections(app.db)).map((c) => c.name) }),
+  );
+
   app.put(
     '/api/v1/flow-connections/:name',
     {

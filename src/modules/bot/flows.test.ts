@@ -350,6 +350,17 @@ describe('guided flows', () => {
         })
       ).statusCode,
     ).toBe(403);
+    // The builder's connection picker: editors see the names only, never a URL or a header.
+    const names = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/flow-connections/names',
+      headers: editor.headers,
+    });
+    expect(names.json()).toEqual({ items: expect.arrayContaining(['nuvia']) });
+    expect(names.body).not.toMatch(/https?:|s3cret/);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/flow-connections/names' })).statusCode).toBe(
+      401,
+    );
     const detail = (
       await t.app.inject({ method: 'GET', url: `/api/v1/flows/${id}?version=1`, headers: editor.headers })
     ).json();
