@@ -5,13 +5,18 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DICTIONARIES } from '../admin/src/i18n.tsx';
 import { STATUS_COPY } from '../src/modules/status/copy.ts';
 import { DEFAULT_STRINGS } from '../src/modules/widget/strings.ts';
 import { ACCOUNT_COPY } from '../src/web/account-copy.ts';
 import { t as helpCentreCopy } from '../src/web/i18n.ts';
 import { newPage, startBrowserHarness } from './browser.ts';
 import { ADMIN } from './helpers.ts';
+
+// The console's catalogue (TSX, outside this project's compiler settings), loaded as vitest loads it.
+const consoleCatalogue = '../admin/src/i18n.tsx';
+const { DICTIONARIES } = (await import(/* @vite-ignore */ consoleCatalogue)) as {
+  DICTIONARIES: Record<'fr' | 'en', Record<string, string>>;
+};
 
 /** Every string leaf of a copy table; functions are called with sample arguments. */
 function leaves(copy: unknown): string[] {
@@ -112,7 +117,10 @@ it('shows no English on French customer pages, the widget included', async () =>
   await page.getByRole('dialog').waitFor();
   await page.keyboard.type('ma facture');
   await page.keyboard.press('Enter');
-  await page.getByRole('dialog').getByRole('heading', { name: /^Réponse/ }).waitFor();
+  await page
+    .getByRole('dialog')
+    .getByRole('heading', { name: /^Réponse/ })
+    .waitFor();
   await check('widget');
   expect(found).toEqual({});
   await context.close();

@@ -24,7 +24,7 @@ import {
   topSearches,
 } from './service.ts';
 import { AnalyticsSettings, readAnalyticsSettings, writeAnalyticsSettings } from './settings.ts';
-import { EVENT_TYPES, type EventSpec, stripQuery } from './taxonomy.ts';
+import { EVENT_TYPES, type EventSpec } from './taxonomy.ts';
 
 const READ = { access: 'analytics:read' } as const;
 const TAGS = ['analytics'];
