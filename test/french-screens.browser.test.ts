@@ -88,6 +88,7 @@ afterAll(async () => h?.close());
 it('has English phrases to look for', () => {
   expect(phrases.length).toBeGreaterThan(300);
   expect(phrases).toContain('Was this answer helpful');
+  expect(phrases).toContain('Remove the demo data');
 });
 
 it('shows no English on French customer pages, the widget included', async () => {
@@ -123,6 +124,10 @@ it('shows no English on French customer pages, the widget included', async () =>
     .waitFor();
   await check('widget');
   expect(found).toEqual({});
+  // The detector does see English where English belongs.
+  await page.goto(`${h.base}/en`);
+  const english = await readable(page);
+  expect(phrases.filter((p) => english.includes(p)).length).toBeGreaterThan(3);
   await context.close();
 });
 
