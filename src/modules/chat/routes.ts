@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { safeEqual } from '../../crypto/secrets.ts';
 import { ForbiddenError } from '../../server/errors.ts';
+import helpCentreChatRoutes from './helpcentre-routes.ts';
 import { BucketMap, RateLimitedError } from './limits.ts';
 import {
   AgentChatView,
@@ -271,6 +272,9 @@ const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => agentView(await app.chat.end(await app.chat.find(req.params.id), 'agent', req.actor)),
   );
+
+  // The customer's side from the help centre (same origin); the widget's is inside the widget plugin.
+  await app.register(helpCentreChatRoutes);
 };
 
 export default chatRoutes;

@@ -55,6 +55,8 @@ export class ChatUnavailableError extends AppError {
 export interface StartChatInput {
   request: Omit<EscalationRequest, 'channel'>;
   siteKey?: string | undefined;
+  /** The signed-in customer account (help-centre portal session), set by the server. */
+  customerAccountId?: string | undefined;
 }
 
 export class ChatService {
@@ -74,7 +76,7 @@ export class ChatService {
       const result = await escalate(
         tx as unknown as Db,
         { ...input.request, channel: 'live' },
-        { publicUrl: this.publicUrl, siteKey: input.siteKey },
+        { publicUrl: this.publicUrl, siteKey: input.siteKey, customerAccountId: input.customerAccountId },
       );
       if (!result.chat) throw new ChatUnavailableError();
       const chat = (await repo.findChat(tx, result.chat.id))!;
