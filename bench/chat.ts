@@ -65,7 +65,13 @@ class Node {
   }
   static start(databaseUrl: string | undefined): Promise<Node> {
     const child = fork(new URL('./chat-node.ts', import.meta.url), [], {
-      execArgv: ['--expose-gc', '--import', 'tsx'],
+      // BENCH_CPU_PROF=dir: a V8 CPU profile of each node, written there when it exits.
+      execArgv: [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
+      ],
       env: { ...process.env, ...(databaseUrl ? { BENCH_DATABASE_URL: databaseUrl } : {}) },
     });
     return new Promise((resolve, reject) => {
