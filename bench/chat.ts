@@ -147,6 +147,8 @@ await Promise.all(
 for (const a of agents)
   for (const id of a.chats) await a.peer.next((f) => f.type === 'state' && f.chat.id === id, 60_000);
 const after = await Promise.all(nodes.map((n) => n.call<Memory>('memory')));
+// Set-up frames (queue positions, state) are not waited for: dropped, so matching stays cheap.
+for (const p of [...customers, ...agents]) p.peer.frames.length = 0;
 
 const toCustomer: number[] = [];
 const toAgent: number[] = [];
