@@ -150,6 +150,19 @@ describe('live chat from the help centre', () => {
     }
   }, 120_000);
 
+  it('another chat’s id or a wrong token opens nothing; the routes are in the OpenAPI document', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/helpcentre/chats/00000000-0000-4000-8000-000000000000',
+      headers: { 'x-chat-token': 'x'.repeat(43) },
+    });
+    expect(res.statusCode).toBe(404);
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/helpcentre/chats', '/api/v1/helpcentre/chats/{id}/fallback']),
+    );
+  });
+
   it('a chat of the help centre cannot be opened from another origin', async () => {
     const res = await t.app.inject({
       method: 'POST',
