@@ -6,7 +6,7 @@ import type { EscalationRequest } from '../modules/escalation/contract.ts';
 import { EscalationRequestSchema } from '../modules/escalation/schemas.ts';
 import { customerReply, customerView, escalate, escalationOffer } from '../modules/escalation/service.ts';
 import { requestIds } from '../modules/events/service.ts';
-import { requestJourneyId } from '../modules/journey/cookie.ts';
+import { ensureJourney, requestJourneyId } from '../modules/journey/cookie.ts';
 import { statusCopy } from '../modules/status/copy.ts';
 import {
   activeIncidentBanner,
@@ -14,8 +14,13 @@ import {
   incidentFirst,
   type StatusBanner,
 } from '../modules/status/service.ts';
+import { stringsFor } from '../modules/widget/strings.ts';
 import { AppError } from '../server/errors.ts';
-import { escapeHtml } from './html.ts';
+import { typeset } from '../shared/typography.ts';
+import { escapeHtml, html } from './html.ts';
+import { layout } from './layout.ts';
+import { HELP_CENTRE_CSP } from './routes.ts';
+import { siteLoader } from './site.ts';
 
 /**
  * Minimal server-rendered pages of the escalation: the contact form (`/{locale}/contact`, works
@@ -188,7 +193,7 @@ async function contactForm(
   const val = (s: string | undefined) => escapeHtml(s ?? '');
   const summary = Object.keys(errors).length ? `<p class="error" role="alert">${t.errors}</p>` : '';
   const shown = incident ?? (await activeIncidentBanner(app.db, locale));
-  return `<h1>${t.title}</h1>${incidentBlock(locale, shown)}<p>${t.intro}</p>${summary}
+  return `<h1>${t.title}</h1>${incidentBlock(locale, shown)}<p>${t.intro}</p>${liveChatEntry(locale, offer)}${summary}
 <form method="post" action="/${locale}/contact" id="contact" novalidate>${v.incidentSeen ? `<input type="hidden" name="incidentSeen" value="${escapeHtml(v.incidentSeen)}">` : ''}
 ${field('reason', t.reason, `<select id="{id}" name="reason" {aria}>${reasons}</select>`, errors.reason)}
 ${field('subject', t.subject, `<input id="{id}" name="subject" value="${val(v.subject)}" maxlength="200" required {aria}>`, errors.subject)}
@@ -402,6 +407,8 @@ export default async function contactPages(app: FastifyInstance) {
       return reply.redirect(`/tickets/view?token=${encodeURIComponent(token)}`, 303);
     },
   );
+
+  await liveChatPage(app);
 }
 
 /** Secure-link tokens as issued: base64url of 32 random bytes (older links: 20 characters or more). */
@@ -556,4 +563,90 @@ async function escalateOrFieldError(
     const t = T[request.context.locale === 'en' ? 'en' : 'fr'];
     return { errors: { [err.field]: err.field === 'callback.slot' ? t.badSlot : t.badPhone } };
   }
+}
+
+// ── live chat from the help centre (issue 17) ─────────────────────────────────────────────────────
+
+const LIVE_COPY = {
+  fr: {
+    entry: 'Discuter avec un conseiller',
+    entryText: 'Un conseiller est en ligne\u00a0: posez votre question en direct.',
+    intro: 'Posez votre question\u00a0: le conseiller reçoit aussi ce que vous avez déjà consulté.',
+    offline:
+      'Aucun conseiller n’est disponible en direct pour le moment. Écrivez-nous\u00a0: nous vous répondons par e-mail, ou nous vous rappelons.',
+    form: 'Écrire au service client',
+    noscript: 'La discussion en direct a besoin de JavaScript. Vous pouvez nous écrire avec le formulaire.',
+  },
+  en: {
+    entry: 'Chat with an advisor',
+    entryText: 'An advisor is online: ask your question live.',
+    intro: 'Ask your question: the advisor also gets what you have already looked at.',
+    offline:
+      'No advisor is available live right now. Write to us: we will answer by e-mail, or call you back.',
+    form: 'Write to customer support',
+    noscript: 'Live chat needs JavaScript. You can write to us with the form.',
+  },
+};
+
+const liveAvailable = (offer: Offer) => Boolean(offer.channels.find((c) => c.channel === 'live')?.available);
+
+/** The contact page's way into live chat, while an advisor can take one. */
+function liveChatEntry(locale: 'fr' | 'en', offer: Offer) {
+  if (!liveAvailable(offer)) return '';
+  const c = LIVE_COPY[locale];
+  return `<p class="msg agent" id="live-entry">${escapeHtml(c.entryText)} <a href="/${locale}/contact/chat">${escapeHtml(c.entry)}</a></p>`;
+}
+
+/**
+ * `/{locale}/contact/chat`: live chat in the help centre's layout. The server renders the offer (an
+ * advisor online or not); the chat itself is the widget's client (`/widget/helpcentre-chat.js`, under
+ * this page's nonce), talking to `/api/v1/helpcentre/chats…` with the journey cookie.
+ */
+async function liveChatPage(app: FastifyInstance) {
+  const site = siteLoader(app);
+  app.get<{ Params: { locale: string } }>(
+    '/:locale/contact/chat',
+    { config: { access: 'public' } },
+    async (req, reply) => {
+      const s = await site();
+      const locale = req.params.locale === 'en' ? 'en' : req.params.locale === 'fr' ? 'fr' : undefined;
+      if (!locale || !s.locales.includes(locale)) return reply.callNotFound();
+      ensureJourney(req, reply);
+      const c = LIVE_COPY[locale];
+      const available = liveAvailable(await escalationOffer(app.db, locale));
+      const strings = Object.fromEntries(
+        Object.entries(stringsFor(locale, {})).map(([k, v]) => [k, typeset(locale, v)]),
+      );
+      const nonce = randomBytes(16).toString('base64');
+      const path = `/${locale}/contact/chat`;
+      const main = html`<h1>${strings.liveTitle}</h1>
+<section id="live-chat" class="live-chat" aria-label="${strings.liveTitle}" data-locale="${locale}" data-contact="/${locale}/contact" data-available="${String(available)}" data-strings="${JSON.stringify(strings)}">
+<p>${available ? c.intro : c.offline}</p>
+<noscript><p>${c.noscript}</p></noscript>
+<p><a href="/${locale}/contact">${c.form}</a></p>
+</section>`;
+      return reply
+        .header(
+          'content-security-policy',
+          HELP_CENTRE_CSP.replace("script-src 'self'", `script-src 'nonce-${nonce}'`),
+        )
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(
+          layout(
+            s,
+            {
+              locale,
+              title: strings.liveTitle ?? '',
+              description: c.intro,
+              path,
+              alternates: s.locales.map((l) => ({ locale: l, path: `/${l}/contact/chat` })),
+              noindex: true,
+            },
+            main,
+            { script: { src: '/widget/helpcentre-chat.js', nonce } },
+          ),
+        );
+    },
+  );
 }

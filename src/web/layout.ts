@@ -53,7 +53,11 @@ export function layout(
   site: Site,
   meta: PageMeta,
   main: SafeHtml,
-  options: { search?: string } = {},
+  options: {
+    search?: string;
+    /** A page script (same origin), allowed by the page's CSP nonce. */
+    script?: { src: string; nonce: string };
+  } = {},
 ): string {
   const s = t(meta.locale);
   const { branding } = site;
@@ -100,6 +104,7 @@ ${main}
 </aside>
 <p class="footnote">© ${branding.name} · <a href="/${meta.locale}">${s.helpCentre}</a></p>
 </footer>
+${options.script ? html`<script src="${options.script.src}" nonce="${options.script.nonce}" defer></script>` : ''}
 </body>
 </html>`}`;
 }

@@ -4,7 +4,7 @@
  * every string comes from the config (localised, overridable per site).
  */
 import { chat, type Searched, type Viewed } from './chat.ts';
-import { adopt, el } from './dom.ts';
+import { adopt, el, storedToken } from './dom.ts';
 import { liveChat } from './live-chat.ts';
 import { PANEL_CSS } from './styles.ts';
 import type { AppContext, Card, WidgetApp } from './types.ts';
@@ -81,7 +81,18 @@ export function mount(ctx: AppContext): WidgetApp {
     articles,
   });
   const advisor = liveChat({
-    ctx,
+    endpoint: {
+      api: ctx.api,
+      socketUrl: (id) => {
+        const url = new URL(/* @vite-ignore */ `/api/v1/widget/chats/${id}/socket`, import.meta.url);
+        url.searchParams.set('site', config.site);
+        url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+        return url;
+      },
+      locale: config.locale,
+      store: storedToken(`relais:live:${config.site}`, 'local'),
+      startQuery: { visitor: ctx.visitorId },
+    },
     t,
     swap,
     back: () => {

@@ -12,11 +12,14 @@ export function urlMatches(pattern: string, loc: { href: string; pathname: strin
   return new RegExp(`^${escaped.join('.*')}$`).test(target);
 }
 
-/** An `{id, token}` pair kept in this site's localStorage (blocked storage: nothing is kept). */
-export function storedToken(key: string) {
+/**
+ * An `{id, token}` pair kept in this site's localStorage, or this tab's sessionStorage (blocked
+ * storage: nothing is kept).
+ */
+export function storedToken(key: string, where: 'local' | 'session' = 'local') {
   const storage = (() => {
     try {
-      return window.localStorage;
+      return where === 'local' ? window.localStorage : window.sessionStorage;
     } catch {
       return undefined;
     }

@@ -1,10 +1,12 @@
 /**
- * Live chat with an advisor inside the panel, through `/api/v1/widget/chats…` (the site's CORS; no
- * cookies). WebSocket first; where it cannot open, an event stream read with fetch plus POSTs (same
- * frames, docs/api.md "Live chat"). The chat id and resume token stay in this site's localStorage, so
- * a reload or another page of the site resumes it. Every text is set with textContent: never HTML.
+ * Live chat with an advisor: the one client of the customer side of the chat protocol, used by the
+ * widget's panel (`/api/v1/widget/chats…`, the site's CORS, no cookies) and by the help centre's chat
+ * page (`/api/v1/helpcentre/chats…`, same origin; helpcentre-chat.ts). WebSocket first; where it
+ * cannot open, an event stream read with fetch plus POSTs (same frames, docs/api.md "Live chat"). The
+ * chat id and resume token are kept by the surface (widget: the site's localStorage; help centre:
+ * sessionStorage), so a reload or another page resumes it. Every text is set with textContent: never HTML.
  */
-import { el, storedToken } from './dom.ts';
+import { el, type storedToken } from './dom.ts';
 import type { AppContext } from './types.ts';
 
 interface Message {
@@ -38,8 +40,20 @@ interface Stored {
   token: string;
 }
 
+/** Where a surface's chat routes are and how it keeps the resume token. */
+export interface ChatEndpoint {
+  /** Calls `<chats base>/<path>` with the surface's query parameters and `extra`. */
+  api: AppContext['api'];
+  /** The WebSocket URL of a chat (`ws:`/`wss:`). */
+  socketUrl(chatId: string): URL;
+  locale: string;
+  store: ReturnType<typeof storedToken>;
+  /** Extra query parameters of the start request (the widget's visitor id). */
+  startQuery?: Record<string, string>;
+}
+
 export interface LiveDeps {
-  ctx: AppContext;
+  endpoint: ChatEndpoint;
   t: (key: string, n?: number) => string;
   swap: (view: HTMLElement) => void;
   back: () => HTMLElement;
@@ -48,9 +62,8 @@ export interface LiveDeps {
   context: () => Record<string, unknown>;
 }
 
-export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
-  const key = `relais:live:${ctx.config.site}`;
-  const { load, save } = storedToken(key);
+export function liveChat({ endpoint, t, swap, back, openForm, context }: LiveDeps) {
+  const { load, save } = endpoint.store;
   const fmt = (k: string, name: string) => t(k).replace('{name}', name);
 
   const heading = el('h3', { id: 'rl-live-h', tabindex: '-1', text: t('liveTitle') });
@@ -88,9 +101,8 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
   const seen = new Set<number>();
   let readMark: HTMLElement | undefined;
 
-  const base = () => new URL(/* @vite-ignore */ '/api/v1/widget/', import.meta.url);
   const call = (path: string, body?: unknown) =>
-    ctx.api(`chats/${chat!.id}${path}`, {
+    endpoint.api(`chats/${chat!.id}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { 'x-chat-token': chat!.token },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -166,8 +178,7 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
   /** WebSocket; if it never opens, the event stream. Reconnects while the chat is open. */
   function connect() {
     if (!chat) return;
-    const url = new URL(`chats/${chat.id}/socket?site=${encodeURIComponent(ctx.config.site)}`, base());
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const url = endpoint.socketUrl(chat.id);
     let opened = false;
     try {
       ws = new WebSocket(url);
@@ -207,7 +218,7 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
     if (!chat) return;
     stream = new AbortController();
     try {
-      const res = await ctx.api(`chats/${chat.id}/events`, {
+      const res = await endpoint.api(`chats/${chat.id}/events`, {
         headers: { 'x-chat-token': chat.token },
         signal: stream.signal,
       });
@@ -400,11 +411,11 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
     swap(view);
     heading.focus();
     state.textContent = t('searching');
-    const res = await ctx
+    const res = await endpoint
       .api(
         'chats',
-        { method: 'POST', body: JSON.stringify({ message: text, locale: ctx.config.locale, ...context() }) },
-        { visitor: ctx.visitorId },
+        { method: 'POST', body: JSON.stringify({ message: text, locale: endpoint.locale, ...context() }) },
+        endpoint.startQuery,
       )
       .catch(() => undefined);
     if (res?.status === 201) {
@@ -438,7 +449,9 @@ export function liveChat({ ctx, t, swap, back, openForm, context }: LiveDeps) {
   }
 
   const offer = async () => {
-    const r = await ctx.api('chats/availability', {}, { locale: ctx.config.locale }).catch(() => undefined);
+    const r = await endpoint
+      .api('chats/availability', {}, { locale: endpoint.locale })
+      .catch(() => undefined);
     return r?.ok ? ((await r.json()) as Availability) : undefined;
   };
   const available = async () => Boolean((await offer())?.available);

@@ -1,7 +1,7 @@
 /**
  * Per-node fan-out. Each node LISTENs once on `relais_chat`; a notification names a chat and what
- * changed (ids only), the hub reads it from the database once and pushes it to the sockets and SSE
- * streams this node holds for that chat. A customer on node A and an agent on node B thus meet through
+ * changed — a message carries itself, so delivering it costs no read — and the hub pushes it to the
+ * sockets and SSE streams this node holds for that chat (state changes are read once per node). A customer on node A and an agent on node B thus meet through
  * PostgreSQL; on PGlite the same path runs in-process.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -108,7 +108,8 @@ export class ChatHub {
     if (!clients?.size) return;
     switch (s.k) {
       case 'm': {
-        const message = await this.chats.message({ ticketId: this.ticketOf.get(s.c)! }, s.m);
+        // The message rides in the notification; only an oversized one is read back (once per node).
+        const message = s.msg ?? (await this.chats.message({ ticketId: this.ticketOf.get(s.c)! }, s.m));
         if (message) for (const c of clients) c.send({ type: 'message', chatId: s.c, message });
         return;
       }

@@ -53,6 +53,36 @@ export async function markRead(db: DbOrTx, id: string, side: 'customer' | 'agent
   return row;
 }
 
+/**
+ * The writer's read mark after their message, only while the chat is open to them (a customer:
+ * waiting or active; an agent: active and theirs), NOTIFYing `payload` in the same statement.
+ * False when the chat is not open to them: the caller rolls the message back.
+ */
+export async function markReadIfOpen(
+  db: DbOrTx,
+  id: string,
+  side: 'customer' | 'agent',
+  messageId: number,
+  agentId: string | null,
+  channel: string,
+  payload: string,
+) {
+  const open =
+    side === 'agent'
+      ? and(eq(chats.status, 'active'), eq(chats.agentId, agentId ?? ''))
+      : inArray(chats.status, ['waiting', 'active']);
+  const rows = await db
+    .update(chats)
+    .set(
+      side === 'customer'
+        ? { customerReadId: sql`GREATEST(${chats.customerReadId}, ${messageId})` }
+        : { agentReadId: sql`GREATEST(${chats.agentReadId}, ${messageId})` },
+    )
+    .where(and(eq(chats.id, id), open))
+    .returning({ id: chats.id, notified: sql`pg_notify(${channel}, ${payload})` });
+  return rows.length > 0;
+}
+
 /** Waiting chats older than `before` become `timed_out`; one node wins each row. */
 export const timeOutWaiting = (db: DbOrTx, before: Date) =>
   db

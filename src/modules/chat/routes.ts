@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { safeEqual } from '../../crypto/secrets.ts';
 import { ForbiddenError } from '../../server/errors.ts';
+import helpCentreChatRoutes from './helpcentre-routes.ts';
 import { BucketMap, RateLimitedError } from './limits.ts';
 import {
   AgentChatView,
@@ -93,6 +94,7 @@ const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     (socket, req) => {
       const me = userId(req);
       const client = socketClient(socket, 'agent', me);
+      const known = new Map<string, ChatRow>();
       app.chatHub.joinLobby(client);
       void app.chat.queue().then((waiting) => client.send({ type: 'queue', waiting }));
       runSocket(
@@ -111,11 +113,15 @@ const chatRoutes: FastifyPluginAsyncZod = async (app) => {
               field: 'chatId',
             });
           if (frame.type === 'unwatch') return app.chatHub.unfollow(client, chatId);
-          const row = await app.chat.find(chatId);
           if (frame.type === 'watch') {
+            const row = await app.chat.find(chatId);
+            known.set(row.id, row);
             app.chatHub.follow(client, row);
             return client.send({ type: 'state', chat: await agentView(row) });
           }
+          // Writes check that the chat is open to this agent themselves: a row read once will do.
+          const row = known.get(chatId) ?? (await app.chat.find(chatId));
+          known.set(row.id, row);
           if (frame.type === 'message') await app.chat.post(row, 'agent', me ?? null, frame.text);
           else if (frame.type === 'typing') await app.chat.typing(row, 'agent', frame.on);
           else if (frame.type === 'read') await app.chat.read(row, 'agent', frame.messageId);
@@ -200,8 +206,7 @@ const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       limited(`a:${req.params.id}:${userId(req)}`, 'm');
       const row = await app.chat.find(req.params.id);
-      const m = await app.chat.post(row, 'agent', userId(req) ?? null, req.body.text);
-      return reply.status(201).send((await app.chat.message(row, m.id))!);
+      return reply.status(201).send(await app.chat.post(row, 'agent', userId(req) ?? null, req.body.text));
     },
   );
 
@@ -271,6 +276,9 @@ const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => agentView(await app.chat.end(await app.chat.find(req.params.id), 'agent', req.actor)),
   );
+
+  // The customer's side from the help centre (same origin); the widget's is inside the widget plugin.
+  await app.register(helpCentreChatRoutes);
 };
 
 export default chatRoutes;

@@ -34,13 +34,16 @@ const DEFAULT_ACCEPT_SECONDS = 60;
 
 /** What a notification says: `m` message, `t` typing, `r` read, `s` state changed, `q` queue changed. */
 export type ChatSignal =
-  | { k: 'm'; c: string; m: number }
+  | { k: 'm'; c: string; m: number; msg?: ChatMessage }
   | { k: 't'; c: string; w: Side; on: boolean }
   | { k: 'r'; c: string; w: Side; m: number }
   | { k: 's'; c: string }
   | { k: 'q' };
 
 const signal = (tx: DbOrTx, s: ChatSignal) => notifyOnCommit(tx, CHAT_CHANNEL, JSON.stringify(s));
+
+/** The chat is not open to this writer (over, or not theirs): the transaction rolls back. */
+class PostRefused extends Error {}
 
 export class ChatUnavailableError extends AppError {
   constructor() {
@@ -55,6 +58,8 @@ export class ChatUnavailableError extends AppError {
 export interface StartChatInput {
   request: Omit<EscalationRequest, 'channel'>;
   siteKey?: string | undefined;
+  /** The signed-in customer account (help-centre portal session), set by the server. */
+  customerAccountId?: string | undefined;
 }
 
 export class ChatService {
@@ -74,7 +79,7 @@ export class ChatService {
       const result = await escalate(
         tx as unknown as Db,
         { ...input.request, channel: 'live' },
-        { publicUrl: this.publicUrl, siteKey: input.siteKey },
+        { publicUrl: this.publicUrl, siteKey: input.siteKey, customerAccountId: input.customerAccountId },
       );
       if (!result.chat) throw new ChatUnavailableError();
       const chat = (await repo.findChat(tx, result.chat.id))!;
@@ -96,28 +101,55 @@ export class ChatService {
     return row;
   }
 
-  /** A message from either side; the customer may write while waiting, an agent once they hold the chat. */
-  async post(chat: repo.ChatRow, side: Side, actorId: string | null, text: string) {
+  /**
+   * A message from either side; the customer may write while waiting, an agent once they hold the
+   * chat. One transaction: the message joins the ticket thread, the writer's read mark moves — only
+   * while the chat is open to this side, checked in that UPDATE, so a stale `chat` is harmless — and
+   * the NOTIFY carries the presented message itself, so no node reads it back to fan it out.
+   */
+  async post(chat: Pick<repo.ChatRow, 'id' | 'ticketId'>, side: Side, actorId: string | null, text: string) {
     const body = text.trim();
     if (!body) throw new ValidationError('Write a message.', 'text');
     if (body.length > MAX_MESSAGE) throw new ValidationError(`At most ${MAX_MESSAGE} characters.`, 'text');
-    if (chat.status === 'ended' || chat.status === 'timed_out') {
-      throw new ConflictError('This chat is over.', 'status');
-    }
-    if (side === 'agent' && (chat.status !== 'active' || chat.agentId !== actorId)) {
+    const names = side === 'agent' && actorId ? await this.staffNames([actorId]) : new Map<string, string>();
+    try {
+      return await this.db.transaction(async (tx) => {
+        const m = await thread.appendPublicMessage(tx, chat.ticketId, {
+          author: side,
+          authorId: side === 'agent' ? actorId : null,
+          body,
+        });
+        const message = presentMessage(m, names);
+        const full = JSON.stringify({ k: 'm', c: chat.id, m: m.id, msg: message } satisfies ChatSignal);
+        // PostgreSQL refuses payloads of 8000 bytes or more: a long message goes by id, read once per node.
+        const payload =
+          Buffer.byteLength(full) < 7900
+            ? full
+            : JSON.stringify({ k: 'm', c: chat.id, m: m.id } satisfies ChatSignal);
+        const open = await repo.markReadIfOpen(tx, chat.id, side, m.id, actorId, CHAT_CHANNEL, payload);
+        if (!open) throw new PostRefused();
+        return message;
+      });
+    } catch (err) {
+      if (!(err instanceof PostRefused)) throw err;
+      const row = await this.find(chat.id);
+      if (row.status === 'ended' || row.status === 'timed_out') {
+        throw new ConflictError('This chat is over.', 'status');
+      }
       throw new ForbiddenError('Accept this chat before writing in it.');
     }
-    return this.db.transaction(async (tx) => {
-      const message = await thread.appendPublicMessage(tx, chat.ticketId, {
-        author: side,
-        authorId: side === 'agent' ? actorId : null,
-        body,
-      });
-      // Whoever writes has read everything before their message.
-      await repo.markRead(tx, chat.id, side, message.id);
-      await signal(tx, { k: 'm', c: chat.id, m: message.id });
-      return message;
-    });
+  }
+
+  /** Staff display names, kept a minute (they are on every agent message). */
+  private readonly nameCache = new Map<string, { name: string; at: number }>();
+  private async staffNames(ids: string[]) {
+    const now = Date.now();
+    const missing = ids.filter((id) => (this.nameCache.get(id)?.at ?? 0) < now - 60_000);
+    if (missing.length) {
+      const found = await repo.staffNames(this.db, missing);
+      for (const [id, name] of found) this.nameCache.set(id, { name, at: now });
+    }
+    return new Map(ids.flatMap((id) => (this.nameCache.has(id) ? [[id, this.nameCache.get(id)!.name]] : [])));
   }
 
   /** Typing indicators are not stored: a notification only. */

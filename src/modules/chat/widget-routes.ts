@@ -1,36 +1,15 @@
 /**
- * The customer's side of live chat, under `/api/v1/widget/chats…`: registered inside the widget's
- * public plugin so the site's CORS and origin check apply (to the WebSocket upgrade too: a browser
- * sends Origin on it). The resume token travels in `x-chat-token` (REST, SSE) or in the socket's first
- * frame, never in a URL.
+ * The widget's live chat, under `/api/v1/widget/chats…`: registered inside the widget's public plugin
+ * so the site's CORS and origin check apply (to the WebSocket upgrade too: a browser sends Origin on
+ * it). The routes are the customer side shared with the help centre (customer-routes.ts).
  */
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { escalationOffer } from '../escalation/service.ts';
-import { Locale } from '../settings/schemas.ts';
 import { widgetContext } from '../widget/bot-proxy.ts';
 import { SiteKey } from '../widget/schemas.ts';
 import * as widget from '../widget/service.ts';
-import { BucketMap, RateLimitedError } from './limits.ts';
-import {
-  Availability,
-  CHAT_TOKEN_HEADER,
-  ChatIdParams,
-  ChatMessage,
-  ChatView,
-  FallbackBody,
-  FallbackResult,
-  ReadBody,
-  StartChatBody,
-  StartChatResult,
-  TextBody,
-  TranscriptBody,
-  TypingBody,
-} from './schemas.ts';
-import type { ChatRow } from './service.ts';
-import { openEventStream, runSocket, socketClient } from './transport.ts';
+import { customerChatRoutes } from './customer-routes.ts';
 
-const tags = ['widget', 'chats'];
 const SiteQuery = z.strictObject({
   site: SiteKey,
   token: z.string().max(2000).optional().describe('Widget session token from `identify`.'),
@@ -39,283 +18,35 @@ const SiteQuery = z.strictObject({
     .regex(/^[\w-]{8,64}$/)
     .optional(),
 });
-const TokenHeader = z.object({ [CHAT_TOKEN_HEADER]: z.string().max(200).optional() });
-const HELLO_TIMEOUT_MS = 10_000;
+type SiteQuery = z.infer<typeof SiteQuery>;
 
-const widgetChatRoutes: FastifyPluginAsyncZod = async (app) => {
-  const limits = new BucketMap();
-  const tokenOf = (h: Record<string, unknown>) => {
-    const t = h[CHAT_TOKEN_HEADER];
-    return typeof t === 'string' ? t : undefined;
-  };
-  const open = (id: string, headers: Record<string, unknown>) => app.chat.forToken(id, tokenOf(headers));
-  const limited = (row: ChatRow, kind: 'm' | 's') => {
-    if (!limits.get(`c:${row.id}`)[kind].take()) throw new RateLimitedError();
-  };
-
-  app.get(
-    '/api/v1/widget/chats/availability',
-    {
-      config: { access: 'public', rateLimit: { max: 120, timeWindow: '1 minute' } },
-      schema: {
-        tags,
-        summary: 'Whether a live chat can start now (an agent online within business hours).',
-        querystring: SiteQuery.extend({ locale: Locale.default('fr') }),
-        response: { 200: Availability },
-      },
-    },
-    async (req) => {
-      await widget.findSite(app.db, req.query.site);
-      const offer = await escalationOffer(app.db, req.query.locale);
-      const has = (c: string) => offer.channels.find((x) => x.channel === c);
-      const available = Boolean(has('live')?.available);
-      return {
-        available,
-        callback: Boolean(has('callback')) && offer.open && offer.callbackSlots.length > 0,
-        callbackSlots: offer.open ? offer.callbackSlots : [],
-        form: Boolean(has('form')),
-        estimatedWaitSeconds: available
-          ? Math.round(((await app.chat.queue()).length + 1) * (await app.chat.perChatSeconds()))
-          : null,
-      };
-    },
-  );
-
-  app.post(
-    '/api/v1/widget/chats',
-    {
-      config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
-      schema: {
-        tags,
-        summary:
-          'Start a live chat: a ticket (channel `live`) with the self-service context and the first message, in the queue. 409 `chat-unavailable` when nobody can take it: offer the form with the text kept.',
-        querystring: SiteQuery,
-        body: StartChatBody,
-        response: { 201: StartChatResult },
-      },
-    },
-    async (req, reply) => {
-      const site = await widget.findSite(app.db, req.query.site);
-      const session = widget.sessionOf(site, req.query.token);
-      const b = req.body;
-      const { chat, token } = await app.chat.start({
-        siteKey: site.key,
-        request: {
-          subject: b.message.slice(0, 120),
-          description: b.message,
-          context: {
-            ...widgetContext(req.headers['user-agent'], req.query.visitor, b),
-            customer: {
-              ...(b.email ? { email: b.email } : {}),
-              ...(b.name ? { name: b.name } : {}),
-              ...(session ? { id: session.sub, segments: session.segments } : {}),
-            },
+const widgetChatRoutes = customerChatRoutes({
+  prefix: '/api/v1/widget/chats',
+  tags: ['widget', 'chats'],
+  query: SiteQuery,
+  async check(req: FastifyRequest) {
+    await widget.findSite(req.server.db, (req.query as SiteQuery).site);
+  },
+  async start(req, b) {
+    const q = req.query as SiteQuery;
+    const site = await widget.findSite(req.server.db, q.site);
+    const session = widget.sessionOf(site, q.token);
+    return {
+      siteKey: site.key,
+      request: {
+        subject: b.message.slice(0, 120),
+        description: b.message,
+        context: {
+          ...widgetContext(req.headers['user-agent'], q.visitor, b),
+          customer: {
+            ...(b.email ? { email: b.email } : {}),
+            ...(b.name ? { name: b.name } : {}),
+            ...(session ? { id: session.sub, segments: session.segments } : {}),
           },
         },
-      });
-      const view = await app.chat.view(chat);
-      const reference = (await app.chat.reference(chat)) ?? '';
-      return reply.status(201).send({ ...view, token, reference });
-    },
-  );
-
-  app.get(
-    '/api/v1/widget/chats/:id',
-    {
-      config: { access: 'public', rateLimit: { max: 120, timeWindow: '1 minute' } },
-      schema: {
-        tags,
-        summary: `Resume a chat after a reload (token in \`${CHAT_TOKEN_HEADER}\`).`,
-        params: ChatIdParams,
-        querystring: SiteQuery,
-        headers: TokenHeader,
-        response: { 200: ChatView },
       },
-    },
-    async (req) => app.chat.view(await open(req.params.id, req.headers)),
-  );
-
-  app.get(
-    '/api/v1/widget/chats/:id/socket',
-    {
-      websocket: true,
-      config: { access: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
-      schema: {
-        tags,
-        summary: 'Customer WebSocket (protocol in docs/api.md); the first frame is `hello` with the token.',
-        params: ChatIdParams,
-        querystring: SiteQuery,
-      },
-    },
-    (socket, req) => {
-      const client = socketClient(socket, 'customer');
-      let chat: ChatRow | undefined;
-      const hello = setTimeout(() => socket.close(4401, 'hello expected'), HELLO_TIMEOUT_MS);
-      socket.on('close', () => clearTimeout(hello));
-      runSocket(
-        socket,
-        app.chatHub,
-        client,
-        async (frame) => {
-          if (frame.type === 'hello') {
-            chat = await app.chat.forToken(req.params.id, frame.token).catch(() => undefined);
-            clearTimeout(hello);
-            if (!chat) return socket.close(4404, 'chat not found');
-            app.chatHub.follow(client, chat);
-            return client.send({ type: 'state', chat: await app.chat.view(chat) });
-          }
-          if (!chat) return socket.close(4401, 'hello expected');
-          // The row may have changed since hello (accepted, ended): read it again.
-          const row = await app.chat.find(chat.id);
-          if (frame.type === 'message') await app.chat.post(row, 'customer', null, frame.text);
-          else if (frame.type === 'typing') await app.chat.typing(row, 'customer', frame.on);
-          else if (frame.type === 'read') await app.chat.read(row, 'customer', frame.messageId);
-        },
-        req.log,
-      );
-    },
-  );
-
-  app.get(
-    '/api/v1/widget/chats/:id/events',
-    {
-      config: { access: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
-      schema: {
-        tags,
-        summary: 'Fallback transport where sockets are blocked: the same server frames as text/event-stream.',
-        params: ChatIdParams,
-        querystring: SiteQuery,
-        headers: TokenHeader,
-      },
-    },
-    async (req, reply) => {
-      const chat = await open(req.params.id, req.headers);
-      const view = await app.chat.view(chat);
-      const client = openEventStream(req, reply, app.chatHub, 'customer');
-      app.chatHub.follow(client, chat);
-      client.send({ type: 'state', chat: view });
-    },
-  );
-
-  app.post(
-    '/api/v1/widget/chats/:id/messages',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags,
-        summary: 'Send a message (fallback transport; the socket takes `message` frames).',
-        params: ChatIdParams,
-        querystring: SiteQuery,
-        headers: TokenHeader,
-        body: TextBody,
-        response: { 201: ChatMessage },
-      },
-    },
-    async (req, reply) => {
-      const chat = await open(req.params.id, req.headers);
-      limited(chat, 'm');
-      const m = await app.chat.post(chat, 'customer', null, req.body.text);
-      return reply.status(201).send((await app.chat.message(chat, m.id))!);
-    },
-  );
-
-  app.post(
-    '/api/v1/widget/chats/:id/typing',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags,
-        summary: 'Typing indicator on or off.',
-        params: ChatIdParams,
-        querystring: SiteQuery,
-        headers: TokenHeader,
-        body: TypingBody,
-        response: { 204: z.null() },
-      },
-    },
-    async (req, reply) => {
-      const chat = await open(req.params.id, req.headers);
-      limited(chat, 's');
-      await app.chat.typing(chat, 'customer', req.body.on);
-      return reply.status(204).send(null);
-    },
-  );
-
-  app.post(
-    '/api/v1/widget/chats/:id/read',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags,
-        summary: 'Read receipt: the customer has seen up to this message.',
-        params: ChatIdParams,
-        querystring: SiteQuery,
-        headers: TokenHeader,
-        body: ReadBody,
-        response: { 204: z.null() },
-      },
-    },
-    async (req, reply) => {
-      const chat = await open(req.params.id, req.headers);
-      limited(chat, 's');
-      await app.chat.read(chat, 'customer', req.body.messageId);
-      return reply.status(204).send(null);
-    },
-  );
-
-  app.post(
-    '/api/v1/widget/chats/:id/end',
-    {
-      config: { access: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
-      schema: {
-        tags,
-        summary: 'The customer ends the chat.',
-        params: ChatIdParams,
-        querystring: SiteQuery,
-        headers: TokenHeader,
-        response: { 200: ChatView },
-      },
-    },
-    async (req) => app.chat.view(await app.chat.end(await open(req.params.id, req.headers), 'customer')),
-  );
-
-  app.post(
-    '/api/v1/widget/chats/:id/transcript',
-    {
-      config: { access: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
-      schema: {
-        tags,
-        summary: 'E-mail me the transcript (through the outbox), to this address or the one already given.',
-        params: ChatIdParams,
-        querystring: SiteQuery,
-        headers: TokenHeader,
-        body: TranscriptBody,
-        response: { 202: z.object({ queued: z.literal(true) }) },
-      },
-    },
-    async (req, reply) => {
-      await app.chat.emailTranscript(await open(req.params.id, req.headers), req.body.email);
-      return reply.status(202).send({ queued: true as const });
-    },
-  );
-
-  app.post(
-    '/api/v1/widget/chats/:id/fallback',
-    {
-      config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
-      schema: {
-        tags,
-        summary:
-          'Nobody accepted (or the customer stops waiting): the same ticket becomes a form or callback request; what was typed is kept.',
-        params: ChatIdParams,
-        querystring: SiteQuery,
-        headers: TokenHeader,
-        body: FallbackBody,
-        response: { 200: FallbackResult },
-      },
-    },
-    async (req) => app.chat.fallback(await open(req.params.id, req.headers), req.body),
-  );
-};
+    };
+  },
+});
 
 export default widgetChatRoutes;

@@ -7,7 +7,12 @@ import { DEMO_SITE, demoHostPage } from './demo.ts';
 export const WIDGET_DIST = new URL('../../../widget/dist/', import.meta.url);
 
 const DEMO_PAGES = ['', 'billing', 'internet', 'checkout'];
-const ASSETS: Record<string, string> = { '/widget.js': 'widget.js', '/widget/app.js': 'app.js' };
+const ASSETS: Record<string, string> = {
+  '/widget.js': 'widget.js',
+  '/widget/app.js': 'app.js',
+  // The help centre's live chat page (same origin): the widget's chat client.
+  '/widget/helpcentre-chat.js': 'helpcentre-chat.js',
+};
 
 /**
  * The loader (`/widget.js`, the only thing a host page loads) and the lazily imported app. Both may be
