@@ -125,7 +125,9 @@ export function liveChat({ endpoint, t, swap, back, openForm, context }: LiveDep
     const text = m.author === 'system' ? notice(m.body) : m.body;
     if (!text) return;
     const p = el('p', { class: `m ${m.author === 'customer' ? 'me' : m.author === 'agent' ? 'bot' : 'sy'}` });
-    if (m.author === 'agent' && m.authorName) p.append(el('b', { text: `${m.authorName} : ` }));
+    if (m.author === 'agent' && m.authorName) {
+      p.append(el('b', { text: `${m.authorName}${endpoint.locale === 'fr' ? '\u00a0: ' : ': '}` }));
+    }
     p.append(text);
     p.dataset.id = String(m.id);
     log.append(p);
