@@ -26,17 +26,25 @@ export interface EventInput {
  * there is one. Personal data in `data` is masked before storage.
  */
 export async function recordEvent(db: DbOrTx, input: EventInput): Promise<void> {
-  await db.insert(events).values({
-    ...(input.at ? { at: input.at } : {}),
-    type: input.type,
-    channel: input.channel,
-    visitorId: input.visitorId ?? null,
-    sessionId: input.sessionId ?? null,
-    locale: input.locale ?? null,
-    subjectType: input.subjectType ?? null,
-    subjectId: input.subjectId ?? null,
-    data: maskDeep(input.data ?? {}),
-  });
+  await recordEvents(db, [input]);
+}
+
+/** Several events in one insert (the event buffer's batches). */
+export async function recordEvents(db: DbOrTx, inputs: EventInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await db.insert(events).values(
+    inputs.map((input) => ({
+      ...(input.at ? { at: input.at } : {}),
+      type: input.type,
+      channel: input.channel,
+      visitorId: input.visitorId ?? null,
+      sessionId: input.sessionId ?? null,
+      locale: input.locale ?? null,
+      subjectType: input.subjectType ?? null,
+      subjectId: input.subjectId ?? null,
+      data: maskDeep(input.data ?? {}),
+    })),
+  );
 }
 
 /** First-party analytics cookies (set by src/modules/analytics/ids.ts). */
