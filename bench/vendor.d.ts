@@ -12,3 +12,22 @@ declare module 'node-nlp' {
     process(locale: string, utterance: string): Promise<NlpOutput>;
   }
 }
+
+// autocannon ships no type declarations: the few members bench/load.ts uses.
+declare module 'autocannon' {
+  interface Options {
+    url: string;
+    connections?: number;
+    duration?: number;
+    overallRate?: number;
+    requests?: Array<{ setupRequest?: (req: Record<string, unknown>) => Record<string, unknown> }>;
+  }
+  interface Result {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+  }
+  export default function autocannon(options: Options): Promise<Result>;
+}

@@ -25,6 +25,8 @@ import customerRoutes from './modules/customers/routes.ts';
 import { actorFromCustomerSession } from './modules/customers/sign-in.ts';
 import { ticketDeliveries } from './modules/escalation/deliveries.ts';
 import escalationRoutes from './modules/escalation/routes.ts';
+// Fast paths (issue 24)
+import eventBuffer from './modules/events/buffer.ts';
 import journeyJobs from './modules/journey/plugin.ts';
 import kbRoutes from './modules/kb/routes.ts';
 import { findArticlesForDisplay, listIndexableArticles } from './modules/kb/service.ts';
@@ -187,6 +189,8 @@ export async function buildApp({
     statusDeliveries(config.publicUrl),
     customerDeliveries,
   ]);
+  // Fast paths (issue 24): analytics events of searches and page views written in batches.
+  await app.register(eventBuffer);
 
   return app;
 }

@@ -217,6 +217,35 @@ describe('article pages', () => {
     expect(reused.body).toContain('Téléphone neuf');
   });
 
+  it('shows an edited article or category once the change is announced, though pages are read once per change', async () => {
+    const a = await buildArticle({ slug: 'carte-sim', title: 'Ma carte SIM', shortAnswer: 'S.' });
+    // Read once: the page parts are now kept until the content changes.
+    expect((await get('/fr/articles/carte-sim')).body).toContain('Ma carte SIM');
+    expect((await get(`/fr/categories/${categorySlug}`)).body).toContain('Facturation');
+    const edit = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/articles/${a.id}`,
+      headers: admin.headers,
+      payload: { title: 'Ma nouvelle carte SIM' },
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    const renamed = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/categories/${categoryId}`,
+      headers: admin.headers,
+      payload: { translations: { fr: { slug: categorySlug, title: 'Factures et paiements' } } },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    // The notifications reach this node (as every node) just after commit.
+    await expect
+      .poll(async () => (await get('/fr/articles/carte-sim')).body)
+      .toContain('Ma nouvelle carte SIM');
+    await expect
+      .poll(async () => (await get(`/fr/categories/${categorySlug}`)).body)
+      .toContain('Factures et paiements');
+    expect((await get('/fr')).body).toContain('Factures et paiements');
+  });
+
   it('links translations with hreflang and the language switcher', async () => {
     const fr = await buildArticle({ slug: 'resilier', title: 'Résilier', shortAnswer: 'Appelez-nous.' });
     const en = await app.inject({

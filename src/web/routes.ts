@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findCustomer } from '../modules/customers/service.ts';
-import { recordEvent, requestIds, searchEvent } from '../modules/events/service.ts';
+import { requestIds, searchEvent } from '../modules/events/service.ts';
 import { ensureJourney } from '../modules/journey/cookie.ts';
 import { recordJourneyStep } from '../modules/journey/service.ts';
 import { EMBED_HOSTS } from '../modules/kb/markdown.ts';
@@ -9,6 +9,7 @@ import * as kb from '../modules/kb/service.ts';
 import { type AnswerHit, backendOf, findAnswers } from '../modules/search/service.ts';
 import { AppError } from '../server/errors.ts';
 import { negotiateLocale } from './i18n.ts';
+import { pageCache } from './page-cache.ts';
 import { articlePage, categoryPage, errorPage, homePage, searchPage } from './pages.ts';
 import { articleMarkdown, llmsTxt, robots, sitemap } from './seo.ts';
 import { siteLoader } from './site.ts';
@@ -47,6 +48,19 @@ type Params = { locale: string; slug?: string };
 /** The public help centre: server-rendered pages, SEO files, Markdown views. Published public content only. */
 export default async function helpCentre(app: FastifyInstance) {
   const site = siteLoader(app);
+  // What pages read of the knowledge base, once per content change (articles: the search index's
+  // generation; categories and sections: their own notification), on every node.
+  let categoryChanges = 0;
+  let stopListening: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    stopListening = await app.database.listen(kb.CATEGORY_CHANNEL, () => {
+      categoryChanges++;
+    });
+  });
+  app.addHook('onClose', async () => {
+    await stopListening?.().catch(() => {});
+  });
+  const cached = pageCache(() => `${app.searchIndex.generation}:${categoryChanges}`);
 
   /** `personal`: the page shows what a signed-in customer's plan grants — never stored by a shared cache. */
   function sendPage(reply: FastifyReply, body: string, status = 200, personal = false) {
@@ -158,10 +172,12 @@ export default async function helpCentre(app: FastifyInstance) {
     const s = await pageSite(req);
     if (!s) return notFound(req, reply);
     const locale = req.params.locale;
-    const [categories, articles] = await Promise.all([
-      kb.listCategories(app.db),
-      kb.listArticleSummaries(app.db, { audience: 'public', locale, limit: 10_000 }),
-    ]);
+    const [categories, articles] = await cached(`home|${locale}`, () =>
+      Promise.all([
+        kb.listCategories(app.db),
+        kb.listArticleSummaries(app.db, { audience: 'public', locale, limit: 10_000 }),
+      ]),
+    );
     const top = [...articles].sort((a, b) => b.views - a.views || a.position - b.position).slice(0, 8);
     const segments = await viewerSegments(req);
     const recommended = await kb.listSegmentArticles(app.db, locale, segments);
@@ -201,7 +217,7 @@ export default async function helpCentre(app: FastifyInstance) {
           ...match,
           resultCount: results.length,
         });
-        await recordEvent(app.db, event);
+        app.eventBuffer.record(event);
         // The customer's journey (not analytics): what they typed and were shown, for an advisor.
         await recordJourneyStep(app.db, ensureJourney(req, reply), 'helpcentre', {
           kind: 'search',
@@ -220,17 +236,20 @@ export default async function helpCentre(app: FastifyInstance) {
     const slug = req.params.slug ?? '';
     if (!s || !SLUG.test(slug)) return notFound(req, reply);
     const locale = req.params.locale;
-    const category = await kb.findCategoryBySlug(app.db, locale, slug);
+    const { category, moved, sections, articles } = await cached(`category|${locale}|${slug}`, async () => {
+      const category = await kb.findCategoryBySlug(app.db, locale, slug);
+      if (!category) return { moved: await kb.findCategoryRedirect(app.db, locale, slug) };
+      const [sections, articles] = await Promise.all([
+        kb.listSections(app.db, category.id),
+        kb.listArticleSummaries(app.db, { audience: 'public', locale, categoryId: category.id }),
+      ]);
+      return { category, sections, articles };
+    });
     if (!category) {
-      const moved = await kb.findCategoryRedirect(app.db, locale, slug);
       const current = moved?.translations[locale];
       return current ? reply.redirect(kb.categoryPath(locale, current.slug), 301) : notFound(req, reply);
     }
-    const [sections, articles] = await Promise.all([
-      kb.listSections(app.db, category.id),
-      kb.listArticleSummaries(app.db, { audience: 'public', locale, categoryId: category.id }),
-    ]);
-    if (!articles.length) return notFound(req, reply);
+    if (!sections || !articles?.length) return notFound(req, reply);
     return sendPage(reply, categoryPage(s, locale, { category, sections, articles }));
   });
 
@@ -244,7 +263,9 @@ export default async function helpCentre(app: FastifyInstance) {
       const slug = markdown ? raw.slice(0, -3) : raw;
       if (!s || !SLUG.test(slug)) return notFound(req, reply);
       const locale = req.params.locale;
-      const found = await kb.findPublicArticleBySlug(app.db, locale, slug);
+      const found = await cached(`article|${locale}|${slug}`, () =>
+        kb.findPublicArticleBySlug(app.db, locale, slug),
+      );
       if (found.redirectTo)
         return reply.redirect(`${kb.articlePath(found.redirectTo)}${markdown ? '.md' : ''}`, 301);
       // Segment content only for a signed-in customer whose plan grants it; others get the same 404.
@@ -259,21 +280,24 @@ export default async function helpCentre(app: FastifyInstance) {
           .type('text/markdown; charset=utf-8')
           .send(articleMarkdown(s, article));
       }
-      const [category, translations, related] = await Promise.all([
-        article.categoryId ? kb.findCategory(app.db, article.categoryId) : undefined,
-        kb.listArticleSummaries(app.db, { audience: 'public', translationGroup: article.translationGroup }),
-        article.categoryId
-          ? kb.listArticles(app.db, {
-              audience: 'public',
-              locale,
-              categoryId: article.categoryId,
-              orderBy: 'popular',
-              limit: 6,
-            })
-          : [],
-      ]);
+      // Public parts only (category, translations, related): the same for every reader of this article.
+      const [category, translations, related] = await cached(`article-parts|${locale}|${article.id}`, () =>
+        Promise.all([
+          article.categoryId ? kb.findCategory(app.db, article.categoryId) : undefined,
+          kb.listArticleSummaries(app.db, { audience: 'public', translationGroup: article.translationGroup }),
+          article.categoryId
+            ? kb.listArticles(app.db, {
+                audience: 'public',
+                locale,
+                categoryId: article.categoryId,
+                orderBy: 'popular',
+                limit: 6,
+              })
+            : [],
+        ]),
+      );
       app.articleViews.count(article.id);
-      await recordEvent(app.db, {
+      app.eventBuffer.record({
         type: 'article.viewed',
         channel: 'helpcentre',
         ...requestIds(req),

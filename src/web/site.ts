@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { settingsGeneration } from '../modules/settings/changes.ts';
 import * as settings from '../modules/settings/service.ts';
+import { statusGeneration } from '../modules/status/changes.ts';
 import { activeIncidentBanners } from '../modules/status/service.ts';
 import type { Site } from './layout.ts';
 
@@ -14,6 +15,9 @@ const SETTINGS_TTL_MS = 5_000;
  */
 export function siteLoader(app: FastifyInstance): () => Promise<Site> {
   let cached: { site: Site; at: number; generation: number } | undefined;
+  let banners:
+    | { value: Promise<Site['banners']>; at: number; generation: number; locales: string[] }
+    | undefined;
   return async function site(): Promise<Site> {
     const generation = settingsGeneration();
     if (cached && cached.generation === generation && Date.now() - cached.at < SETTINGS_TTL_MS) {
@@ -31,8 +35,24 @@ export function siteLoader(app: FastifyInstance): () => Promise<Site> {
     };
     return withBanners(cached.site);
   };
-  // Status page (issue 19): the incident banner is read per request, so it shows as soon as it is posted.
+  // Status page (issue 19): incident banners, cached like settings (issue 24: they cost a page more
+  // than the page itself): dropped at once by a status write or maintenance tick on this node, at most
+  // 5 s old elsewhere (and for windows that open on time).
   async function withBanners(s: Site): Promise<Site> {
-    return { ...s, banners: await activeIncidentBanners(app.db, s.locales) };
+    const generation = statusGeneration();
+    if (
+      !banners ||
+      banners.generation !== generation ||
+      banners.locales !== s.locales ||
+      Date.now() - banners.at >= SETTINGS_TTL_MS
+    ) {
+      const value = activeIncidentBanners(app.db, s.locales);
+      const entry = { value, at: Date.now(), generation, locales: s.locales };
+      banners = entry;
+      value.catch(() => {
+        if (banners === entry) banners = undefined;
+      });
+    }
+    return { ...s, banners: await banners.value };
   }
 }

@@ -1,4 +1,4 @@
-/** Request counters of the shared rate limiter (src/server/rate-limit-store.ts), one row per key and window. */
+/** Request counters of the shared rate limiter (src/server/shared-rate-limit.ts), one row per key and window. */
 import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const rateLimitHits = pgTable('rate_limit_hits', {

@@ -69,6 +69,11 @@ const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     (err) => app.log.warn({ err }, 'analytics: content gaps computation failed'),
     { sourceVersion: () => app.searchIndex.generation },
   );
+  // Searches and page views are buffered for up to a second (events/buffer.ts): reports on this node
+  // write its pending ones first, so they count everything this node has answered.
+  app.addHook('preHandler', async (req) => {
+    if (req.method === 'GET') await app.eventBuffer.flush();
+  });
 
   // ── collection (public) ──
 

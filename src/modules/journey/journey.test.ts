@@ -129,6 +129,7 @@ describe('the help-centre journey reaches the advisor', () => {
     expect(second.timeline.map((e: { kind: string }) => e.kind)).toEqual(['escalated']);
 
     // Analytics never read the journey: with consent refused, no event carries an id, nor the cookie.
+    await t.app.eventBuffer.flush(); // help-centre searches and views are written in batches
     const rows = await t.app.db.select().from(events);
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { notifyOnCommit } from '../../db/notify.ts';
 import type { Actor } from '../../server/access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -13,6 +14,12 @@ import type { CategoryBody } from './schemas.ts';
 export type CategoryInput = z.infer<typeof CategoryBody>;
 
 export const listCategories = (db: DbOrTx) => repo.listCategories(db);
+
+/** Channel on which category and section writes announce themselves (pages list them; the search index does not). */
+export const CATEGORY_CHANNEL = 'relais_categories_changed';
+
+/** Inside the write's transaction: every node's help centre re-reads its pages at commit. */
+const announceCategoryChange = (tx: DbOrTx) => notifyOnCommit(tx, CATEGORY_CHANNEL, '{}');
 
 export async function findCategory(db: DbOrTx, id: string) {
   const c = await repo.findCategory(db, id);
@@ -50,6 +57,7 @@ export async function createCategory(db: Db, actor: Actor, input: CategoryInput)
     const position = (await repo.listCategories(tx)).length;
     const row = await repo.insertCategory(tx, { key: input.key ?? null, icon: input.icon ?? null, position });
     await repo.replaceCategoryTranslations(tx, row.id, input.translations);
+    await announceCategoryChange(tx);
     await recordAudit(tx, actor, { action: 'category.created', subjectType: 'category', subjectId: row.id });
     return (await repo.findCategory(tx, row.id))!;
   });
@@ -68,6 +76,7 @@ export async function updateCategory(
       await repo.replaceCategoryTranslations(tx, id, patch.translations);
     }
     await repo.updateCategoryRow(tx, id, patch.icon !== undefined ? { icon: patch.icon } : {});
+    await announceCategoryChange(tx);
     await recordAudit(tx, actor, {
       action: 'category.updated',
       subjectType: 'category',
@@ -85,6 +94,7 @@ export async function deleteCategory(db: Db, actor: Actor, id: string) {
       throw new ConflictError('Move or delete its articles first.', 'id');
     }
     await repo.deleteCategoryRow(tx, id);
+    await announceCategoryChange(tx);
     await recordAudit(tx, actor, { action: 'category.deleted', subjectType: 'category', subjectId: id });
   });
 }
@@ -98,6 +108,7 @@ export async function reorderCategories(db: Db, actor: Actor, ids: string[]) {
     const all = (await repo.listCategories(tx)).map((c) => c.id);
     if (!sameSet(ids, all)) throw new ValidationError('List every category exactly once.', 'ids');
     await repo.setPositions(tx, 'category', ids);
+    await announceCategoryChange(tx);
     await recordAudit(tx, actor, { action: 'category.reordered', subjectType: 'category' });
     return repo.listCategories(tx);
   });
@@ -121,6 +132,7 @@ export async function createSection(
     await findCategory(tx, categoryId);
     const position = (await repo.listSections(tx, categoryId)).length;
     const row = await repo.insertSection(tx, { categoryId, titles: input.titles, position });
+    await announceCategoryChange(tx);
     await recordAudit(tx, actor, { action: 'section.created', subjectType: 'section', subjectId: row.id });
     return row;
   });
@@ -135,6 +147,7 @@ export async function updateSection(
   return db.transaction(async (tx) => {
     await findSection(tx, id);
     const row = await repo.updateSectionRow(tx, id, { titles: input.titles });
+    await announceCategoryChange(tx);
     await recordAudit(tx, actor, { action: 'section.updated', subjectType: 'section', subjectId: id });
     return row!;
   });
@@ -144,6 +157,7 @@ export async function deleteSection(db: Db, actor: Actor, id: string) {
   await db.transaction(async (tx) => {
     await findSection(tx, id);
     await repo.deleteSectionRow(tx, id);
+    await announceCategoryChange(tx);
     await recordAudit(tx, actor, { action: 'section.deleted', subjectType: 'section', subjectId: id });
   });
 }
@@ -154,6 +168,7 @@ export async function reorderSections(db: Db, actor: Actor, categoryId: string, 
     if (!sameSet(ids, all))
       throw new ValidationError('List every section of the category exactly once.', 'ids');
     await repo.setPositions(tx, 'section', ids);
+    await announceCategoryChange(tx);
     await recordAudit(tx, actor, {
       action: 'section.reordered',
       subjectType: 'category',

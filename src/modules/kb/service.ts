@@ -19,6 +19,7 @@ export {
   updateArticle,
 } from './articles.ts';
 export {
+  CATEGORY_CHANNEL,
   type CategoryInput,
   createCategory,
   createSection,

@@ -37,7 +37,10 @@ export default fp(
   async (app: FastifyInstance, opts: SearchPluginOptions) => {
     const index = new SearchIndex(opts.source, app.log, opts.embeddings);
     app.decorate('searchIndex', index);
-    app.decorate('searchSource', opts.source);
+    app.decorate('searchSource', {
+      load: (ids?: string[]) => opts.source.load(ids),
+      cards: cachedCards(opts.source, () => index.generation),
+    });
     app.readiness.set('search', async () => (index.ready ? null : 'search index not built yet'));
     const unlisten: Array<() => Promise<void>> = [];
 
@@ -70,4 +73,36 @@ function parseChange(payload: string): 'all' | string[] {
   } catch {
     return 'all';
   }
+}
+
+const MAX_CACHED_CARDS = 50_000;
+
+/**
+ * Result cards read once per content change, not per search: kept until the index applies a change
+ * (its `generation`, bumped on every node by the change notifications), then read again. A card
+ * absent for an audience (not visible to it) is remembered as absent too.
+ */
+export function cachedCards(source: Pick<SearchSource, 'cards'>, generation: () => number) {
+  let cache = new Map<string, AnswerCard | null>();
+  let cachedAt = generation();
+  return async function cards(ids: string[], audience: 'public' | 'internal'): Promise<AnswerCard[]> {
+    const current = generation();
+    if (current !== cachedAt || cache.size > MAX_CACHED_CARDS) {
+      cache = new Map();
+      cachedAt = current;
+    }
+    const key = (id: string) => `${audience}|${id}`;
+    const missing = ids.filter((id) => !cache.has(key(id)));
+    if (missing.length > 0) {
+      const read = await source.cards(missing, audience);
+      // Read while a change was being applied: good for this answer, not for the next ones.
+      if (generation() === cachedAt) {
+        const byId = new Map(read.map((c) => [c.id, c]));
+        for (const id of missing) cache.set(key(id), byId.get(id) ?? null);
+      } else {
+        return source.cards(ids, audience);
+      }
+    }
+    return ids.flatMap((id) => cache.get(key(id)) ?? []);
+  };
 }

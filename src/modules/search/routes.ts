@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MatchOptions } from '../../engine/types.ts';
 import { type Actor, can, isStaff } from '../../server/access.ts';
-import { recordEvent, requestIds, searchEvent } from '../events/service.ts';
+import { requestIds, searchEvent } from '../events/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import { incidentFirst } from '../status/service.ts';
 import { backendOf, type FoundAnswers, findAnswers } from './service.ts';
@@ -94,8 +94,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       const shown = present(found);
       // Customers' searches feed analytics (as-you-type keystrokes and staff playground tests do not).
       if (!prefix && !isStaff(req.actor)) {
-        await recordEvent(
-          app.db,
+        app.eventBuffer.record(
           searchEvent('api', requestIds(req), q, { ...result, resultCount: shown.results.length }),
         );
       }
@@ -147,7 +146,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       const shown = present(found);
       if (!isStaff(req.actor)) {
         const resultCount = shown.results.length;
-        await recordEvent(app.db, searchEvent('api', requestIds(req), question, { ...result, resultCount }));
+        app.eventBuffer.record(searchEvent('api', requestIds(req), question, { ...result, resultCount }));
       }
       const best = shown.results[0];
       const answered = !result.abstain && best !== undefined;

@@ -195,6 +195,7 @@ describe('what self-service records for analytics', () => {
   async function eventsOf(type: string) {
     const { events } = await import('../../db/schema.ts');
     const { eq } = await import('drizzle-orm');
+    await t.app.eventBuffer.flush(); // searches and views are written in batches
     return t.app.db.select().from(events).where(eq(events.type, type));
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { announceStatusChange } from './changes.ts';
 import { runMaintenance } from './service.ts';
 
 const TICK_MS = 30_000;
@@ -11,7 +12,8 @@ const TICK_MS = 30_000;
 export default fp(
   async (app: FastifyInstance, opts: { clock?: () => Date }) => {
     const clock = opts.clock ?? (() => new Date());
-    const tick = (now = clock()) => runMaintenance(app.db, now);
+    // Fast paths (issue 24): a window that starts or ends drops this node's cached banners.
+    const tick = (now = clock()) => runMaintenance(app.db, now).finally(announceStatusChange);
     app.decorate('statusJobs', { tick });
     let timer: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../server/errors.ts';
+import { announceStatusChange } from './changes.ts';
 import { presentIncident, presentSubscriber } from './presenter.ts';
 import { publicStatusRoutes } from './public-routes.ts';
 import {
@@ -33,6 +34,10 @@ const _linkLimit = { max: 20, timeWindow: '1 minute' };
 /** The status page's API: staff management under /api/v1/status, Statuspage-shaped JSON under /api/v2. */
 const statusRoutes: FastifyPluginAsyncZod = async (app) => {
   const { publicUrl } = app.config;
+  // Fast paths (issue 24): any staff write here may change the help centre's incident banners.
+  app.addHook('onResponse', async (req) => {
+    if (req.method !== 'GET') announceStatusChange();
+  });
 
   const withStatus = async () => {
     const state = await status.pageState(app.db);
