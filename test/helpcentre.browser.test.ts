@@ -68,7 +68,8 @@ describe.each([
   it('searches, and shows accessible search and 404 pages', async () => {
     const page = await context.newPage();
     await page.goto(`${base}/${locale}`);
-    await page.getByRole('searchbox').fill(locale === 'fr' ? 'facture' : 'bill');
+    // The header's search field is a combobox (answers suggested as you type); Enter still searches.
+    await page.getByRole('combobox').fill(locale === 'fr' ? 'facture' : 'bill');
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`/${locale}/search\\?q=`));
     expect(await page.locator('.results li').count()).toBeGreaterThan(0);
@@ -89,6 +90,44 @@ describe('keyboard', () => {
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     await page.close();
+  });
+
+  it('suggests answers as you type in the header search, under the strict CSP, keyboard only', async () => {
+    const strict = await browser.newContext();
+    const page = await strict.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') violations.push(m.text());
+    });
+    await page.goto(`${base}/fr`);
+    const box = page.getByRole('combobox', { name: 'Rechercher une réponse' });
+    await box.fill('telecharger ma fact');
+    const list = page.getByRole('listbox', { name: 'Réponses suggérées' });
+    await list.waitFor();
+    const options = list.getByRole('option');
+    expect(await options.count()).toBeGreaterThan(0);
+    const first = (await options.first().locator('.suggestion-title').textContent()) ?? '';
+    expect(first.toLowerCase()).toContain('facture');
+    await expect.poll(() => page.getByRole('status').last().textContent()).toMatch(/réponse\(s\) suggérée/);
+    // Arrow down marks the first answer for screen readers, Enter opens it.
+    await box.press('ArrowDown');
+    expect(await box.getAttribute('aria-activedescendant')).toBe('q-option-0');
+    expect(await options.first().getAttribute('aria-selected')).toBe('true');
+    await Promise.all([page.waitForURL(/\/fr\/articles\//), box.press('Enter')]);
+    const heading = await page.getByRole('heading', { level: 1 }).textContent();
+    // The page typesets French punctuation (non-breaking spaces); the suggestion is the plain title.
+    expect(heading?.replace(/\s/g, ' ')).toBe(first.replace(/\s/g, ' '));
+    // Escape closes the list; the plain form still goes to the search page.
+    await page.getByRole('combobox').fill('resilier');
+    await page.getByRole('listbox').waitFor();
+    await page.getByRole('combobox').press('Escape');
+    expect(await page.getByRole('listbox').isHidden()).toBe(true);
+    await Promise.all([
+      page.waitForURL(/\/fr\/search\?q=resilier/),
+      page.getByRole('combobox').press('Enter'),
+    ]);
+    expect(violations).toEqual([]);
+    await strict.close();
   });
 
   it('enforces the CSP for real: an injected inline script does not run', async () => {

@@ -37,6 +37,8 @@ export async function buildWidget(): Promise<{ loader: number; app: number }> {
   await bundle('app.ts', 'app.js', 'es', false);
   // The help centre's chat page: the same chat client, as a classic script of its own.
   await bundle('helpcentre-chat.ts', 'helpcentre-chat.js', 'iife', false);
+  // The help centre's search-as-you-type.
+  await bundle('helpcentre-search.ts', 'helpcentre-search.js', 'iife', false);
   return { loader: gz('widget.js'), app: gz('app.js') };
 }
 

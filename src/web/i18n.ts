@@ -47,6 +47,9 @@ const STRINGS = {
     // Customer accounts and the portal (issue 18)
     recommended: 'Recommandé pour vous',
     account: 'Mon compte',
+    // Search-as-you-type (issue 16)
+    suggestLabel: 'Réponses suggérées',
+    suggestCount: '{n} réponse(s) suggérée(s)\u00a0; flèches pour les parcourir, Entrée pour ouvrir',
   },
   en: {
     skip: 'Skip to content',
@@ -95,6 +98,9 @@ const STRINGS = {
     // Customer accounts and the portal (issue 18)
     recommended: 'Recommended for you',
     account: 'My account',
+    // Search-as-you-type (issue 16)
+    suggestLabel: 'Suggested answers',
+    suggestCount: '{n} suggested answer(s); arrows to browse, Enter to open',
   },
 };
 

@@ -88,7 +88,7 @@ ${(meta.jsonLd ?? []).map((d) => jsonLd(d))}
 ${languageSwitcher(site, meta)}
 <a class="account-link" href="/${meta.locale}/account">${s.account}</a>
 </div>
-<form class="search" role="search" action="/${meta.locale}/search" method="get">
+<form class="search" role="search" action="/${meta.locale}/search" method="get" data-suggest-label="${s.suggestLabel}" data-suggest-count="${s.suggestCount}">
 <label for="q">${s.searchLabel}</label>
 <div class="search-row"><input id="q" name="q" type="search" value="${options.search ?? ''}" placeholder="${s.searchPlaceholder}" maxlength="200" autocomplete="off"><button type="submit">${s.searchButton}</button></div>
 </form>
@@ -105,6 +105,7 @@ ${main}
 <p class="footnote">© ${branding.name} · <a href="/${meta.locale}">${s.helpCentre}</a></p>
 </footer>
 ${options.script ? html`<script src="${options.script.src}" nonce="${options.script.nonce}" defer></script>` : ''}
+<script src="/widget/helpcentre-search.js"${options.script ? html` nonce="${options.script.nonce}"` : ''} defer></script>
 </body>
 </html>`}`;
 }

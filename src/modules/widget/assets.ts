@@ -12,6 +12,8 @@ const ASSETS: Record<string, string> = {
   '/widget/app.js': 'app.js',
   // The help centre's live chat page (same origin): the widget's chat client.
   '/widget/helpcentre-chat.js': 'helpcentre-chat.js',
+  // The help centre's search-as-you-type (every help-centre page).
+  '/widget/helpcentre-search.js': 'helpcentre-search.js',
 };
 
 /**
