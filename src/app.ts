@@ -7,6 +7,8 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { appliedMigrationCount, type Database, expectedMigrationCount } from './db/client.ts';
 import demoLineTest from './demo/line-test.ts';
+// Self-service actions (issue 18)
+import actionRoutes from './modules/actions/routes.ts';
 import { digestDeliveries } from './modules/analytics/digest.ts';
 import analyticsJobs from './modules/analytics/plugin.ts';
 import analyticsRoutes from './modules/analytics/routes.ts';
@@ -180,6 +182,8 @@ export async function buildApp({
   // Customer accounts and the portal (issue 18)
   await app.register(customerRoutes);
   await app.register(accountPages);
+  // Self-service actions (issue 18): staff API, the signed-in customer's API
+  await app.register(actionRoutes);
   // The outbox delivers what these modules enqueue, with their renderers (it imports no module).
   registerOutbox(app, outboxWorker, [
     ticketDeliveries(config.publicUrl),

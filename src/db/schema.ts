@@ -24,3 +24,5 @@ export * from './schema/settings.ts';
 export * from './schema/staff.ts';
 export * from './schema/status.ts';
 export * from './schema/widget.ts';
+// Self-service actions (issue 18)
+export * from './schema/actions.ts';

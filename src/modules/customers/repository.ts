@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, gte, ilike, isNull, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { customerSessions, customerSignInTokens, customers } from '../../db/schema.ts';
 
@@ -18,6 +18,9 @@ export const findCustomerByEmail = async (db: DbOrTx, email: string) =>
 
 export const findCustomerByExternalId = async (db: DbOrTx, externalId: string) =>
   (await db.select().from(customers).where(eq(customers.externalId, externalId)).limit(1))[0];
+
+export const findCustomersByIds = async (db: DbOrTx, ids: string[]) =>
+  ids.length ? db.select().from(customers).where(inArray(customers.id, ids)) : [];
 
 export async function updateCustomer(db: DbOrTx, id: string, patch: Partial<NewCustomer>) {
   const [row] = await db.update(customers).set(patch).where(eq(customers.id, id)).returning();

@@ -30,6 +30,16 @@ export async function findCustomer(db: DbOrTx, id: string) {
   return row;
 }
 
+/** The customer a host-signed widget identity names (its `sub`), if any. */
+export const findCustomerByExternalId = (db: DbOrTx, externalId: string) =>
+  repo.findCustomerByExternalId(db, externalId);
+
+/** Names for lists that show customers (labels, not ids): e-mail, else name, by id. */
+export async function customerLabels(db: DbOrTx, ids: string[]) {
+  const rows = await repo.findCustomersByIds(db, [...new Set(ids)]);
+  return new Map(rows.map((c) => [c.id, c.email ?? c.name ?? c.externalId ?? c.id.slice(0, 8)]));
+}
+
 /**
  * The customer who has just proved they read `email` (magic link, IdP with `email_verified`): found
  * or created, marked verified and seen, and every ticket left with that address joins the account.
