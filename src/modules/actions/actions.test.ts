@@ -339,3 +339,64 @@ describe('running actions', () => {
     expect(JSON.parse(crm.received[before]!.body).customer.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('portal pages', () => {
+  it('lists, confirms and shows the result; a forbidden action is the portal’s 404', async () => {
+    const { id } = await createAction({
+      key: 'portal-box',
+      name: { fr: 'Redémarrer ma box', en: 'Restart my box' },
+      path: '/box/restart',
+      inputs: [
+        {
+          name: 'when',
+          kind: 'choice',
+          label: { fr: 'Quand', en: 'When' },
+          choices: [{ value: 'now', label: { fr: 'Maintenant', en: 'Now' } }],
+        },
+      ],
+    });
+    const proOnly = await createAction({ key: 'portal-pro', segments: ['plan=ultra'] });
+    const ines = await customer('ines.actions@example.fr');
+    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { cookie: ines.cookie } });
+    const post = (url: string, form: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: ines.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: ines.headers['x-csrf-token'], ...form }).toString(),
+      });
+    const list = await get('/fr/account/actions');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('Choisir «\u00a0Redémarrer ma box\u00a0»');
+    expect(list.body).not.toContain(proOnly.id);
+    const en = await get('/en/account/actions');
+    expect(en.body).toContain('Choose “Restart my box”');
+
+    const confirm = await get(`/fr/account/actions/${id}`);
+    expect(confirm.body).toContain('Renvoyer votre dernière facture ?');
+    expect(confirm.body).toContain('<option value="now"');
+    const invalid = await post(`/fr/account/actions/${id}`, { when: 'tomorrow' });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.body).toContain('Vérifiez le champ «\u00a0Quand\u00a0»');
+    const done = await post(`/fr/account/actions/${id}`, { when: 'now' });
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('Facture F-2026-11 renvoyée.');
+    expect(done.body).toContain('role="status"');
+
+    for (const res of [
+      await get(`/fr/account/actions/${proOnly.id}`),
+      await post(`/fr/account/actions/${proOnly.id}`, {}),
+    ])
+      expect(res.statusCode).toBe(404);
+    // Without the session's CSRF token, the form runs nothing.
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: `/fr/account/actions/${id}`,
+      headers: { cookie: ines.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'when=now',
+    });
+    expect(forged.statusCode).toBe(403);
+    const signedOut = await t.app.inject({ method: 'GET', url: '/fr/account/actions' });
+    expect(signedOut.statusCode).toBe(303);
+  });
+});

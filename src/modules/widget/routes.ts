@@ -6,8 +6,8 @@ import widgetChatRoutes from '../chat/widget-routes.ts';
 import { resolveWidgetIdentity } from '../customers/service.ts';
 import { journeyIdOf, recordJourneyStep } from '../journey/service.ts';
 import { Locale } from '../settings/schemas.ts';
-import widgetAssets from './assets.ts';
 import widgetActionRoutes from './actions-proxy.ts';
+import widgetAssets from './assets.ts';
 import widgetBotRoutes from './bot-proxy.ts';
 import { ensureDemoSite } from './demo.ts';
 import {
