@@ -11,6 +11,7 @@ import {
 import { listLocales, putBranding } from '../modules/settings/service.ts';
 import { listStaff } from '../modules/staff/service.ts';
 import type { Actor } from '../server/access.ts';
+import { loadDemoActions } from './actions.ts';
 import { loadDemoCustomer } from './customers.ts';
 import { DEMO_BRANDING, DEMO_WORK_IN_PROGRESS } from './extras.ts';
 import { loadDemoFlows } from './flows.ts';
@@ -136,5 +137,7 @@ export async function loadDemoContent(
   await loadDemoStatus(db, actor, options.publicUrl);
   // Customer accounts and the portal (issue 18)
   await loadDemoCustomer(db, actor, options.publicUrl);
+  // Self-service actions (issue 18)
+  await loadDemoActions(db, actor);
   return { loaded: true, articles: result.articles };
 }

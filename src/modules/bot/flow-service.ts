@@ -271,7 +271,9 @@ export async function callConnection(
           ? 'timeout'
           : name === 'SyntaxError'
             ? 'not_json'
-            : 'network',
+            : name === 'OutboundRefusedError'
+              ? 'outbound_refused'
+              : 'network',
     };
   }
 }
