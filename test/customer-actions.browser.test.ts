@@ -1,14 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestSignInLink } from '../src/modules/customers/sign-in.ts';
-import { expectAccessible, launchChromium, newPage } from './browser.ts';
-import { ADMIN, createTestApp, signIn, type TestApp } from './helpers.ts';
+import { expectAccessible, launchChromium, newPage, signInToConsole } from './browser.ts';
+import { ADMIN, createTestApp, type Session, signIn, type TestApp } from './helpers.ts';
 import { startReceiver } from './receivers.ts';
 
 let t: TestApp;
 let browser: Browser;
 let base: string;
 let crm: Awaited<ReturnType<typeof startReceiver>>;
+let admin: Session;
 
 beforeAll(async () => {
   // The company's API on loopback: restarting a box answers when it will be back.
@@ -18,7 +19,7 @@ beforeAll(async () => {
   t = await createTestApp({}, { outboxWorker: false });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchChromium();
-  const admin = await signIn(t.app, ADMIN.email, ADMIN.password);
+  admin = await signIn(t.app, ADMIN.email, ADMIN.password);
   const put = await t.app.inject({
     method: 'PUT',
     url: '/api/v1/flow-connections/isp',
@@ -135,6 +136,41 @@ describe.each([
     const body = JSON.parse(call.body);
     expect(body.answers).toEqual({ reason: 'down' });
     expect(Object.keys(body.customer)).toEqual(['id']);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
+
+describe('console', () => {
+  it('the Actions screen lists actions and their runs (labels, not ids) and saves an edit; accessible', async () => {
+    const { context, page, problems } = await newPage(browser);
+    await signInToConsole(page, base, ADMIN.email, ADMIN.password);
+    await page.getByRole('link', { name: 'Self-service actions' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Self-service actions' }).waitFor();
+    const actions = page.getByRole('table', { name: 'Self-service actions' });
+    await actions.getByRole('link', { name: 'Restart my box' }).waitFor();
+    // The runs of the portal tests above, by the customers' e-mails.
+    const runs = page.getByRole('table', { name: 'Runs' });
+    await runs.getByRole('link', { name: 'actions.fr@example.fr' }).waitFor();
+    await expectAccessible(page);
+
+    await actions.getByRole('link', { name: 'Restart my box' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Restart my box' }).waitFor();
+    await page.getByLabel('Name (English)').fill('Restart my router');
+    await page.getByLabel('Path').fill('/boxes/{{customer.email}}/restart');
+    await page.getByRole('button', { name: 'Save' }).click();
+    // {{customer.email}} is not a sent field: the server names the field, shown next to it.
+    await page.getByText('{{customer.email}} is not available here.').waitFor();
+    await page.getByLabel('Path').fill('/boxes/{{customer.id}}/restart');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Action saved.').waitFor();
+    await expectAccessible(page);
+    const saved = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/customer-actions',
+      headers: admin.headers,
+    });
+    expect(saved.json().items[0].name.en).toBe('Restart my router');
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
