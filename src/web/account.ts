@@ -20,6 +20,7 @@ import {
   deleteCustomerAccount,
   exportCustomerData,
   findCustomer,
+  rateTicketOnce,
   setConsent,
 } from '../modules/customers/service.ts';
 import {
@@ -32,14 +33,13 @@ import {
   accountTicketView,
   closeAccountTicket,
   listAccountTickets,
-  rateAccountTicket,
   replyToAccountTicket,
 } from '../modules/escalation/accounts.ts';
 import { requestJourneyId } from '../modules/journey/cookie.ts';
 import { recentlyViewedArticleIds } from '../modules/journey/service.ts';
 import { findArticlesForDisplay } from '../modules/kb/service.ts';
 import { CSRF_FIELD, clearCustomerCookie, setCustomerCookie } from '../server/auth.ts';
-import { AppError, NotFoundError, UnauthorizedError } from '../server/errors.ts';
+import { AppError, NotFoundError, sendProblem, UnauthorizedError } from '../server/errors.ts';
 import accountActionPages from './account-actions.ts';
 import { type AccountCopy, accountCopy } from './account-copy.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -125,8 +125,16 @@ ${link('data', `/${locale}/account/data`, t.myData)}
         404,
       );
     }
+    // Other refusals (a second rating, a missing CSRF token…) are problem+json like the API's.
     if (error instanceof AppError && error.status < 500) {
-      return reply.status(error.status).type('text/plain; charset=utf-8').send(error.detail);
+      return sendProblem(
+        req,
+        reply,
+        error.status,
+        error.code,
+        error.detail,
+        error.field ? { field: error.field } : {},
+      );
     }
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status === 429) return reply.status(429).type('text/plain; charset=utf-8').send('Too many requests.');
@@ -430,7 +438,7 @@ ${
     if (!Number.isInteger(score) || score < 1 || score > 5) {
       return reply.status(400).type('text/plain; charset=utf-8').send('score: 1 to 5');
     }
-    await rateAccountTicket(app.db, customerId(req), reference, score);
+    await rateTicketOnce(app.db, customerId(req), reference, score);
     return reply.redirect(`/${req.params.locale}/account/requests/${reference}?rated=1`, 303);
   });
 

@@ -31,8 +31,15 @@ CREATE TABLE "customer_actions" (
 	CONSTRAINT "customer_actions_key_unique" UNIQUE("key")
 );
 --> statement-breakpoint
+CREATE TABLE "customer_ticket_ratings" (
+	"reference" text PRIMARY KEY NOT NULL,
+	"customer_id" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "customer_action_runs" ADD CONSTRAINT "customer_action_runs_action_id_customer_actions_id_fk" FOREIGN KEY ("action_id") REFERENCES "public"."customer_actions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "customer_action_runs" ADD CONSTRAINT "customer_action_runs_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "customer_ticket_ratings" ADD CONSTRAINT "customer_ticket_ratings_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "customer_action_runs_action_idx" ON "customer_action_runs" USING btree ("action_id","created_at");--> statement-breakpoint
 CREATE INDEX "customer_action_runs_customer_idx" ON "customer_action_runs" USING btree ("customer_id","created_at");--> statement-breakpoint
 CREATE INDEX "customer_actions_position_idx" ON "customer_actions" USING btree ("position");

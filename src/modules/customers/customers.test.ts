@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -9,7 +10,7 @@ import {
 } from '../../../test/helpers.ts';
 import { mailText, startSmtp } from '../../../test/receivers.ts';
 import { hostSignature } from '../../../test/widget-helpers.ts';
-import { auditLog, customerSignInTokens, outbox } from '../../db/schema.ts';
+import { auditLog, customerSignInTokens, events, outbox } from '../../db/schema.ts';
 import { resolveWidgetIdentity } from './service.ts';
 import { consumeSignInLink, requestSignInLink, SIGN_IN_LINK_TTL_MS } from './sign-in.ts';
 
@@ -527,5 +528,26 @@ describe('help-centre personalisation', () => {
     const home = await v.send('GET', '/fr/account');
     expect(home.body).toContain('Consultés récemment');
     expect(home.body).toContain('href="/fr/articles/payer-facture-carte"');
+  });
+});
+
+describe('rating a request', () => {
+  it('rates once: a second rating is a 409 problem+json, and nothing is counted twice', async () => {
+    const reference = await contactAs('rating.once@example.fr', 'Une seule note');
+    const v = await signInAs('rating.once@example.fr');
+    const csrf = await v.csrf();
+    const base = `/fr/account/requests/${reference}`;
+    // Not closed yet: refused, and the refusal leaves the one rating available.
+    const early = await v.send('POST', `${base}/rate`, { _csrf: csrf, score: '4' });
+    expect(early.statusCode).toBe(409);
+    expect((await v.send('POST', `${base}/close`, { _csrf: csrf })).statusCode).toBe(303);
+    const first = await v.send('POST', `${base}/rate`, { _csrf: csrf, score: '5' });
+    expect(first.statusCode).toBe(303);
+    const second = await v.send('POST', `${base}/rate`, { _csrf: csrf, score: '1' });
+    expect(second.statusCode).toBe(409);
+    expect(second.headers['content-type']).toContain('application/problem+json');
+    expect(second.json()).toMatchObject({ code: 'conflict', field: 'score' });
+    const answered = await t.app.db.select().from(events).where(eq(events.type, 'survey.answered'));
+    expect(answered.filter((e) => (e.data as { score?: number }).score === 1)).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, gte, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { customerSessions, customerSignInTokens, customers } from '../../db/schema.ts';
+import { customerSessions, customerSignInTokens, customers, customerTicketRatings } from '../../db/schema.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomer = typeof customers.$inferInsert;
@@ -113,4 +113,14 @@ export const findSignInToken = async (db: DbOrTx, id: string) =>
 
 export async function deleteSignInTokensOf(db: DbOrTx, email: string) {
   await db.delete(customerSignInTokens).where(eq(customerSignInTokens.email, email));
+}
+
+/** The request's one rating: undefined when it was already rated. */
+export async function insertTicketRating(db: DbOrTx, reference: string, customerId: string) {
+  const [row] = await db
+    .insert(customerTicketRatings)
+    .values({ reference, customerId })
+    .onConflictDoNothing()
+    .returning();
+  return row;
 }

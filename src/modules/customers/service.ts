@@ -6,13 +6,14 @@
  */
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../server/access.ts';
-import { NotFoundError, ValidationError } from '../../server/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import {
   anonymiseAccountTickets,
   attachTicketsByEmail,
   listAccountTickets,
   moveAccountTickets,
+  rateAccountTicket,
 } from '../escalation/accounts.ts';
 import * as repo from './repository.ts';
 
@@ -238,5 +239,17 @@ export async function deleteCustomerAccount(db: Db, id: string, placeholder: str
     await anonymiseAccountTickets(tx, id, placeholder);
     if (customer.email) await repo.deleteSignInTokensOf(tx, customer.email);
     await repo.deleteCustomer(tx, id);
+  });
+}
+
+/**
+ * The customer rates one of their requests (CSAT 1–5), once: a second rating is a 409. The ticket's
+ * checks (theirs, solved or closed) run in the same transaction, so a refused rating leaves no mark.
+ */
+export async function rateTicketOnce(db: Db, customerId: string, reference: string, score: number) {
+  await db.transaction(async (tx) => {
+    if (!(await repo.insertTicketRating(tx, reference, customerId)))
+      throw new ConflictError('This request has already been rated.', 'score');
+    await rateAccountTicket(tx, customerId, reference, score);
   });
 }
