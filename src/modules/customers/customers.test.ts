@@ -10,7 +10,7 @@ import {
 } from '../../../test/helpers.ts';
 import { mailText, startSmtp } from '../../../test/receivers.ts';
 import { hostSignature } from '../../../test/widget-helpers.ts';
-import { auditLog, customerSignInTokens, events, outbox } from '../../db/schema.ts';
+import { articleFeedback, auditLog, customerSignInTokens, events, outbox } from '../../db/schema.ts';
 import { resolveWidgetIdentity } from './service.ts';
 import { consumeSignInLink, requestSignInLink, SIGN_IN_LINK_TTL_MS } from './sign-in.ts';
 
@@ -501,6 +501,14 @@ describe('help-centre personalisation', () => {
     expect(home.headers['cache-control']).toBe('private, no-store');
     const search = await pro.send('GET', '/fr/search?q=ligne%20prioritaire%20pro');
     expect(search.body).toContain('Activer la ligne prioritaire Pro');
+    // Votes: the customer whose plan grants it may vote (it answered 404); others get the same 404.
+    const voted = await pro.send('POST', `${url}/feedback`, { helpful: 'yes' });
+    expect(voted.statusCode).toBe(303);
+    expect(voted.headers.location).toContain('feedback=sent');
+    expect((await basic.send('POST', `${url}/feedback`, { helpful: 'yes' })).statusCode).toBe(404);
+    expect((await anonymous.send('POST', `${url}/feedback`, { helpful: 'no' })).statusCode).toBe(404);
+    const votes = await t.app.db.select().from(articleFeedback);
+    expect(votes.map((v) => v.helpful)).toEqual([true]);
     // A staff cookie beside it does not lend the customer's plan to anyone else, nor the reverse.
     expect((await anonymous.send('GET', url)).statusCode).toBe(404);
   });
