@@ -180,6 +180,17 @@ describe('magic-link sign-in', () => {
     expect(bodies.size).toBe(1);
   });
 
+  it('holds the per-address limit for requests arriving at once (shared store, as across nodes)', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        requestSignInLink(t.app.db, { email: 'burst@example.fr', locale: 'fr' }, 'http://relais.test'),
+      ),
+    );
+    expect(results.filter((r) => r.queued)).toHaveLength(3);
+    const stored = await t.app.db.select().from(customerSignInTokens);
+    expect(stored.filter((r) => r.email === 'burst@example.fr')).toHaveLength(3);
+  });
+
   it('limits sign-in requests per IP address', async () => {
     const v = new Visitor();
     const codes: number[] = [];

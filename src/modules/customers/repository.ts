@@ -84,14 +84,6 @@ export async function insertSignInToken(db: DbOrTx, values: typeof customerSignI
   return row!;
 }
 
-export async function countRecentSignInTokens(db: DbOrTx, email: string, since: Date) {
-  const [row] = await db
-    .select({ n: count() })
-    .from(customerSignInTokens)
-    .where(and(eq(customerSignInTokens.email, email), gte(customerSignInTokens.createdAt, since)));
-  return row?.n ?? 0;
-}
-
 /** Marks a live, unused link as used and returns it — one winner even if clicked twice at once. */
 export async function consumeSignInToken(db: DbOrTx, hash: string, now: Date) {
   const [row] = await db
