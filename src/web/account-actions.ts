@@ -32,17 +32,24 @@ export default async function accountActionPages(app: FastifyInstance, kit: Port
     via: 'portal' as const,
   });
 
+  /** A page of the Actions section (list, result, refusals). */
+  const actionsPage = (
+    reply: FastifyReply,
+    s: Site,
+    locale: string,
+    title: string,
+    main: SafeHtml,
+    status = 200,
+  ) => kit.send(reply, kit.render(s, locale, `/${locale}/account/actions`, title, main), status);
+
   function notFound(reply: FastifyReply, s: Site, locale: string) {
     const t = accountCopy(locale);
-    return kit.send(
+    return actionsPage(
       reply,
-      kit.render(
-        s,
-        locale,
-        `/${locale}/account/actions`,
-        t.actionNotFoundTitle,
-        html`<h1>${t.actionNotFoundTitle}</h1><p>${t.actionNotFound}</p><p><a href="/${locale}/account/actions">${t.backToActions}</a></p>`,
-      ),
+      s,
+      locale,
+      t.actionNotFoundTitle,
+      html`<h1>${t.actionNotFoundTitle}</h1><p>${t.actionNotFound}</p><p><a href="/${locale}/account/actions">${t.backToActions}</a></p>`,
       404,
     );
   }
@@ -57,18 +64,15 @@ export default async function accountActionPages(app: FastifyInstance, kit: Port
       return html`<li class="action-card"><h2>${name}</h2><p>${textIn(a.description, l.locale)}</p>
 <p><a class="button" href="/${l.locale}/account/actions/${a.id}">${t.chooseAction(name)}</a></p></li>`;
     });
-    return kit.send(
+    return actionsPage(
       reply,
-      kit.render(
-        l.s,
-        l.locale,
-        `/${l.locale}/account/actions`,
-        t.actionsTitle,
-        html`<h1>${t.actionsTitle}</h1>
+      l.s,
+      l.locale,
+      t.actionsTitle,
+      html`<h1>${t.actionsTitle}</h1>
 ${kit.accountNav(l.locale, t, req, 'actions')}
 <p>${t.actionsIntro}</p>
 ${list.length ? html`<ul class="action-list">${items}</ul>` : html`<p>${t.noActions}</p>`}`,
-      ),
     );
   });
 
@@ -142,17 +146,14 @@ ${action.inputs.map((spec) =>
     ) as Record<string, string>;
     try {
       const result = await runAction(app.db, caller(req), req.params.id, { answers, locale: l.locale });
-      return kit.send(
+      return actionsPage(
         reply,
-        kit.render(
-          l.s,
-          l.locale,
-          `/${l.locale}/account/actions`,
-          result.outcome === 'succeeded' ? t.succeeded : t.failed,
-          html`<h1>${result.outcome === 'succeeded' ? t.succeeded : t.failed}</h1>
+        l.s,
+        l.locale,
+        result.outcome === 'succeeded' ? t.succeeded : t.failed,
+        html`<h1>${result.outcome === 'succeeded' ? t.succeeded : t.failed}</h1>
 <div class="notice action-result action-${result.outcome}" role="status"><p>${result.message}</p></div>
 <p><a class="button" href="/${l.locale}/account/actions">${t.backToActions}</a></p>`,
-        ),
       );
     } catch (err) {
       if (err instanceof NotFoundError) return notFound(reply, l.s, l.locale);
@@ -166,15 +167,12 @@ ${action.inputs.map((spec) =>
         });
       }
       if (err instanceof AppError && err.status === 429) {
-        return kit.send(
+        return actionsPage(
           reply,
-          kit.render(
-            l.s,
-            l.locale,
-            `/${l.locale}/account/actions`,
-            t.failed,
-            html`<h1>${t.failed}</h1><p role="alert">${t.tooOften}</p><p><a class="button" href="/${l.locale}/account/actions">${t.backToActions}</a></p>`,
-          ),
+          l.s,
+          l.locale,
+          t.failed,
+          html`<h1>${t.failed}</h1><p role="alert">${t.tooOften}</p><p><a class="button" href="/${l.locale}/account/actions">${t.backToActions}</a></p>`,
           429,
         );
       }
