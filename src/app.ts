@@ -6,7 +6,11 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { appliedMigrationCount, type Database, expectedMigrationCount } from './db/client.ts';
+// Self-service actions (issue 18): the demo's endpoint
+import demoActionEndpoints from './demo/actions.ts';
 import demoLineTest from './demo/line-test.ts';
+// Self-service actions (issue 18)
+import actionRoutes from './modules/actions/routes.ts';
 import { digestDeliveries } from './modules/analytics/digest.ts';
 import analyticsJobs from './modules/analytics/plugin.ts';
 import analyticsRoutes from './modules/analytics/routes.ts';
@@ -182,6 +186,9 @@ export async function buildApp({
   // Customer accounts and the portal (issue 18)
   await app.register(customerRoutes);
   await app.register(accountPages);
+  // Self-service actions (issue 18): staff API, the signed-in customer's API, the demo's endpoint
+  await app.register(actionRoutes);
+  if (config.demo) await app.register(demoActionEndpoints);
   // The outbox delivers what these modules enqueue, with their renderers (it imports no module).
   registerOutbox(app, outboxWorker, [
     ticketDeliveries(config.publicUrl),

@@ -42,7 +42,7 @@ describe('console shell', { timeout: 120_000 }, () => {
       Support: ['Tickets', 'Chats', 'Customers', 'Service status'],
       Content: ['Articles', 'Categories', 'Search tuning', 'Guided flows'],
       Insights: ['Analytics'],
-      Settings: ['Team', 'API keys', 'Audit log', 'Branding & locales', 'Widget'],
+      Settings: ['Team', 'API keys', 'Audit log', 'Branding & locales', 'Widget', 'Self-service actions'],
     };
     for (const [group, links] of Object.entries(groups)) {
       const list = nav.getByRole('list', { name: group });

@@ -127,7 +127,7 @@ export interface ApiKey {
 export interface AuditEntry {
   id: number;
   at: string;
-  actorType: 'user' | 'api_key' | 'system';
+  actorType: 'user' | 'api_key' | 'customer' | 'system';
   actorId: string | null;
   action: string;
   subjectType: string;

@@ -42,6 +42,8 @@ export const NAV_GROUPS: Array<{ label?: MessageKey; items: NavEntry[] }> = [
       { to: '/settings/audit', label: 'nav.audit', needs: 'audit:read' },
       { to: '/settings/branding', label: 'nav.branding', needs: 'settings:manage' },
       { to: '/settings/widget', label: 'nav.widget', needs: 'settings:manage' },
+      // Self-service actions (issue 18)
+      { to: '/settings/actions', label: 'nav.actions', needs: 'settings:manage' },
     ],
   },
   // Staff security (issue 24): every signed-in member's own account security.

@@ -1,5 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { AccountSecurity } from './pages/AccountSecurity.tsx';
+import { ActionEditor, Actions } from './pages/Actions.tsx';
 import { Analytics } from './pages/Analytics.tsx';
 import { ApiKeys } from './pages/ApiKeys.tsx';
 import { ArticleEditor } from './pages/ArticleEditor.tsx';
@@ -148,6 +149,15 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <Customers /> },
           { path: ':id', element: <CustomerProfile /> },
+        ],
+      },
+      // Self-service actions (issue 18)
+      {
+        path: 'settings/actions',
+        element: <RequirePermission needs="settings:manage" />,
+        children: [
+          { index: true, element: <Actions /> },
+          { path: ':id', element: <ActionEditor /> },
         ],
       },
       { path: '*', element: <NotFound /> },

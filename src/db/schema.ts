@@ -6,6 +6,8 @@
 
 /** Staff roles (src/shared/access-model.ts); what each may do is in src/server/access.ts. */
 export { ROLES, type Role } from '../shared/access-model.ts';
+// Self-service actions (issue 18)
+export * from './schema/actions.ts';
 export * from './schema/analytics.ts';
 export * from './schema/api-keys.ts';
 export * from './schema/audit.ts';

@@ -33,6 +33,10 @@ it('the demo customer signs in with the logged link and finds her requests and h
   expect(home.body).toContain('Bonjour Claire Martin');
   expect(home.body).toContain('Ma fibre coupe tous les soirs');
   expect(home.body).toContain('Facture de novembre plus élevée que prévu');
+  // Self-service actions: both demo actions, the box one through her fibre segment.
+  const actions = await t.app.inject({ method: 'GET', url: '/fr/account/actions', headers: { cookie } });
+  expect(actions.body).toContain('Renvoyer ma dernière facture');
+  expect(actions.body).toContain('Redémarrer ma box');
   const helpCentre = await t.app.inject({ method: 'GET', url: '/fr', headers: { cookie } });
   expect(helpCentre.body).toContain('Recommandé pour vous');
   expect(helpCentre.body).toContain('/fr/articles/pro-garantie-temps-retablissement');

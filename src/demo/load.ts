@@ -11,6 +11,7 @@ import {
 import { listLocales, putBranding } from '../modules/settings/service.ts';
 import { listStaff } from '../modules/staff/service.ts';
 import type { Actor } from '../server/access.ts';
+import { loadDemoActions } from './actions.ts';
 import { loadDemoCustomer } from './customers.ts';
 import { DEMO_BRANDING, DEMO_WORK_IN_PROGRESS } from './extras.ts';
 import { loadDemoFlows } from './flows.ts';
@@ -137,5 +138,7 @@ export async function loadDemoContent(
   await loadDemoCustomer(db, actor, options.publicUrl);
   // Ninety days of analytics, removable in one click from the console (issue 16).
   if (options.history ?? true) await loadDemoHistory(db, { articleId, flowIds });
+  // Self-service actions (issue 18)
+  await loadDemoActions(db, actor);
   return { loaded: true, articles: result.articles };
 }

@@ -88,8 +88,11 @@ export function authorize<S, R extends Rules<S>>(
 }
 
 /** Stable actor reference for the audit log: ids, never names or e-mails. */
-export function actorRef(actor: Actor): { actorType: 'user' | 'api_key' | 'system'; actorId: string | null } {
-  // The audit log records staff writes; a customer's own actions are not staff actions.
-  if (actor.kind === 'anonymous' || actor.kind === 'customer') return { actorType: 'system', actorId: null };
+export function actorRef(actor: Actor): {
+  actorType: 'user' | 'api_key' | 'customer' | 'system';
+  actorId: string | null;
+} {
+  // A customer's own writes (self-service actions) are audited under the customer's id.
+  if (actor.kind === 'anonymous') return { actorType: 'system', actorId: null };
   return { actorType: actor.kind, actorId: actor.id };
 }

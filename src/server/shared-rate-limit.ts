@@ -149,6 +149,41 @@ export function databaseRateLimitStore(counts: RateLimitCounts) {
   };
 }
 
+/** One hit on `key` in a window of `windowMs` (database clock): the count so far and the time left. */
+async function countHit(db: Db, key: string, windowMs: number) {
+  const t = rateLimitHits;
+  const expired = sql`${t.resetAt} <= now()`;
+  const [row] = await db
+    .insert(t)
+    .values({ key, hits: 1, resetAt: sql`now() + make_interval(secs => ${windowMs / 1000})` })
+    .onConflictDoUpdate({
+      target: t.key,
+      set: {
+        hits: sql`case when ${expired} then 1 else ${t.hits} + 1 end`,
+        resetAt: sql`case when ${expired} then now() + make_interval(secs => ${windowMs / 1000}) else ${t.resetAt} end`,
+      },
+    })
+    .returning({
+      hits: t.hits,
+      ttl: sql<string>`greatest(0, extract(epoch from (${t.resetAt} - now())) * 1000)`,
+    });
+  return { current: row?.hits ?? 1, ttl: Math.ceil(Number(row?.ttl ?? windowMs)) };
+}
+
+/**
+ * The same shared store for limits a service counts itself (per customer, per address…), not per
+ * route: one hit on `scope`+`key`; `allowed` once the window holds more than `max` hits.
+ */
+export async function hitSharedLimit(
+  db: Db,
+  scope: string,
+  key: string,
+  limit: { max: number; windowMs: number },
+): Promise<{ allowed: boolean; retryAfterMs: number }> {
+  const { current, ttl } = await countHit(db, stored(`${scope}|${key}`), limit.windowMs);
+  return { allowed: current <= limit.max, retryAfterMs: ttl };
+}
+
 /** Keys are client addresses: only their hash (with the route) is written to the database. */
 const stored = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 32);
 

@@ -20,6 +20,7 @@ import {
   deleteCustomerAccount,
   exportCustomerData,
   findCustomer,
+  rateTicketOnce,
   setConsent,
 } from '../modules/customers/service.ts';
 import {
@@ -32,14 +33,14 @@ import {
   accountTicketView,
   closeAccountTicket,
   listAccountTickets,
-  rateAccountTicket,
   replyToAccountTicket,
 } from '../modules/escalation/accounts.ts';
 import { requestJourneyId } from '../modules/journey/cookie.ts';
 import { recentlyViewedArticleIds } from '../modules/journey/service.ts';
 import { findArticlesForDisplay } from '../modules/kb/service.ts';
 import { CSRF_FIELD, clearCustomerCookie, setCustomerCookie } from '../server/auth.ts';
-import { AppError, NotFoundError, UnauthorizedError } from '../server/errors.ts';
+import { AppError, NotFoundError, sendProblem, UnauthorizedError } from '../server/errors.ts';
+import accountActionPages from './account-actions.ts';
 import { type AccountCopy, accountCopy } from './account-copy.ts';
 import { html, type SafeHtml } from './html.ts';
 import { formatDate } from './i18n.ts';
@@ -48,6 +49,7 @@ import { HELP_CENTRE_CSP } from './routes.ts';
 import { siteLoader } from './site.ts';
 
 type LocaleParams = { Params: { locale: string } };
+type AccountSection = 'requests' | 'actions' | 'data';
 type RequestParams = { Params: { locale: string; reference: string } };
 const REFERENCE = /^R-[A-Z2-9]{8}$/;
 const EmailField = z.email().max(254);
@@ -92,11 +94,12 @@ export default async function accountPages(app: FastifyInstance) {
   const csrf = (req: FastifyRequest) =>
     html`<input type="hidden" name="${CSRF_FIELD}" value="${req.actor.kind === 'customer' ? req.actor.csrfToken : ''}">`;
 
-  function accountNav(locale: string, t: AccountCopy, req: FastifyRequest, current: 'requests' | 'data') {
-    const link = (key: 'requests' | 'data', href: string, label: string) =>
+  function accountNav(locale: string, t: AccountCopy, req: FastifyRequest, current: AccountSection) {
+    const link = (key: AccountSection, href: string, label: string) =>
       html`<li><a href="${href}"${current === key ? html` aria-current="page"` : ''}>${label}</a></li>`;
     return html`<nav class="account-nav" aria-label="${t.nav}"><ul>
 ${link('requests', `/${locale}/account`, t.requests)}
+${link('actions', `/${locale}/account/actions`, t.actionsTitle)}
 ${link('data', `/${locale}/account/data`, t.myData)}
 <li><form method="post" action="/${locale}/account/sign-out">${csrf(req)}<button type="submit" class="link-button">${t.signOut}</button></form></li>
 </ul></nav>`;
@@ -122,8 +125,16 @@ ${link('data', `/${locale}/account/data`, t.myData)}
         404,
       );
     }
+    // Other refusals (a second rating, a missing CSRF token…) are problem+json like the API's.
     if (error instanceof AppError && error.status < 500) {
-      return reply.status(error.status).type('text/plain; charset=utf-8').send(error.detail);
+      return sendProblem(
+        req,
+        reply,
+        error.status,
+        error.code,
+        error.detail,
+        error.field ? { field: error.field } : {},
+      );
     }
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status === 429) return reply.status(429).type('text/plain; charset=utf-8').send('Too many requests.');
@@ -427,7 +438,7 @@ ${
     if (!Number.isInteger(score) || score < 1 || score > 5) {
       return reply.status(400).type('text/plain; charset=utf-8').send('score: 1 to 5');
     }
-    await rateAccountTicket(app.db, customerId(req), reference, score);
+    await rateTicketOnce(app.db, customerId(req), reference, score);
     return reply.redirect(`/${req.params.locale}/account/requests/${reference}?rated=1`, 303);
   });
 
@@ -508,6 +519,9 @@ ${consent('analytics', t.consentAnalytics)}${consent('product_news', t.consentNe
       ),
     );
   });
+
+  // Self-service actions (issue 18): list, confirmation, result.
+  await accountActionPages(app, { localeOf, render, send, csrf, accountNav });
 
   app.post<LocaleParams>('/:locale/account/sign-out', customer, async (req, reply) => {
     await signOutCustomer(app.db, req.actor);

@@ -335,16 +335,26 @@ export default async function helpCentre(app: FastifyInstance) {
       const slug = req.params.slug ?? '';
       if (!s || !SLUG.test(slug)) return notFound(req, reply);
       const found = await kb.findPublicArticleBySlug(app.db, req.params.locale, slug);
-      const article = found.article ?? found.redirectTo;
+      // A segment article takes votes from the signed-in customers who may read it, like its page.
+      const segments = await viewerSegments(req);
+      const article =
+        found.article ??
+        found.redirectTo ??
+        (await kb.findSegmentArticleBySlug(app.db, req.params.locale, slug, segments));
       if (!article) return notFound(req, reply);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const helpful = body.helpful === 'yes' ? true : body.helpful === 'no' ? false : undefined;
       if (helpful === undefined) return reply.redirect(`${kb.articlePath(article)}#feedback`, 303);
       const comment = typeof body.comment === 'string' ? body.comment.slice(0, 1000) : undefined;
-      await kb.recordFeedback(app.db, req.actor, article.id, helpful, comment, {
-        channel: 'helpcentre',
-        ...requestIds(req),
-      });
+      await kb.recordFeedback(
+        app.db,
+        req.actor,
+        article.id,
+        helpful,
+        comment,
+        { channel: 'helpcentre', ...requestIds(req) },
+        segments,
+      );
       await recordJourneyStep(app.db, ensureJourney(req, reply), 'helpcentre', {
         kind: 'vote',
         articleId: article.id,

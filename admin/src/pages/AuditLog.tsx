@@ -124,6 +124,7 @@ export function AuditLog() {
   const actionLabel = (code: string) => known(t, `audit.action.${code}`) ?? code;
   const actorLabel = (e: AuditEntry) => {
     if (e.actorType === 'system') return t('audit.system');
+    if (e.actorType === 'customer') return t('audit.customer', { id: e.actorId?.slice(0, 8) ?? '' });
     const resolved = name(e.actorType, e.actorId);
     if (e.actorType === 'api_key')
       return t('audit.apiKey', { name: resolved ?? e.actorId?.slice(0, 8) ?? '' });

@@ -8,7 +8,7 @@ export const auditLog = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    actorType: text('actor_type', { enum: ['user', 'api_key', 'system'] }).notNull(),
+    actorType: text('actor_type', { enum: ['user', 'api_key', 'customer', 'system'] }).notNull(),
     actorId: text('actor_id'),
     action: text('action').notNull(),
     subjectType: text('subject_type').notNull(),

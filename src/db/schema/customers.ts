@@ -65,3 +65,13 @@ export const customerSignInTokens = pgTable(
   },
   (t) => [index('customer_sign_in_tokens_email_idx').on(t.email, t.createdAt)],
 );
+
+/**
+ * The one rating a customer gives each of their requests in the portal (CSAT): the primary key makes a
+ * second rating a conflict, even when two arrive at once. The score itself goes to the analytics events.
+ */
+export const customerTicketRatings = pgTable('customer_ticket_ratings', {
+  reference: text('reference').primaryKey(),
+  customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+});

@@ -5,7 +5,7 @@ import { listAudit } from './service.ts';
 const AuditEntry = z.object({
   id: z.number().int(),
   at: z.date(),
-  actorType: z.enum(['user', 'api_key', 'system']),
+  actorType: z.enum(['user', 'api_key', 'customer', 'system']),
   actorId: z.string().nullable(),
   action: z.string().describe('`noun.past_verb`, e.g. `user.created`.'),
   subjectType: z.string(),

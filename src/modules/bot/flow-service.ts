@@ -216,6 +216,11 @@ export async function saveConnection(db: Db, actor: Actor, name: string, input: 
   });
 }
 
+/** Whether a connection of that name exists (self-service actions check it when saved). */
+export async function connectionExists(db: DbOrTx, name: string) {
+  return (await repo.findConnection(db, name)) !== undefined;
+}
+
 /** What the API shows of a connection: never the header values. */
 export function presentConnection(row: repo.FlowConnectionRow) {
   return {
@@ -234,7 +239,7 @@ export function presentConnection(row: repo.FlowConnectionRow) {
 export async function callConnection(
   db: DbOrTx,
   connectionName: string,
-  request: { method: 'GET' | 'POST'; path: string; body?: Record<string, string>; timeoutMs: number },
+  request: { method: 'GET' | 'POST'; path: string; body?: Record<string, unknown>; timeoutMs: number },
 ): Promise<ActionResult> {
   const connection = await repo.findConnection(db, connectionName);
   if (!connection) return { ok: false, reason: 'unknown_connection' };
@@ -266,7 +271,9 @@ export async function callConnection(
           ? 'timeout'
           : name === 'SyntaxError'
             ? 'not_json'
-            : 'network',
+            : name === 'OutboundRefusedError'
+              ? 'outbound_refused'
+              : 'network',
     };
   }
 }

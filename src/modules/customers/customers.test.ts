@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -9,7 +10,7 @@ import {
 } from '../../../test/helpers.ts';
 import { mailText, startSmtp } from '../../../test/receivers.ts';
 import { hostSignature } from '../../../test/widget-helpers.ts';
-import { auditLog, customerSignInTokens, outbox } from '../../db/schema.ts';
+import { articleFeedback, auditLog, customerSignInTokens, events, outbox } from '../../db/schema.ts';
 import { resolveWidgetIdentity } from './service.ts';
 import { consumeSignInLink, requestSignInLink, SIGN_IN_LINK_TTL_MS } from './sign-in.ts';
 
@@ -177,6 +178,17 @@ describe('magic-link sign-in', () => {
     await t.app.outbox.drain();
     expect(smtp.mails.slice(before).filter((m) => m.to.includes('flood@example.com'))).toHaveLength(3);
     expect(bodies.size).toBe(1);
+  });
+
+  it('holds the per-address limit for requests arriving at once (shared store, as across nodes)', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        requestSignInLink(t.app.db, { email: 'burst@example.fr', locale: 'fr' }, 'http://relais.test'),
+      ),
+    );
+    expect(results.filter((r) => r.queued)).toHaveLength(3);
+    const stored = await t.app.db.select().from(customerSignInTokens);
+    expect(stored.filter((r) => r.email === 'burst@example.fr')).toHaveLength(3);
   });
 
   it('limits sign-in requests per IP address', async () => {
@@ -500,6 +512,14 @@ describe('help-centre personalisation', () => {
     expect(home.headers['cache-control']).toBe('private, no-store');
     const search = await pro.send('GET', '/fr/search?q=ligne%20prioritaire%20pro');
     expect(search.body).toContain('Activer la ligne prioritaire Pro');
+    // Votes: the customer whose plan grants it may vote (it answered 404); others get the same 404.
+    const voted = await pro.send('POST', `${url}/feedback`, { helpful: 'yes' });
+    expect(voted.statusCode).toBe(303);
+    expect(voted.headers.location).toContain('feedback=sent');
+    expect((await basic.send('POST', `${url}/feedback`, { helpful: 'yes' })).statusCode).toBe(404);
+    expect((await anonymous.send('POST', `${url}/feedback`, { helpful: 'no' })).statusCode).toBe(404);
+    const votes = await t.app.db.select().from(articleFeedback);
+    expect(votes.map((v) => v.helpful)).toEqual([true]);
     // A staff cookie beside it does not lend the customer's plan to anyone else, nor the reverse.
     expect((await anonymous.send('GET', url)).statusCode).toBe(404);
   });
@@ -527,5 +547,26 @@ describe('help-centre personalisation', () => {
     const home = await v.send('GET', '/fr/account');
     expect(home.body).toContain('Consultés récemment');
     expect(home.body).toContain('href="/fr/articles/payer-facture-carte"');
+  });
+});
+
+describe('rating a request', () => {
+  it('rates once: a second rating is a 409 problem+json, and nothing is counted twice', async () => {
+    const reference = await contactAs('rating.once@example.fr', 'Une seule note');
+    const v = await signInAs('rating.once@example.fr');
+    const csrf = await v.csrf();
+    const base = `/fr/account/requests/${reference}`;
+    // Not closed yet: refused, and the refusal leaves the one rating available.
+    const early = await v.send('POST', `${base}/rate`, { _csrf: csrf, score: '4' });
+    expect(early.statusCode).toBe(409);
+    expect((await v.send('POST', `${base}/close`, { _csrf: csrf })).statusCode).toBe(303);
+    const first = await v.send('POST', `${base}/rate`, { _csrf: csrf, score: '5' });
+    expect(first.statusCode).toBe(303);
+    const second = await v.send('POST', `${base}/rate`, { _csrf: csrf, score: '1' });
+    expect(second.statusCode).toBe(409);
+    expect(second.headers['content-type']).toContain('application/problem+json');
+    expect(second.json()).toMatchObject({ code: 'conflict', field: 'score' });
+    const answered = await t.app.db.select().from(events).where(eq(events.type, 'survey.answered'));
+    expect(answered.filter((e) => (e.data as { score?: number }).score === 1)).toHaveLength(0);
   });
 });

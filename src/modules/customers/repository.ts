@@ -1,6 +1,6 @@
-import { and, count, desc, eq, gt, gte, ilike, isNull, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { customerSessions, customerSignInTokens, customers } from '../../db/schema.ts';
+import { customerSessions, customerSignInTokens, customers, customerTicketRatings } from '../../db/schema.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomer = typeof customers.$inferInsert;
@@ -18,6 +18,9 @@ export const findCustomerByEmail = async (db: DbOrTx, email: string) =>
 
 export const findCustomerByExternalId = async (db: DbOrTx, externalId: string) =>
   (await db.select().from(customers).where(eq(customers.externalId, externalId)).limit(1))[0];
+
+export const findCustomersByIds = async (db: DbOrTx, ids: string[]) =>
+  ids.length ? db.select().from(customers).where(inArray(customers.id, ids)) : [];
 
 export async function updateCustomer(db: DbOrTx, id: string, patch: Partial<NewCustomer>) {
   const [row] = await db.update(customers).set(patch).where(eq(customers.id, id)).returning();
@@ -81,14 +84,6 @@ export async function insertSignInToken(db: DbOrTx, values: typeof customerSignI
   return row!;
 }
 
-export async function countRecentSignInTokens(db: DbOrTx, email: string, since: Date) {
-  const [row] = await db
-    .select({ n: count() })
-    .from(customerSignInTokens)
-    .where(and(eq(customerSignInTokens.email, email), gte(customerSignInTokens.createdAt, since)));
-  return row?.n ?? 0;
-}
-
 /** Marks a live, unused link as used and returns it — one winner even if clicked twice at once. */
 export async function consumeSignInToken(db: DbOrTx, hash: string, now: Date) {
   const [row] = await db
@@ -110,4 +105,14 @@ export const findSignInToken = async (db: DbOrTx, id: string) =>
 
 export async function deleteSignInTokensOf(db: DbOrTx, email: string) {
   await db.delete(customerSignInTokens).where(eq(customerSignInTokens.email, email));
+}
+
+/** The request's one rating: undefined when it was already rated. */
+export async function insertTicketRating(db: DbOrTx, reference: string, customerId: string) {
+  const [row] = await db
+    .insert(customerTicketRatings)
+    .values({ reference, customerId })
+    .onConflictDoNothing()
+    .returning();
+  return row;
 }

@@ -6,13 +6,14 @@
  */
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../server/access.ts';
-import { NotFoundError, ValidationError } from '../../server/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../server/errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import {
   anonymiseAccountTickets,
   attachTicketsByEmail,
   listAccountTickets,
   moveAccountTickets,
+  rateAccountTicket,
 } from '../escalation/accounts.ts';
 import * as repo from './repository.ts';
 
@@ -28,6 +29,16 @@ export async function findCustomer(db: DbOrTx, id: string) {
   const row = await repo.findCustomer(db, id);
   if (!row) throw new NotFoundError('Customer');
   return row;
+}
+
+/** The customer a host-signed widget identity names (its `sub`), if any. */
+export const findCustomerByExternalId = (db: DbOrTx, externalId: string) =>
+  repo.findCustomerByExternalId(db, externalId);
+
+/** Names for lists that show customers (labels, not ids): e-mail, else name, by id. */
+export async function customerLabels(db: DbOrTx, ids: string[]) {
+  const rows = await repo.findCustomersByIds(db, [...new Set(ids)]);
+  return new Map(rows.map((c) => [c.id, c.email ?? c.name ?? c.externalId ?? c.id.slice(0, 8)]));
 }
 
 /**
@@ -228,5 +239,17 @@ export async function deleteCustomerAccount(db: Db, id: string, placeholder: str
     await anonymiseAccountTickets(tx, id, placeholder);
     if (customer.email) await repo.deleteSignInTokensOf(tx, customer.email);
     await repo.deleteCustomer(tx, id);
+  });
+}
+
+/**
+ * The customer rates one of their requests (CSAT 1–5), once: a second rating is a 409. The ticket's
+ * checks (theirs, solved or closed) run in the same transaction, so a refused rating leaves no mark.
+ */
+export async function rateTicketOnce(db: Db, customerId: string, reference: string, score: number) {
+  await db.transaction(async (tx) => {
+    if (!(await repo.insertTicketRating(tx, reference, customerId)))
+      throw new ConflictError('This request has already been rated.', 'score');
+    await rateAccountTicket(tx, customerId, reference, score);
   });
 }

@@ -6,6 +6,7 @@
 import { newSecret, sha256 } from '../../crypto/secrets.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../server/access.ts';
+import { hitSharedLimit } from '../../server/shared-rate-limit.ts';
 import { enqueue } from '../outbox/service.ts';
 import * as repo from './repository.ts';
 import { normaliseEmail, resolveVerifiedEmail } from './service.ts';
@@ -33,9 +34,14 @@ export async function requestSignInLink(
   const email = normaliseEmail(input.email);
   const token = newSecret();
   const link = signInLinkUrl(publicUrl, input.locale, token);
+  // Counted in the shared rate-limit store (one atomic upsert, keyed by a hash of the address): N
+  // nodes, or N requests at once, allow three links, not three each.
+  const limit = await hitSharedLimit(db, 'customer-sign-in-link', email, {
+    max: LINKS_PER_ADDRESS,
+    windowMs: LINK_WINDOW_MS,
+  });
+  if (!limit.allowed) return { queued: false };
   return db.transaction(async (tx) => {
-    const recent = await repo.countRecentSignInTokens(tx, email, new Date(now.getTime() - LINK_WINDOW_MS));
-    if (recent >= LINKS_PER_ADDRESS) return { queued: false };
     const row = await repo.insertSignInToken(tx, {
       hash: sha256(token),
       email,

@@ -65,7 +65,7 @@ export async function closeAccountTicket(db: Db, accountId: string, reference: s
 }
 
 /** CSAT (1–5) on a solved or closed request: one more `survey.answered` for the dashboard. */
-export async function rateAccountTicket(db: Db, accountId: string, reference: string, score: number) {
+export async function rateAccountTicket(db: DbOrTx, accountId: string, reference: string, score: number) {
   const ticket = await accountTicket(db, accountId, reference);
   if (ticket.status !== 'solved' && ticket.status !== 'closed') {
     throw new ConflictError('Only a solved or closed request can be rated.');

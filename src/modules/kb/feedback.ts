@@ -14,10 +14,16 @@ export async function recordFeedback(
   helpful: boolean,
   comment: string | undefined,
   context: { channel: Channel; visitorId: string | null; sessionId: string | null },
+  /** The reader's verified segments (a signed-in customer's plan): their segment articles take votes too. */
+  readerSegments: string[] = [],
 ) {
   return db.transaction(async (tx) => {
     const a = await repo.findArticle(tx, articleId);
-    if (!a || !articleRules.feedback(actor, a)) throw new NotFoundError('Article');
+    const grantedSegment =
+      a?.status === 'published' &&
+      a.visibility === 'segment' &&
+      a.segments.some((s) => readerSegments.includes(s));
+    if (!a || !(articleRules.feedback(actor, a) || grantedSegment)) throw new NotFoundError('Article');
     await repo.insertFeedback(tx, articleId, helpful, comment?.trim() || null);
     // The comment stays in article_feedback (it may hold personal data); analytics gets the vote.
     await recordEvent(tx, {

@@ -8,6 +8,7 @@ import { resolveWidgetIdentity } from '../customers/service.ts';
 import { journeyIdOf, recordJourneyStep } from '../journey/service.ts';
 import * as kb from '../kb/service.ts';
 import { Locale } from '../settings/schemas.ts';
+import widgetActionRoutes from './actions-proxy.ts';
 import widgetAssets from './assets.ts';
 import widgetBotRoutes from './bot-proxy.ts';
 import { ensureDemoSite } from './demo.ts';
@@ -366,6 +367,8 @@ const publicRoutes: FastifyPluginAsyncZod = async (app) => {
   // Conversations and escalation from the widget: inside this plugin, so the per-site CORS above applies.
   await app.register(widgetBotRoutes);
   await app.register(widgetChatRoutes);
+  // Self-service actions for a host-signed identity (issue 18)
+  await app.register(widgetActionRoutes);
 };
 
 /** Sites, secrets, strings and rules: the admins' side. */
