@@ -124,7 +124,7 @@ describe.each([
     await page.getByRole('button', { name: c.confirm }).click();
 
     await page.getByRole('heading', { level: 1, name: c.done }).waitFor();
-    expect(await page.getByRole('status').textContent()).toContain(c.result);
+    expect(await page.getByRole('main').getByRole('status').textContent()).toContain(c.result);
     await expectAccessible(page);
     await expectFitsPhone(page);
 

@@ -79,7 +79,10 @@ it('only an admin removes the demo history, in one call, and what real visitors 
   // A real visitor's search, recorded like any other.
   const search = await t.app.inject({ url: '/api/v1/search?q=wifi%20lent&locale=fr' });
   expect(search.statusCode).toBe(200);
-  await new Promise((r) => setTimeout(r, 10));
+  // Searches reach the events table through a one-second buffer.
+  const realSearches = sql`SELECT count(*)::int AS n FROM events
+    WHERE type = 'search.performed' AND NOT starts_with(coalesce(session_id, ''), 'demo:')`;
+  await expect.poll(async () => (await query<{ n: number }>(realSearches))[0]!.n, { timeout: 5_000 }).toBe(1);
 
   const analyst = await buildStaff(t.app, 'analyst');
   const refused = await t.app.inject({

@@ -293,6 +293,28 @@ const FRENCH: Array<[english: string, french: string]> = [
     'Saisissez votre adresse e-mail pour que nous puissions vous répondre.',
   ],
   ['Enter the number to call back.', 'Saisissez le numéro à rappeler.'],
+  // Self-service actions (issue 18)
+  ['A choice input lists its choices.', 'Une saisie à choix énumère ses choix.'],
+  ['Input {0} is defined twice.', 'La saisie {0} est définie deux fois.'],
+  ['{0} is not available here.', '{0} n’est pas disponible ici.'],
+  ['No flow connection named {0}.', 'Aucune connexion de parcours ne s’appelle {0}.'],
+  ['An action with key {0} already exists.', 'Une action de clé {0} existe déjà.'],
+  ['Action not found.', 'Action introuvable.'],
+  [
+    'Self-service actions need a verified customer identity.',
+    'Les actions en libre-service demandent une identité client vérifiée.',
+  ],
+  ['Unknown input {0}.', 'Saisie inconnue : {0}.'],
+  ['{0} is too long or not text.', '{0} est trop long ou n’est pas du texte.'],
+  ['{0} is not a valid {1}.', '{0} n’est pas une valeur valide ({1}).'],
+  [
+    'This action was run too often: try again later.',
+    'Cette action a été lancée trop souvent : réessayez plus tard.',
+  ],
+  ['{0} is required.', '{0} est obligatoire.'],
+  // Live chat from the help centre, portal ratings
+  ['Live chat from the help centre only.', 'Discussion en direct depuis le centre d’aide uniquement.'],
+  ['This request has already been rated.', 'Cette demande a déjà été notée.'],
 ];
 
 const COMPILED = FRENCH.map(([english, french]) => {

@@ -17,8 +17,8 @@ import {
 import { stringsFor } from '../modules/widget/strings.ts';
 import { AppError } from '../server/errors.ts';
 import { typeset } from '../shared/typography.ts';
-import { escapeHtml, html } from './html.ts';
-import { layout } from './layout.ts';
+import { escapeHtml, html, SafeHtml } from './html.ts';
+import { layout, type Site } from './layout.ts';
 import { HELP_CENTRE_CSP } from './routes.ts';
 import { siteLoader } from './site.ts';
 
@@ -72,7 +72,8 @@ const T = {
     sent: 'Demande envoyée',
     reference: 'Votre référence',
     follow: 'Suivre ma demande',
-    keep: 'Gardez ce lien : il est personnel. Nous vous l’avons aussi envoyé par e-mail.',
+    keep: 'Gardez ce lien\u00a0: il est personnel.',
+    mailed: 'Nous vous l’avons aussi envoyé par e-mail.',
     eta: (m: number) => `Réponse estimée sous ${m >= 60 ? `${Math.round(m / 60)} h` : `${m} min`}.`,
     thread: 'Votre demande',
     reply: 'Répondre',
@@ -105,7 +106,8 @@ const T = {
     sent: 'Request sent',
     reference: 'Your reference',
     follow: 'Follow my request',
-    keep: 'Keep this link: it is personal. We have also e-mailed it to you.',
+    keep: 'Keep this link: it is personal.',
+    mailed: 'We have also e-mailed it to you.',
     eta: (m: number) => `Estimated response within ${m >= 60 ? `${Math.round(m / 60)} h` : `${m} min`}.`,
     thread: 'Your request',
     reply: 'Reply',
@@ -126,22 +128,49 @@ const T = {
 };
 type Copy = (typeof T)['fr'];
 
-function page(reply: FastifyReply, lang: string, title: string, body: string, script = '') {
+const sites = new WeakMap<FastifyInstance, () => Promise<Site>>();
+
+/**
+ * The contact form, its confirmation and the secure ticket page, in the help centre's layout (header,
+ * logo, search, way back, the same buttons): the page's own script (suggestions as you type) runs
+ * under the nonce of the help centre's strict CSP. Never cached, never indexed, no referrer (the
+ * ticket page's URL holds its token).
+ */
+async function page(
+  app: FastifyInstance,
+  reply: FastifyReply,
+  lang: string,
+  title: string,
+  body: string,
+  options: { script?: string; path?: string } = {},
+) {
+  let site = sites.get(app);
+  if (!site) sites.set(app, (site = siteLoader(app)));
+  const s = await site();
+  const locale = s.locales.includes(lang) ? lang : (s.locales[0] ?? 'fr');
   const nonce = randomBytes(16).toString('base64');
+  const path = options.path ?? `/${locale}/contact`;
   reply
     .header(
       'content-security-policy',
-      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+      HELP_CENTRE_CSP.replace("script-src 'self'", `script-src 'self' 'nonce-${nonce}'`),
     )
     .header('referrer-policy', 'no-referrer')
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8');
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)}</title><style nonce="${nonce}">body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
-label{display:block;margin-top:1rem;font-weight:600}input,select,textarea{width:100%;font:inherit;padding:.5rem;border:1px solid #555;border-radius:4px}
-textarea{min-height:8rem}fieldset{border:1px solid #ccc;margin-top:1rem}.choice{font-weight:400}.choice input{width:auto;margin-right:.5rem}button{margin-top:1rem;font:inherit;padding:.6rem 1.2rem;background:#0b57d0;color:#fff;border:0;border-radius:4px}
-.error{color:#b00020}[aria-invalid=true]{border-color:#b00020}.msg{border-left:4px solid #999;padding:.5rem 1rem;margin:1rem 0}.msg.agent{border-color:#0b57d0}.msg.system{border-color:#ccc;color:#555}
-</style></head><body><main>${body}</main>${script ? `<script nonce="${nonce}">${script}</script>` : ''}</body></html>`;
+  return layout(
+    s,
+    {
+      locale,
+      title,
+      description: title,
+      path,
+      alternates: options.path ? [] : s.locales.map((l) => ({ locale: l, path: `/${l}/contact` })),
+      noindex: true,
+    },
+    new SafeHtml(`<div class="contact-page">${body}</div>`),
+    options.script ? { inlineScript: { code: options.script, nonce } } : {},
+  );
 }
 
 function field(name: string, label: string, control: string, error: string | undefined) {
@@ -207,6 +236,12 @@ ${callbackChoice(t, offer, v, errors)}
 }
 
 /** As-you-type deflection: suggestions from the same engine; opened suggestions and leaving are recorded. */
+/** The form's own checks before sending (the server checks again): the same words as its answers. */
+const CLIENT_CHECKS = {
+  fr: { required: 'Champ obligatoire.', email: 'Saisissez une adresse e-mail valide.' },
+  en: { required: 'Required.', email: 'Enter a valid e-mail address.' },
+};
+
 const SUGGEST_SCRIPT = (locale: string) => `(()=>{const f=document.getElementById('contact');if(!f)return;
 const box=document.getElementById('suggestions'),list=box.querySelector('ul');let timer,submitted=false,typed=false;
 const ev=(type,articleId)=>navigator.sendBeacon('/api/v1/contact/events',new Blob([JSON.stringify({type,locale:'${locale}',...(articleId?{articleId}:{})})],{type:'application/json'}));
@@ -216,7 +251,13 @@ list.replaceChildren(...items.map(i=>{const li=document.createElement('li'),a=do
 a.addEventListener('click',()=>ev('suggestion_opened',i.id));const p=document.createElement('p');p.textContent=i.shortAnswer;li.append(a,p);return li;}));
 box.hidden=items.length===0;};
 f.addEventListener('input',()=>{typed=true;clearTimeout(timer);timer=setTimeout(ask,300);});
-f.addEventListener('submit',()=>{submitted=true;});
+const msg=${JSON.stringify(CLIENT_CHECKS[locale === 'en' ? 'en' : 'fr'])};
+f.addEventListener('submit',(e)=>{let first;for(const el of f.querySelectorAll('[required]')){if(el.closest('[hidden]'))continue;
+const v=el.value.trim(),bad=!v?msg.required:el.type==='email'&&!/^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$/.test(v)?msg.email:'';
+const id=el.id+'-err';let p=document.getElementById(id);if(bad){if(!p){p=document.createElement('p');p.className='error';p.id=id;el.after(p);}
+p.textContent=bad;el.setAttribute('aria-invalid','true');el.setAttribute('aria-describedby',id);first??=el;}
+else if(p&&p.dataset.client){p.remove();el.removeAttribute('aria-invalid');}if(p&&bad)p.dataset.client='1';}
+if(first){e.preventDefault();first.focus();return;}submitted=true;});
 window.addEventListener('pagehide',()=>{if(typed&&!submitted)ev('deflected');});})();`;
 
 function parseForm(body: unknown): FormValues {
@@ -278,13 +319,9 @@ export default async function contactPages(app: FastifyInstance) {
           })
         : null;
       if (notice) values.incidentSeen = notice.id;
-      return page(
-        reply,
-        locale,
-        T[locale].title,
-        await contactForm(app, locale, values, {}, notice),
-        SUGGEST_SCRIPT(locale),
-      );
+      return page(app, reply, locale, T[locale].title, await contactForm(app, locale, values, {}, notice), {
+        script: SUGGEST_SCRIPT(locale),
+      });
     },
   );
 
@@ -320,13 +357,9 @@ export default async function contactPages(app: FastifyInstance) {
       if (!parsed.success) {
         const errors = fieldErrors(parsed.error, T[locale]);
         reply.status(400);
-        return page(
-          reply,
-          locale,
-          T[locale].title,
-          await contactForm(app, locale, v, errors),
-          SUGGEST_SCRIPT(locale),
-        );
+        return page(app, reply, locale, T[locale].title, await contactForm(app, locale, v, errors), {
+          script: SUGGEST_SCRIPT(locale),
+        });
       }
       // Status page (issue 19): a request about a degraded component first sees the open incident;
       // sending the form again (it now carries `incidentSeen`) creates the ticket.
@@ -338,11 +371,12 @@ export default async function contactPages(app: FastifyInstance) {
         });
         if (notice) {
           return page(
+            app,
             reply,
             locale,
             T[locale].title,
             await contactForm(app, locale, { ...v, incidentSeen: notice.id }, {}, notice),
-            SUGGEST_SCRIPT(locale),
+            { script: SUGGEST_SCRIPT(locale) },
           );
         }
       }
@@ -354,23 +388,23 @@ export default async function contactPages(app: FastifyInstance) {
       );
       if ('errors' in result) {
         reply.status(400);
-        return page(
-          reply,
-          locale,
-          T[locale].title,
-          await contactForm(app, locale, v, result.errors),
-          SUGGEST_SCRIPT(locale),
-        );
+        return page(app, reply, locale, T[locale].title, await contactForm(app, locale, v, result.errors), {
+          script: SUGGEST_SCRIPT(locale),
+        });
       }
       const t = T[locale];
       const link = new URL(result.customerUrl);
       const local = `${link.pathname}${link.search}`;
       return page(
+        app,
         reply,
         locale,
         t.sent,
         `<h1>${t.sent}</h1><p>${t.reference} : <strong id="reference">${result.reference}</strong></p><p>${result.channel === 'callback' ? callbackConfirmation(t, v, await escalationOffer(app.db, locale)) : t.eta(result.estimatedResponseMinutes)}</p>
-<p><a id="follow" href="${escapeHtml(local)}">${t.follow}</a></p><p>${t.keep}</p>`,
+<p><a id="follow" href="${escapeHtml(local)}">${t.follow}</a></p><p>${t.keep}${
+          // Said only when it is true: an e-mail goes out only with an SMTP server configured.
+          app.config.mail.smtpUrl ? ` ${t.mailed}` : ''
+        }</p>`,
       );
     },
   );
@@ -392,7 +426,16 @@ export default async function contactPages(app: FastifyInstance) {
       // The token goes back into the redirect: only the shape we issue (newSecret) ever does.
       if (!TOKEN_SHAPE.test(token)) {
         reply.status(400);
-        return page(reply, 'fr', T.fr.notFound, `<h1>${T.fr.notFound}</h1><p>${T.en.notFound}</p>`);
+        return page(
+          app,
+          reply,
+          'fr',
+          T.fr.notFound,
+          `<h1>${T.fr.notFound}</h1><p lang="en">${T.en.notFound}</p>`,
+          {
+            path: '/tickets/view',
+          },
+        );
       }
       const body = typeof raw.body === 'string' ? raw.body.trim() : '';
       if (body) {
@@ -421,7 +464,16 @@ async function ticketPage(app: FastifyInstance, reply: FastifyReply, token: stri
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     reply.status(404);
-    return page(reply, 'fr', T.fr.notFound, `<h1>${T.fr.notFound}</h1><p>${T.en.notFound}</p>`);
+    return page(
+      app,
+      reply,
+      'fr',
+      T.fr.notFound,
+      `<h1>${T.fr.notFound}</h1><p lang="en">${T.en.notFound}</p>`,
+      {
+        path: '/tickets/view',
+      },
+    );
   }
   const locale = view.locale.startsWith('en') ? 'en' : 'fr';
   const t = T[locale];
@@ -433,6 +485,7 @@ async function ticketPage(app: FastifyInstance, reply: FastifyReply, token: stri
     .join('');
   const canReply = view.status !== 'closed';
   return page(
+    app,
     reply,
     locale,
     `${view.reference} · ${view.subject}`,
@@ -443,6 +496,7 @@ async function ticketPage(app: FastifyInstance, reply: FastifyReply, token: stri
 <label for="reply">${t.reply}</label><textarea id="reply" name="body" required maxlength="20000"></textarea><button type="submit">${t.sendReply}</button></form>`
         : ''
     }`,
+    { path: '/tickets/view' },
   );
 }
 

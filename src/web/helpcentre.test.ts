@@ -156,7 +156,14 @@ describe('article pages', () => {
     expect(res.body).toContain('<img src="x" loading="lazy" />');
     expect(res.body).toContain('\\u003c/script\\u003e');
     const scripts = res.body.match(/<script[^>]*>/g) ?? [];
-    expect(scripts.every((s) => s === '<script type="application/ld+json">')).toBe(true);
+    // JSON-LD data, and the one same-origin script of every page (search-as-you-type).
+    expect(
+      scripts.every(
+        (s) =>
+          s === '<script type="application/ld+json">' ||
+          s === '<script src="/widget/helpcentre-search.js" defer>',
+      ),
+    ).toBe(true);
     expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
     expect(res.headers['content-security-policy']).not.toMatch(/unsafe-inline/);
   });

@@ -2,7 +2,7 @@ import type { Branding } from '../modules/settings/service.ts';
 import { statusCopy } from '../modules/status/copy.ts';
 import type { StatusBanner } from '../modules/status/service.ts';
 import { typeset } from '../shared/typography.ts';
-import { html, jsonLd, type SafeHtml } from './html.ts';
+import { html, jsonLd, SafeHtml } from './html.ts';
 import { LANGUAGE_NAMES, t } from './i18n.ts';
 
 /** Everything a page shell needs besides its main content. */
@@ -57,6 +57,8 @@ export function layout(
     search?: string;
     /** A page script (same origin), allowed by the page's CSP nonce. */
     script?: { src: string; nonce: string };
+    /** A page's own inline script (server-written code, never content), under the CSP nonce. */
+    inlineScript?: { code: string; nonce: string };
   } = {},
 ): string {
   const s = t(meta.locale);
@@ -105,6 +107,7 @@ ${main}
 <p class="footnote">© ${branding.name} · <a href="/${meta.locale}">${s.helpCentre}</a></p>
 </footer>
 ${options.script ? html`<script src="${options.script.src}" nonce="${options.script.nonce}" defer></script>` : ''}
+${options.inlineScript ? html`<script nonce="${options.inlineScript.nonce}">${new SafeHtml(options.inlineScript.code)}</script>` : ''}
 <script src="/widget/helpcentre-search.js"${options.script ? html` nonce="${options.script.nonce}"` : ''} defer></script>
 </body>
 </html>`}`;
