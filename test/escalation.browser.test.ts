@@ -30,7 +30,7 @@ describe('escalation in the browser', () => {
       if (/Content Security Policy|Refused/.test(m.text())) cspErrors.push(m.text());
     });
     await page.goto(`${base}/fr/contact?from=${encodeURIComponent('https://aide.nuvia.test/fr/internet')}`);
-    expect(await page.title()).toBe('Contacter un conseiller');
+    expect(await page.title()).toBe('Contacter un conseiller · Relais');
 
     // Submitting empty shows field errors, without losing anything.
     await page.getByRole('button', { name: 'Envoyer ma demande' }).click();

@@ -238,8 +238,8 @@ ${callbackChoice(t, offer, v, errors)}
 /** As-you-type deflection: suggestions from the same engine; opened suggestions and leaving are recorded. */
 /** The form's own checks before sending (the server checks again): the same words as its answers. */
 const CLIENT_CHECKS = {
-  fr: { required: 'Champ obligatoire.', email: 'Saisissez une adresse e-mail valide.' },
-  en: { required: 'Required.', email: 'Enter a valid e-mail address.' },
+  fr: { required: 'Champ obligatoire.', email: 'Saisissez une adresse e-mail valide.', summary: T.fr.errors },
+  en: { required: 'Required.', email: 'Enter a valid e-mail address.', summary: T.en.errors },
 };
 
 const SUGGEST_SCRIPT = (locale: string) => `(()=>{const f=document.getElementById('contact');if(!f)return;
@@ -253,11 +253,12 @@ box.hidden=items.length===0;};
 f.addEventListener('input',()=>{typed=true;clearTimeout(timer);timer=setTimeout(ask,300);});
 const msg=${JSON.stringify(CLIENT_CHECKS[locale === 'en' ? 'en' : 'fr'])};
 f.addEventListener('submit',(e)=>{let first;for(const el of f.querySelectorAll('[required]')){if(el.closest('[hidden]'))continue;
-const v=el.value.trim(),bad=!v?msg.required:el.type==='email'&&!/^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$/.test(v)?msg.email:'';
+const v=el.value.trim(),byPhone=el.type==='email'&&f.querySelector('input[name=channel][value=callback]:checked'),bad=!v?(byPhone?'':msg.required):el.type==='email'&&!/^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$/.test(v)?msg.email:'';
 const id=el.id+'-err';let p=document.getElementById(id);if(bad){if(!p){p=document.createElement('p');p.className='error';p.id=id;el.after(p);}
 p.textContent=bad;el.setAttribute('aria-invalid','true');el.setAttribute('aria-describedby',id);first??=el;}
 else if(p&&p.dataset.client){p.remove();el.removeAttribute('aria-invalid');}if(p&&bad)p.dataset.client='1';}
-if(first){e.preventDefault();first.focus();return;}submitted=true;});
+if(first){e.preventDefault();let a=document.getElementById('form-errors');if(!a){a=document.createElement('p');a.id='form-errors';
+a.className='error';a.setAttribute('role','alert');f.before(a);}a.textContent=msg.summary;first.focus();return;}submitted=true;});
 window.addEventListener('pagehide',()=>{if(typed&&!submitted)ev('deflected');});})();`;
 
 function parseForm(body: unknown): FormValues {
