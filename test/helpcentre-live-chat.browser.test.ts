@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events } from '../src/db/schema.ts';
 import { expectAccessible, launchChromium, newPage, signInToConsole } from './browser.ts';
 import { openAllWeek } from './chat-helpers.ts';
 import { ADMIN, buildStaff, createTestApp, signIn, type TestApp } from './helpers.ts';
@@ -92,6 +94,15 @@ describe('live chat from the help centre', () => {
     // The customer ends it and asks for the transcript.
     await chat.getByRole('button', { name: 'Terminer la discussion' }).click();
     await chat.getByText('La discussion est terminée. Elle reste dans votre demande.').first().waitFor();
+    // Asked how satisfied they are (CSAT), once the chat has ended; the answer reaches analytics.
+    const csat = chat.getByRole('group', { name: 'Êtes-vous satisfait de cette discussion\u00a0?' });
+    await csat.getByRole('button', { name: '5 / 5' }).click();
+    await chat.getByText('Merci pour votre avis.').waitFor();
+    const ratings = await t.app.db.select().from(events).where(eq(events.type, 'survey.answered'));
+    expect(ratings.map((e) => [e.channel, e.data])).toContainEqual([
+      'helpcentre',
+      { kind: 'csat', score: 5, context: 'contact' },
+    ]);
     await chat.getByLabel('E-mail').fill('client@example.test');
     await chat.getByRole('button', { name: 'M’envoyer la transcription par e-mail' }).click();
     await chat.getByText('C’est envoyé : vérifiez votre boîte de réception.').waitFor();

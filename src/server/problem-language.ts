@@ -315,6 +315,7 @@ const FRENCH: Array<[english: string, french: string]> = [
   // Live chat from the help centre, portal ratings
   ['Live chat from the help centre only.', 'Discussion en direct depuis le centre d’aide uniquement.'],
   ['This request has already been rated.', 'Cette demande a déjà été notée.'],
+  ['Rate a chat once it has ended.', 'Notez la discussion une fois qu’elle est terminée.'],
 ];
 
 const COMPILED = FRENCH.map(([english, french]) => {

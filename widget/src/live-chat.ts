@@ -306,7 +306,7 @@ export function liveChat({ endpoint, t, swap, back, openForm, context }: LiveDep
     disconnect();
     state.textContent = v.status === 'ended' ? t('liveEnded') : t('liveTimeout');
     if (extra.childElementCount) return;
-    if (v.status === 'ended') return void extra.append(transcript());
+    if (v.status === 'ended') return void extra.append(satisfaction(), transcript());
     extra.append(fallback(v.draft?.description ?? ''));
   }
   function field(id: string, label: string, type = 'text') {
@@ -316,6 +316,39 @@ export function liveChat({ endpoint, t, swap, back, openForm, context }: LiveDep
       autocomplete: type === 'email' ? 'email' : type === 'tel' ? 'tel' : 'off',
     });
     return { input, row: el('div', { class: 'fd' }, el('label', { for: id, text: label }), input) };
+  }
+  /** How satisfied the customer is (CSAT 1–5), asked once the chat has ended; the answer is anonymous. */
+  function satisfaction() {
+    const ended = chat;
+    const scale = el('div', { class: 'sc' });
+    const box = el(
+      'div',
+      { class: 'ces', role: 'group', 'aria-labelledby': 'rl-csat' },
+      el('p', { id: 'rl-csat', class: 'hq', text: t('csatQuestion') }),
+      scale,
+      el('p', { class: 'se' }, el('span', { text: t('csatLow') }), el('span', { text: t('csatHigh') })),
+    );
+    for (let score = 1; score <= 5; score++) {
+      const b = el('button', {
+        type: 'button',
+        class: 'q',
+        text: String(score),
+        'aria-label': `${score} / 5`,
+      });
+      b.onclick = async () => {
+        if (!ended) return;
+        const r = await endpoint
+          .api(`chats/${ended.id}/rating`, {
+            method: 'POST',
+            headers: { 'x-chat-token': ended.token },
+            body: JSON.stringify({ score }),
+          })
+          .catch(() => undefined);
+        if (r?.ok) box.replaceChildren(el('p', { role: 'status', text: t('csatThanks') }));
+      };
+      scale.append(b);
+    }
+    return box;
   }
   function transcript() {
     const email = field('rl-te', t('fieldEmail'), 'email');

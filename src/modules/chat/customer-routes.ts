@@ -8,6 +8,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ConflictError } from '../../server/errors.ts';
+import { recordSurveyAnswer } from '../analytics/service.ts';
 import { escalationOffer } from '../escalation/service.ts';
 import { Locale } from '../settings/schemas.ts';
 import { BucketMap, RateLimitedError } from './limits.ts';
@@ -34,6 +36,8 @@ export interface ChatSurface {
   /** `/api/v1/widget/chats` */
   prefix: string;
   tags: string[];
+  /** The analytics channel of the surface (a chat's satisfaction rating). */
+  channel: 'widget' | 'helpcentre';
   /** Query parameters every route of the surface takes (the widget: its site). */
   query: z.ZodObject;
   /** Before offering or starting a chat: refuses an unknown site (throws an AppError). */
@@ -287,6 +291,32 @@ export function customerChatRoutes(surface: ChatSurface): FastifyPluginAsyncZod 
       async (req, reply) => {
         await app.chat.emailTranscript(await open(req.params.id, req.headers), req.body.email);
         return reply.status(202).send({ queued: true as const });
+      },
+    );
+
+    app.post(
+      `${prefix}/:id/rating`,
+      {
+        config: { access: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
+        schema: {
+          tags,
+          summary: 'How satisfied the customer is with an ended chat (CSAT 1–5), for analytics.',
+          params: ChatIdParams,
+          querystring: query,
+          headers: TokenHeader,
+          body: z.strictObject({ score: z.number().int().min(1).max(5) }),
+          response: { 204: z.null() },
+        },
+      },
+      async (req, reply) => {
+        const row = await open(req.params.id, req.headers);
+        if (row.status !== 'ended') throw new ConflictError('Rate a chat once it has ended.', 'score');
+        await recordSurveyAnswer(
+          app.db,
+          { kind: 'csat', score: req.body.score, context: 'contact' },
+          { channel: surface.channel, locale: row.locale, visitorId: null, sessionId: null },
+        );
+        return reply.status(204).send(null);
       },
     );
 

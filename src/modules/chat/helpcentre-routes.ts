@@ -14,6 +14,7 @@ import { customerChatRoutes } from './customer-routes.ts';
 const helpCentreChatRoutes = customerChatRoutes({
   prefix: '/api/v1/helpcentre/chats',
   tags: ['helpcentre', 'chats'],
+  channel: 'helpcentre',
   query: z.strictObject({}),
   guard(req: FastifyRequest) {
     const origin = req.headers.origin;

@@ -23,6 +23,7 @@ type SiteQuery = z.infer<typeof SiteQuery>;
 const widgetChatRoutes = customerChatRoutes({
   prefix: '/api/v1/widget/chats',
   tags: ['widget', 'chats'],
+  channel: 'widget',
   query: SiteQuery,
   async check(req: FastifyRequest) {
     await widget.findSite(req.server.db, (req.query as SiteQuery).site);

@@ -71,6 +71,10 @@ export const STRING_KEYS = [
   'effortHard',
   'effortEasy',
   'effortThanks',
+  'csatQuestion',
+  'csatLow',
+  'csatHigh',
+  'csatThanks',
 ] as const;
 export type StringKey = (typeof STRING_KEYS)[number];
 export type WidgetStrings = Record<StringKey, string>;
@@ -147,6 +151,10 @@ export const DEFAULT_STRINGS: Record<'fr' | 'en', WidgetStrings> = {
     effortHard: '1 = très difficile',
     effortEasy: '7 = très facile',
     effortThanks: 'Merci, c’est noté.',
+    csatQuestion: 'Êtes-vous satisfait de cette discussion\u00a0?',
+    csatLow: '1 = pas du tout',
+    csatHigh: '5 = tout à fait',
+    csatThanks: 'Merci pour votre avis.',
   },
   en: {
     launcher: 'Need help?',
@@ -218,6 +226,10 @@ export const DEFAULT_STRINGS: Record<'fr' | 'en', WidgetStrings> = {
     effortHard: '1 = very difficult',
     effortEasy: '7 = very easy',
     effortThanks: 'Thanks, noted.',
+    csatQuestion: 'How satisfied are you with this chat?',
+    csatLow: '1 = not at all',
+    csatHigh: '5 = completely',
+    csatThanks: 'Thanks for your rating.',
   },
 };
 
