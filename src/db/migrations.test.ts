@@ -39,10 +39,12 @@ describe(`migrations on ${engine}`, () => {
     cleanups.push(scratch.drop);
     const database = await openDatabase(scratch.url, tempDir().path);
     try {
+      let heard: (payload: string) => void = () => {};
       const got = new Promise<string>((resolve) => {
-        void database.listen('relais_test', resolve);
+        heard = resolve;
       });
-      await new Promise((r) => setTimeout(r, 50));
+      // `listen` resolves once LISTEN is in place (a fixed pause lost the notification under load).
+      await database.listen('relais_test', (payload) => heard(payload));
       await database.notify('relais_test', 'hello');
       expect(await got).toBe('hello');
     } finally {
