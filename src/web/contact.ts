@@ -145,7 +145,10 @@ async function page(
   options: { script?: string; path?: string } = {},
 ) {
   let site = sites.get(app);
-  if (!site) sites.set(app, (site = siteLoader(app)));
+  if (!site) {
+    site = siteLoader(app);
+    sites.set(app, site);
+  }
   const s = await site();
   const locale = s.locales.includes(lang) ? lang : (s.locales[0] ?? 'fr');
   const nonce = randomBytes(16).toString('base64');
