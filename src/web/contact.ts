@@ -130,6 +130,16 @@ type Copy = (typeof T)['fr'];
 
 const sites = new WeakMap<FastifyInstance, () => Promise<Site>>();
 
+/** One cached site loader per app for every page of this file (form, ticket page, chat page). */
+function siteOf(app: FastifyInstance): () => Promise<Site> {
+  let site = sites.get(app);
+  if (!site) {
+    site = siteLoader(app);
+    sites.set(app, site);
+  }
+  return site;
+}
+
 /**
  * The contact form, its confirmation and the secure ticket page, in the help centre's layout (header,
  * logo, search, way back, the same buttons): the page's own script (suggestions as you type) runs
@@ -144,12 +154,7 @@ async function page(
   body: string,
   options: { script?: string; path?: string } = {},
 ) {
-  let site = sites.get(app);
-  if (!site) {
-    site = siteLoader(app);
-    sites.set(app, site);
-  }
-  const s = await site();
+  const s = await siteOf(app)();
   const locale = s.locales.includes(lang) ? lang : (s.locales[0] ?? 'fr');
   const nonce = randomBytes(16).toString('base64');
   const path = options.path ?? `/${locale}/contact`;
@@ -661,7 +666,7 @@ function liveChatEntry(locale: 'fr' | 'en', offer: Offer) {
  * this page's nonce), talking to `/api/v1/helpcentre/chats…` with the journey cookie.
  */
 async function liveChatPage(app: FastifyInstance) {
-  const site = siteLoader(app);
+  const site = siteOf(app);
   app.get<{ Params: { locale: string } }>(
     '/:locale/contact/chat',
     { config: { access: 'public' } },
